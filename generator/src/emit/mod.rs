@@ -1,0 +1,238 @@
+//! The API model → Rust source files: one module per area, each with its structs, enums and
+//! endpoint functions, plus `lib.rs` and the `runtime` support module.
+//!
+//! Names are decided once, up front and in key order ([`Naming`]), so every emitter refers to
+//! other items the same way and the output does not depend on thread scheduling. Modules are
+//! then emitted in parallel and formatted with prettyplease.
+
+pub mod docs;
+mod enums;
+pub mod ident;
+pub mod manifest;
+mod operations;
+mod structs;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::model::{ApiModel, TypeKey};
+use ident::Names;
+
+pub use types::PRIMITIVE_MAPPING;
+
+/// The source of the `runtime` module every generated crate carries.
+pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/runtime.rs");
+
+#[derive(Debug, Clone)]
+pub struct EmitOptions {
+    pub crate_name: String,
+}
+
+/// Emitted files by path relative to the crate's source folder (`lib.rs`, `users.rs`, ...).
+#[derive(Debug)]
+pub struct Emitted {
+    pub files: BTreeMap<String, String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where an item is emitted and what it is called there.
+#[derive(Debug, Clone)]
+pub struct ItemName {
+    pub module: String,
+    pub name: String,
+}
+
+/// Every Rust name in the crate, decided before any code is emitted.
+#[derive(Debug)]
+pub struct Naming {
+    /// Model module name → Rust module name.
+    pub modules: BTreeMap<String, String>,
+    pub types: BTreeMap<TypeKey, ItemName>,
+    /// Fields of a struct that close a cycle of plain (non-collection) fields: boxed.
+    pub boxed: BTreeSet<(TypeKey, String)>,
+}
+
+impl Naming {
+    fn new(model: &ApiModel, diagnostics: &mut Vec<Diagnostic>) -> Naming {
+        let mut module_names = Names::reserving(&["runtime", "tests", "prelude"]);
+        let all_modules: BTreeSet<&str> = model
+            .types
+            .values()
+            .map(|t| t.module.as_str())
+            .chain(model.enums.values().map(|e| e.module.as_str()))
+            .chain(model.operations.iter().map(|o| o.module.as_str()))
+            .collect();
+        let modules: BTreeMap<String, String> = all_modules
+            .into_iter()
+            .map(|m| (m.to_owned(), module_names.claim(&ident::snake_name(m))))
+            .collect();
+
+        // Type names are unique crate-wide so that any two can be used side by side; Graph
+        // names collide only across namespaces, and the first key in order keeps the plain name.
+        let mut type_names = Names::new();
+        let mut types = BTreeMap::new();
+        let keyed = model
+            .types
+            .values()
+            .map(|t| (&t.key, &t.name, &t.namespace, &t.module, &t.source))
+            .chain(model.enums.values().map(|e| (&e.key, &e.name, &e.namespace, &e.module, &e.source)));
+        let mut ordered: Vec<_> = keyed.collect();
+        ordered.sort_by(|a, b| a.0.cmp(b.0));
+        for (key, name, namespace, module, source) in ordered {
+            let wanted = ident::type_name(name);
+            let wanted = if type_names.is_taken(&wanted) {
+                // Qualify with the namespace's last part before falling back to a number.
+                let qualifier = namespace.rsplit('.').next().unwrap_or("");
+                ident::type_name(&format!("{qualifier} {name}"))
+            } else {
+                wanted
+            };
+            let claimed = type_names.claim(&wanted);
+            if claimed != ident::type_name(name) {
+                diagnostics.push(Diagnostic::new(
+                    Severity::Note,
+                    Code::NameCollision,
+                    source.page.clone(),
+                    Location { line: source.line, column: 1, offset: 0 },
+                    format!("type `{key}` is emitted as `{claimed}`: its plain name is taken"),
+                ));
+            }
+            let module = modules.get(module.as_str()).cloned().unwrap_or_default();
+            types.insert(key.clone(), ItemName { module, name: claimed });
+        }
+        Naming { modules, types, boxed: boxed_fields(model) }
+    }
+
+    /// The path of a type from anywhere in the crate: `crate::insights::SharedInsight`.
+    pub fn type_path(&self, key: &TypeKey) -> Option<TokenStream> {
+        let item = self.types.get(key)?;
+        let module = ident::ident(&item.module);
+        let name = ident::ident(&item.name);
+        Some(quote!(crate::#module::#name))
+    }
+}
+
+/// Finds the fields that would make a struct contain itself by value: a plain (non-collection)
+/// field whose type can reach the struct again through plain fields. Those are boxed.
+fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
+    use crate::model::TypeRef;
+    let edges: BTreeMap<&TypeKey, Vec<(&str, &TypeKey)>> = model
+        .types
+        .keys()
+        .map(|key| {
+            let plain = model
+                .all_properties(key)
+                .into_iter()
+                .filter(|p| !p.ty.collection)
+                .filter_map(|p| match &p.ty.target {
+                    TypeRef::Complex(target) if model.types.contains_key(target) => Some((p.name.as_str(), target)),
+                    _ => None,
+                })
+                .collect();
+            (key, plain)
+        })
+        .collect();
+    let reaches = |from: &TypeKey, to: &TypeKey| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(current) = stack.pop() {
+            if current == to {
+                return true;
+            }
+            if seen.insert(current) {
+                stack.extend(edges.get(current).into_iter().flatten().map(|(_, t)| *t));
+            }
+        }
+        false
+    };
+    let mut boxed = BTreeSet::new();
+    for (key, fields) in &edges {
+        for (field, target) in fields {
+            if reaches(target, key) {
+                boxed.insert(((*key).clone(), (*field).to_owned()));
+            }
+        }
+    }
+    boxed
+}
+
+/// Emits the crate's source files.
+pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
+    let mut diagnostics = Vec::new();
+    let naming = Naming::new(model, &mut diagnostics);
+
+    let modules: Vec<(&String, &String)> = naming.modules.iter().collect();
+    let emitted: Vec<(String, String)> = modules
+        .par_iter()
+        .map(|(model_module, rust_module)| {
+            (format!("{rust_module}.rs"), format_file(emit_module(model, &naming, model_module)))
+        })
+        .collect();
+
+    let mut files: BTreeMap<String, String> = emitted.into_iter().collect();
+    files.insert("lib.rs".to_owned(), format_file(emit_lib(model, &naming, options)));
+    files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
+    Emitted { files, diagnostics }
+}
+
+fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> TokenStream {
+    let structs = model
+        .types
+        .values()
+        .filter(|t| t.module == model_module)
+        .map(|t| structs::emit_struct(model, naming, t));
+    let enums = model
+        .enums
+        .values()
+        .filter(|e| e.module == model_module)
+        .map(|e| enums::emit_enum(naming, e));
+    let items: Vec<TokenStream> = structs.chain(enums).collect();
+    let module_operations: Vec<_> = model.operations.iter().filter(|o| o.module == model_module).collect();
+    let functions = operations::emit_operations(naming, &module_operations);
+    let doc = format!(" Types and operations of the `{model_module}` area of the reference.");
+    quote! {
+        #![doc = #doc]
+        #(#items)*
+        #functions
+    }
+}
+
+fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenStream {
+    let modules = naming.modules.values().map(|m| {
+        let m = ident::ident(m);
+        quote!(pub mod #m;)
+    });
+    let summary = format!(
+        " `{}`: {} types, {} enums and {} operations of Microsoft Graph, generated by graphdoc from the API reference pages.",
+        options.crate_name,
+        model.types.len(),
+        model.enums.len(),
+        model.operations.len()
+    );
+    quote! {
+        #![doc = #summary]
+        #![doc = ""]
+        #![doc = " Each module holds the types and endpoint functions of one area of the reference. An endpoint"]
+        #![doc = " function returns a [`runtime::Request`]: turn it into an `http::Request` with"]
+        #![doc = " [`runtime::Request::into_http`], send it with any client, and read the answer with"]
+        #![doc = " [`runtime::Request::parse_response`]."]
+        #![doc = ""]
+        #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
+        pub mod runtime;
+        #(#modules)*
+    }
+}
+
+/// Formats a token stream as a Rust file. Emitted tokens always parse; if they ever did not,
+/// the unformatted tokens are written so the compiler points at the problem.
+pub fn format_file(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => tokens.to_string(),
+    }
+}

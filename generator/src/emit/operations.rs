@@ -1,0 +1,237 @@
+//! Endpoint functions: one per operation path, returning a typed [`Request`] value.
+//!
+//! An operation documented with several paths (`/me/...` and `/users/{id}/...`) gets one
+//! function per path, named after what tells the paths apart (`list_trending_me`,
+//! `list_trending_users`), since each path has its own parameters.
+//!
+//! [`Request`]: ../../runtime/struct.Request.html
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, rustdoc_markdown};
+use super::ident::{field_name, ident, snake_name, Names};
+use super::types::{element, primitive, reference};
+use super::Naming;
+use crate::model::{Operation, OperationPath, PathPart, Primitive, ResolvedType, TypeRef};
+
+pub fn emit_operations(naming: &Naming, operations: &[&Operation]) -> TokenStream {
+    // Function names share the module's namespace with its types, which are camel case, so
+    // only functions can collide with each other here.
+    let mut function_names = Names::new();
+    let functions = operations.iter().flat_map(|operation| {
+        let names = path_function_names(operation);
+        operation
+            .paths
+            .iter()
+            .zip(names)
+            .map(|(path, name)| {
+                let name = function_names.claim(&name);
+                emit_function(naming, operation, path, &name)
+            })
+            .collect::<Vec<_>>()
+    });
+    quote!(#(#functions)*)
+}
+
+/// One name per path: the operation's name, plus for several paths the static segments that
+/// only some of them have.
+fn path_function_names(operation: &Operation) -> Vec<String> {
+    let base = snake_name(&operation.name);
+    if operation.paths.len() <= 1 {
+        return vec![base];
+    }
+    let statics = |path: &OperationPath| -> Vec<String> {
+        path.template
+            .segments
+            .iter()
+            .filter_map(|segment| match segment.parts.as_slice() {
+                [PathPart::Literal(text)] => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let all: Vec<Vec<String>> = operation.paths.iter().map(statics).collect();
+    let common: BTreeSet<&String> = all
+        .first()
+        .map(|first| first.iter().filter(|s| all.iter().all(|other| other.contains(s))).collect())
+        .unwrap_or_default();
+    all.iter()
+        .enumerate()
+        .map(|(i, segments)| {
+            let distinct: Vec<&str> = segments.iter().filter(|s| !common.contains(s)).map(String::as_str).collect();
+            let suffix = if distinct.is_empty() { format!("{}", i + 1) } else { snake_name(&distinct.join(" ")) };
+            format!("{base}_{suffix}")
+        })
+        .collect()
+}
+
+fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, name: &str) -> TokenStream {
+    let function = ident(name);
+    let mut parameter_names = Names::reserving(&["body", "path"]);
+    let mut parameters = Vec::new();
+    let mut format_string = String::new();
+    let mut format_args = Vec::new();
+    let mut params = path.params.iter();
+    for segment in &path.template.segments {
+        format_string.push('/');
+        for part in &segment.parts {
+            match part {
+                PathPart::Literal(text) => format_string.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                PathPart::Param { .. } => {
+                    let Some(param) = params.next() else { continue };
+                    let parameter = ident(&parameter_names.claim(&field_name(&param.name)));
+                    let ty = parameter_type(param.ty);
+                    parameters.push(quote!(#parameter: #ty));
+                    format_args.push(quote!(crate::runtime::path_parameter(#parameter)));
+                    format_string.push_str("{}");
+                }
+            }
+        }
+    }
+    if format_string.is_empty() {
+        format_string.push('/');
+    }
+    let path_expr = if format_args.is_empty() {
+        let literal = format_string.replace("{{", "{").replace("}}", "}");
+        quote!(::std::string::String::from(#literal))
+    } else {
+        quote!(::std::format!(#format_string, #(#format_args),*))
+    };
+
+    let response = match &operation.response {
+        None => quote!(()),
+        Some(ResolvedType { target, collection: true }) => {
+            let element = element(naming, target);
+            quote!(crate::runtime::Collection<#element>)
+        }
+        Some(ResolvedType { target: target @ TypeRef::Primitive(p), collection: false }) if *p != Primitive::Json => {
+            let element = element(naming, target);
+            quote!(crate::runtime::Single<#element>)
+        }
+        Some(ty) => reference(naming, ty, false),
+    };
+    let method = ident(&operation.method.to_ascii_uppercase());
+    let status = operation.success_status;
+    let request = quote! {
+        crate::runtime::Request::new(
+            ::http::Method::#method,
+            #path_expr,
+            ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::OK),
+        )
+    };
+    let (body_parameter, body_type, with_body) = match &operation.body {
+        Some(body) => {
+            let ty = reference(naming, body, false);
+            (quote!(body: #ty), quote!(#ty), quote!(.with_body(body)))
+        }
+        None => (TokenStream::new(), quote!(crate::runtime::NoBody), TokenStream::new()),
+    };
+    let all_parameters = parameters.iter().cloned().chain((!body_parameter.is_empty()).then_some(body_parameter));
+    let doc = doc_attrs(&function_doc(operation, path));
+    quote! {
+        #doc
+        pub fn #function(#(#all_parameters),*) -> crate::runtime::Request<#response, #body_type> {
+            #request #with_body
+        }
+    }
+}
+
+/// Path parameters by value for plain data, as `&str` for text.
+fn parameter_type(ty: Primitive) -> TokenStream {
+    match ty {
+        Primitive::Boolean
+        | Primitive::Byte
+        | Primitive::SByte
+        | Primitive::Int16
+        | Primitive::Int32
+        | Primitive::Int64
+        | Primitive::Single
+        | Primitive::Double
+        | Primitive::Decimal
+        | Primitive::DateTimeOffset
+        | Primitive::Date
+        | Primitive::TimeOfDay
+        | Primitive::Guid => primitive(ty),
+        _ => quote!(&str),
+    }
+}
+
+fn function_doc(operation: &Operation, path: &OperationPath) -> String {
+    let mut parts = vec![format!("{}.", operation.title.trim_end_matches('.'))];
+    let description = rustdoc_markdown(&operation.description);
+    if !description.is_empty() {
+        parts.push(description);
+    }
+    parts.push(format!("`{} {}`", operation.method, path.template.to_template_string()));
+    if !operation.query_options.is_empty() {
+        let options: Vec<String> = operation.query_options.iter().map(|o| format!("`{}`", o.wire_name())).collect();
+        parts.push(format!("Supports the OData query options {}.", options.join(", ")));
+    }
+    let headers: Vec<String> = operation
+        .headers
+        .iter()
+        .filter(|h| h.required && !h.name.eq_ignore_ascii_case("authorization") && !h.name.eq_ignore_ascii_case("content-type"))
+        .map(|h| format!("`{}`", h.name))
+        .collect();
+    if !headers.is_empty() {
+        parts.push(format!("Required headers: {}.", headers.join(", ")));
+    }
+    parts.push(format!("Documented in `{}` (line {}).", path.source.page, path.source.line));
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PathParam, Source};
+    use crate::page::http::parse_path_template;
+
+    fn operation(paths: &[&str]) -> Operation {
+        Operation {
+            name: "list_trending".into(),
+            title: "List trending".into(),
+            description: String::new(),
+            module: "insights".into(),
+            method: "GET".into(),
+            paths: paths
+                .iter()
+                .map(|p| {
+                    let template = parse_path_template(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+                    let params = template
+                        .params()
+                        .map(|names| PathParam {
+                            name: names[0].clone(),
+                            alternatives: names.to_vec(),
+                            ty: Primitive::String,
+                            description: String::new(),
+                        })
+                        .collect();
+                    OperationPath { template, params, source: Source::default() }
+                })
+                .collect(),
+            query_options: vec![],
+            headers: vec![],
+            body: None,
+            response: None,
+            success_status: 200,
+            examples: vec![],
+            source: Source::default(),
+        }
+    }
+
+    #[test]
+    fn several_paths_are_named_by_what_tells_them_apart() {
+        let names = path_function_names(&operation(&[
+            "/me/insights/trending",
+            "/users/{id}/insights/trending",
+            "/me/mailFolders/{id}/insights/trending",
+        ]));
+        assert_eq!(names, ["list_trending_me", "list_trending_users", "list_trending_me_mail_folders"]);
+        let same_statics = path_function_names(&operation(&["/a/{x}", "/a/{y}"]));
+        assert_eq!(same_statics, ["list_trending_1", "list_trending_2"]);
+        assert_eq!(path_function_names(&operation(&["/me"])), ["list_trending"]);
+    }
+}

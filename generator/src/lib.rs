@@ -1,0 +1,275 @@
+//! graphdoc: Microsoft Graph API reference pages in, a typed Rust crate out.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//!
+//! 1. [`discover`]: find the `.md` pages under the docs folders;
+//! 2. [`page`]: parse each page into a source-located page model (in parallel);
+//! 3. [`model`]: resolve all pages into one API model (types, enums, operations);
+//! 4. [`emit`]: turn the model into Rust token streams, formatted with prettyplease;
+//! 5. [`write`]: write the files, only those whose contents changed, never outside the output.
+//!
+//! Generation is a pure function from pages to an ordered map of file path → contents; writing
+//! is a separate last step. Use it from a build script like this:
+//!
+//! ```no_run
+//! let generation = graphdoc::Config::new()
+//!     .with_docs("docs")
+//!     .generate()
+//!     .expect("docs folder exists");
+//! for diagnostic in &generation.diagnostics {
+//!     println!("cargo:warning={diagnostic}");
+//! }
+//! graphdoc::write::write_files("generated", &generation.files).expect("writable output");
+//! ```
+
+pub mod diagnostics;
+pub mod discover;
+pub mod emit;
+pub mod model;
+pub mod page;
+pub mod write;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use diagnostics::Diagnostic;
+use page::{CodeContent, HttpBlock, Page, TableKind};
+
+/// What stops a run. Everything else is a [`Diagnostic`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("docs folder `{0}` does not exist or is not a folder")]
+    DocsNotFound(PathBuf),
+    #[error("no pages found under the docs folders")]
+    NoPages,
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("refusing to write `{0}`: the path leaves the output folder")]
+    UnsafePath(PathBuf),
+    #[error("could not start the worker threads: {0}")]
+    Threads(String),
+}
+
+/// Settings for a run. Build with [`Config::new`] and the `with_*` setters.
+#[derive(Debug, Clone)]
+pub struct Config {
+    docs: Vec<PathBuf>,
+    crate_name: String,
+    threads: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            docs: Vec::new(),
+            crate_name: "msgraph".to_owned(),
+            threads: None,
+        }
+    }
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// Adds a docs folder (a microsoft-graph-docs checkout, or any folder of pages).
+    pub fn with_docs(mut self, docs: impl Into<PathBuf>) -> Self {
+        self.docs.push(docs.into());
+        self
+    }
+
+    /// The package name written into a standalone crate's `Cargo.toml`.
+    pub fn with_crate_name(mut self, name: impl Into<String>) -> Self {
+        self.crate_name = name.into();
+        self
+    }
+
+    /// Worker threads for parsing and emission (default: rayon's choice, one per core).
+    /// Output is identical whatever the count.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads);
+        self
+    }
+
+    pub fn crate_name(&self) -> &str {
+        &self.crate_name
+    }
+
+    /// Parses every page.
+    pub fn parse(&self) -> Result<ParsedDocs, Error> {
+        self.in_pool(|| parse_docs(&self.docs))
+    }
+
+    /// Parses every page and counts what was found: `graphdoc check`.
+    pub fn check(&self) -> Result<CheckReport, Error> {
+        let docs = self.parse()?;
+        Ok(CheckReport {
+            counts: PageCounts::of(&docs.pages),
+            diagnostics: docs.diagnostics,
+            pages: docs.pages,
+        })
+    }
+
+    /// Parses, resolves and emits: the generated crate's files, by path relative to the crate root.
+    pub fn generate(&self) -> Result<Generation, Error> {
+        self.in_pool(|| {
+            let docs = parse_docs(&self.docs)?;
+            let mut diagnostics = docs.diagnostics;
+            let resolved = model::resolve(&docs.pages);
+            diagnostics.extend(resolved.diagnostics);
+            let emitted = emit::emit(&resolved.model, &emit::EmitOptions { crate_name: self.crate_name.clone() });
+            diagnostics.extend(emitted.diagnostics);
+            diagnostics.sort();
+            Ok(Generation {
+                files: emitted.files,
+                counts: GenerationCounts {
+                    pages: docs.pages.len(),
+                    types_from_pages: resolved.model.types.values().filter(|t| !t.inferred).count(),
+                    types_inferred: resolved.model.types.values().filter(|t| t.inferred).count(),
+                    enums: resolved.model.enums.len(),
+                    operations: resolved.model.operations.len(),
+                },
+                diagnostics,
+                pages: docs.pages,
+            })
+        })
+    }
+
+    fn in_pool<T: Send>(&self, job: impl FnOnce() -> Result<T, Error> + Send) -> Result<T, Error> {
+        match self.threads {
+            None => job(),
+            Some(threads) => rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| Error::Threads(e.to_string()))?
+                .install(job),
+        }
+    }
+}
+
+/// Every page parsed, with the diagnostics of discovery and parsing, in page order.
+#[derive(Debug)]
+pub struct ParsedDocs {
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
+    let (sources, mut diagnostics) = discover::discover(roots)?;
+    if sources.is_empty() {
+        return Err(Error::NoPages);
+    }
+    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+        .par_iter()
+        .map(|source| {
+            let (text, read_diagnostic) = discover::read_page(source);
+            let mut diagnostics: Vec<Diagnostic> = read_diagnostic.into_iter().collect();
+            let page = text.map(|text| {
+                let parsed = page::parse_page(source, &text);
+                diagnostics.extend(parsed.diagnostics);
+                parsed.page
+            });
+            (page, diagnostics)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for (page, page_diagnostics) in parsed {
+        pages.extend(page);
+        diagnostics.extend(page_diagnostics);
+    }
+    Ok(ParsedDocs { pages, diagnostics })
+}
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub pages: Vec<Page>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub counts: PageCounts,
+}
+
+/// Counts of what the pages hold, for the `check` summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PageCounts {
+    pub pages: usize,
+    pub api_pages: usize,
+    pub resource_pages: usize,
+    pub enum_pages: usize,
+    pub code_blocks: usize,
+    pub annotations: usize,
+    pub request_blocks: usize,
+    pub response_blocks: usize,
+    pub resource_blocks: usize,
+    pub tables: BTreeMap<&'static str, usize>,
+}
+
+impl PageCounts {
+    pub fn of(pages: &[Page]) -> Self {
+        use page::{BlockType, PageKind};
+        let mut counts = PageCounts { pages: pages.len(), ..PageCounts::default() };
+        for page in pages {
+            match page.kind {
+                PageKind::Api => counts.api_pages += 1,
+                PageKind::Resource => counts.resource_pages += 1,
+                PageKind::Enum => counts.enum_pages += 1,
+                PageKind::Other => {}
+            }
+            counts.code_blocks += page.code_blocks.len();
+            counts.annotations += page.annotations.len();
+            for block in &page.code_blocks {
+                let block_type = page.annotation(block.annotation).and_then(|a| a.block_type.clone());
+                match (block_type, &block.content) {
+                    (Some(BlockType::Request), CodeContent::Http(HttpBlock::Request(_))) => counts.request_blocks += 1,
+                    (Some(BlockType::Response), CodeContent::Http(HttpBlock::Response(_))) => {
+                        counts.response_blocks += 1
+                    }
+                    (Some(BlockType::Resource), _) => counts.resource_blocks += 1,
+                    _ => {}
+                }
+            }
+            for table in &page.tables {
+                *counts.tables.entry(table_kind_name(table.kind)).or_default() += 1;
+            }
+        }
+        counts
+    }
+}
+
+fn table_kind_name(kind: TableKind) -> &'static str {
+    match kind {
+        TableKind::Properties => "properties",
+        TableKind::Relationships => "relationships",
+        TableKind::Parameters => "parameters",
+        TableKind::EnumMembers => "enum-members",
+        TableKind::Headers => "headers",
+        TableKind::Permissions => "permissions",
+        TableKind::Methods => "methods",
+        TableKind::Other => "other",
+    }
+}
+
+/// The result of [`Config::generate`].
+#[derive(Debug)]
+pub struct Generation {
+    /// Relative path (with `/` separators) → file contents, in path order.
+    pub files: BTreeMap<String, String>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub counts: GenerationCounts,
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GenerationCounts {
+    pub pages: usize,
+    pub types_from_pages: usize,
+    pub types_inferred: usize,
+    pub enums: usize,
+    pub operations: usize,
+}

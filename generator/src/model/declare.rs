@@ -1,0 +1,478 @@
+//! Pass one: what each page declares (types, enums), before any reference is resolved.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::page::type_expr::parse_type_name;
+use crate::page::{BlockType, MemberRow, Page, PageKind, TableKind, TypeExpr, TypeName, TypeTerm};
+
+use super::{EnumMember, EnumType, Source, TypeKey, TypeOrigin, DEFAULT_NAMESPACE};
+
+/// A property whose type is not resolved yet.
+#[derive(Debug, Clone)]
+pub(super) struct DraftProperty {
+    pub name: String,
+    pub ty: DraftType,
+    pub description: String,
+    pub navigation: bool,
+    pub read_only: bool,
+    pub required: bool,
+    pub source: Source,
+    /// The page the property was written on, for resolving same-page anchors.
+    pub page: String,
+    pub offset: usize,
+}
+
+/// A type reference as a page wrote it, or as inference found it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum DraftType {
+    Written(TypeExpr),
+    /// The type cell could not be read; the text is kept for the diagnostic.
+    Unreadable(String),
+}
+
+/// A complex type whose references are not resolved yet.
+#[derive(Debug, Clone)]
+pub(super) struct DraftComplex {
+    pub key: TypeKey,
+    pub name: String,
+    pub namespace: String,
+    pub description: String,
+    pub module: String,
+    pub base: Option<TypeName>,
+    pub key_property: Option<String>,
+    pub open_type: bool,
+    pub is_abstract: bool,
+    pub is_media_entity: bool,
+    pub properties: Vec<DraftProperty>,
+    pub origin: TypeOrigin,
+    pub source: Source,
+    pub page: String,
+}
+
+/// What every page declares, and how to find a declaration from a link.
+#[derive(Debug, Default)]
+pub(super) struct Declarations {
+    pub types: BTreeMap<TypeKey, DraftComplex>,
+    pub enums: BTreeMap<TypeKey, EnumType>,
+    /// Page stem → the main type declared on it.
+    pub page_types: BTreeMap<String, TypeKey>,
+    /// (page stem, heading anchor) → enum declared under that heading.
+    pub page_enums: BTreeMap<(String, String), TypeKey>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Declarations {
+    fn report(&mut self, page: &Page, severity: Severity, code: Code, offset: usize, message: String) {
+        let location = page.lines.location(offset);
+        self.diagnostics.push(Diagnostic::new(severity, code, page.path.clone(), location, message));
+    }
+
+    /// Adds a type; when one with the same key exists the stronger origin wins and the weaker
+    /// one's extra properties are merged in.
+    pub fn add_type(&mut self, draft: DraftComplex) {
+        match self.types.get_mut(&draft.key) {
+            None => {
+                self.types.insert(draft.key.clone(), draft);
+            }
+            Some(existing) => merge_types(existing, draft),
+        }
+    }
+}
+
+/// Merges `other` into `existing`, keeping the stronger origin's definitions.
+pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
+    let (mut strong, weak) = if other.origin > existing.origin {
+        (other, std::mem::replace(existing, placeholder()))
+    } else {
+        (std::mem::replace(existing, placeholder()), other)
+    };
+    strong.base = strong.base.or(weak.base);
+    strong.key_property = strong.key_property.or(weak.key_property);
+    if strong.description.is_empty() {
+        strong.description = weak.description;
+    }
+    // Prefer the camelCase spelling a weaker source may have over an all-lower-case one.
+    if strong.name.chars().all(|c| !c.is_uppercase()) && weak.name.eq_ignore_ascii_case(&strong.name) {
+        strong.name = weak.name;
+    }
+    // A resource page is the whole truth about its type; partial sources (a request-body
+    // table, examples) complete each other.
+    if strong.origin != TypeOrigin::ResourcePage {
+        for property in weak.properties {
+            if !strong.properties.iter().any(|p| p.name.eq_ignore_ascii_case(&property.name)) {
+                strong.properties.push(property);
+            }
+        }
+    }
+    *existing = strong;
+}
+
+fn placeholder() -> DraftComplex {
+    DraftComplex {
+        key: TypeKey(String::new()),
+        name: String::new(),
+        namespace: String::new(),
+        description: String::new(),
+        module: String::new(),
+        base: None,
+        key_property: None,
+        open_type: false,
+        is_abstract: false,
+        is_media_entity: false,
+        properties: Vec::new(),
+        origin: TypeOrigin::Example,
+        source: Source::default(),
+        page: String::new(),
+    }
+}
+
+pub(super) fn declare(pages: &[Page]) -> Declarations {
+    let mut declarations = Declarations::default();
+    for page in pages {
+        declare_enums(page, &mut declarations);
+        if page.kind == PageKind::Resource {
+            declare_resource(page, &mut declarations);
+        }
+    }
+    declarations
+}
+
+/// The Rust module for what a page declares: its `ms.prod` area when it names one, else the
+/// first word of its file name.
+pub(super) fn module_of(page: &Page) -> String {
+    let prod = page.front_matter.ms_prod().map(str::trim).filter(|p| {
+        !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    });
+    let raw = match prod {
+        Some(prod) => prod.to_ascii_lowercase(),
+        None => page.stem.split(['-', '_', '.']).next().unwrap_or(&page.stem).to_ascii_lowercase(),
+    };
+    let module: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if module.is_empty() {
+        "other".to_owned()
+    } else {
+        module
+    }
+}
+
+pub(super) fn source_of(page: &Page, offset: usize) -> Source {
+    Source { page: page.path.clone(), line: page.lines.location(offset).line }
+}
+
+/// The description of a page: its first prose paragraph under the title, else the front matter's.
+pub(super) fn page_description(page: &Page) -> String {
+    page.paragraphs
+        .iter()
+        .filter(|p| p.section.and_then(|s| page.sections.get(s)).is_some_and(|s| s.level == 1))
+        .map(|p| p.markdown.as_str())
+        .find(|text| !text.starts_with("Namespace:") && !text.starts_with('>') && !text.is_empty())
+        .or(page.front_matter.description())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn declare_enums(page: &Page, declarations: &mut Declarations) {
+    for table in page.tables.iter().filter(|t| t.kind == TableKind::EnumMembers) {
+        let heading = table.section.and_then(|s| page.sections.get(s));
+        let heading_title = heading.map(|h| h.title.trim()).unwrap_or("");
+        let name = enum_name(heading_title).or_else(|| match page.kind {
+            PageKind::Enum => page.title.as_deref().and_then(title_type_name),
+            _ => None,
+        });
+        let Some(name) = name else {
+            let message = format!("enum table under `{heading_title}` names no enum (expected a `<name> values` heading)");
+            declarations.report(page, Severity::Warning, Code::PageShape, table.offset, message);
+            continue;
+        };
+        let (namespace, name) = split_namespace(&name);
+        let key = TypeKey::new(&namespace, &name);
+        let members: Vec<EnumMember> = table
+            .enum_members()
+            .iter()
+            .map(|row| EnumMember {
+                name: row.name.clone(),
+                value: row.value.clone(),
+                description: row.description.clone(),
+            })
+            .collect();
+        if let Some(heading) = heading {
+            declarations.page_enums.insert((page.stem.clone(), slug(&heading.title)), key.clone());
+        }
+        let description = if page.kind == PageKind::Enum && enum_name(heading_title).is_none() {
+            page_description(page)
+        } else {
+            String::new()
+        };
+        match declarations.enums.get_mut(&key) {
+            Some(existing) => {
+                for member in members {
+                    if !existing.members.iter().any(|m| m.name == member.name) {
+                        existing.members.push(member);
+                    }
+                }
+            }
+            None => {
+                declarations.enums.insert(
+                    key.clone(),
+                    EnumType {
+                        key,
+                        name,
+                        namespace,
+                        description,
+                        module: module_of(page),
+                        members,
+                        flags: false,
+                        source: source_of(page, table.offset),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// `ageGroup values` → `ageGroup`.
+fn enum_name(heading: &str) -> Option<String> {
+    let lower = heading.to_ascii_lowercase();
+    let stem = ["values", "enum values", "enumeration values", "members"]
+        .iter()
+        .find_map(|suffix| lower.strip_suffix(suffix).map(|s| heading[..s.len()].trim()))?;
+    let stem = stem.trim_end_matches(" enum").trim().trim_matches('`').trim_matches('*').trim();
+    // Graph type names are camel case; "Possible values" or "Status values" name no type.
+    let camel = stem.starts_with(|c: char| c.is_lowercase()) || stem.chars().skip(1).any(char::is_uppercase);
+    (is_type_name(stem) && camel).then(|| stem.to_owned())
+}
+
+/// `user resource type` → `user`; `windowsStartMenuModeType enum type` → `windowsStartMenuModeType`.
+fn title_type_name(title: &str) -> Option<String> {
+    let first = title.split_whitespace().next()?;
+    let first = first.trim_matches(|c: char| matches!(c, '`' | '*' | ':'));
+    is_type_name(first).then(|| first.to_owned())
+}
+
+fn is_type_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
+
+/// `microsoft.graph.callRecords.session` → (`microsoft.graph.callRecords`, `session`).
+pub(super) fn split_namespace(name: &str) -> (String, String) {
+    let name = name.trim().trim_start_matches('#');
+    match name.rsplit_once('.') {
+        Some((namespace, name)) if !namespace.is_empty() => (namespace.to_owned(), name.to_owned()),
+        _ => (DEFAULT_NAMESPACE.to_owned(), name.to_owned()),
+    }
+}
+
+/// A heading's anchor as the docs site makes it: lower case, punctuation dropped, spaces → `-`.
+pub(super) fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn declare_resource(page: &Page, declarations: &mut Declarations) {
+    let resource_blocks: Vec<_> = page
+        .code_blocks
+        .iter()
+        .filter_map(|block| {
+            let annotation = page.annotation(block.annotation)?;
+            (annotation.block_type == Some(BlockType::Resource)).then_some((block, annotation))
+        })
+        .collect();
+    let annotated_name = resource_blocks
+        .first()
+        .and_then(|(_, a)| a.odata_type.as_deref())
+        .map(str::to_owned);
+    let Some(full_name) = annotated_name.or_else(|| page.title.as_deref().and_then(title_type_name)) else {
+        let message = "resource page names no type: no resource annotation with `@odata.type`, no title".to_owned();
+        declarations.report(page, Severity::Warning, Code::PageShape, 0, message);
+        return;
+    };
+    let (namespace, name) = split_namespace(&full_name);
+    let key = TypeKey::new(&namespace, &name);
+    let annotation = resource_blocks.first().map(|(_, a)| *a);
+    let offset = resource_blocks.first().map_or(0, |(b, _)| b.offset);
+
+    let mut properties = Vec::new();
+    for table in &page.tables {
+        let navigation = match table.kind {
+            TableKind::Properties => false,
+            TableKind::Relationships => true,
+            _ => continue,
+        };
+        // Tables under an enum's heading or inside another type's section are not this type's.
+        if page.is_under(table.section, |t| t.to_ascii_lowercase().ends_with("values")) {
+            continue;
+        }
+        for row in table.members() {
+            if properties.iter().any(|p: &DraftProperty| p.name == row.name) {
+                continue;
+            }
+            properties.push(draft_property(page, row, navigation));
+        }
+    }
+    if let Some((block, _)) = resource_blocks.first() {
+        add_representation_properties(page, block, &mut properties);
+    }
+
+    let base = annotation
+        .and_then(|a| a.base_type.as_deref())
+        .and_then(parse_type_name)
+        .and_then(|t| match t.term {
+            TypeTerm::Named(name) => Some(name),
+            TypeTerm::Primitive(_) => None,
+        })
+        .or_else(|| inherits_from(page));
+    declarations.page_types.insert(page.stem.clone(), key.clone());
+    declarations.add_type(DraftComplex {
+        key,
+        name,
+        namespace,
+        description: page_description(page),
+        module: module_of(page),
+        base,
+        key_property: annotation.and_then(|a| a.key_property.clone()),
+        open_type: annotation.and_then(|a| a.open_type).unwrap_or(false),
+        is_abstract: annotation.and_then(|a| a.is_abstract).unwrap_or(false),
+        is_media_entity: annotation.and_then(|a| a.is_media_entity).unwrap_or(false),
+        properties,
+        origin: TypeOrigin::ResourcePage,
+        source: source_of(page, offset),
+        page: page.stem.clone(),
+    });
+}
+
+pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> DraftProperty {
+    let description_lower = row.description.to_ascii_lowercase();
+    DraftProperty {
+        name: row.name.clone(),
+        ty: match &row.ty {
+            Some(ty) => DraftType::Written(ty.clone()),
+            None => DraftType::Unreadable(row.type_text.clone()),
+        },
+        description: row.description_markdown.clone(),
+        navigation,
+        read_only: description_lower.contains("read-only") || description_lower.contains("read only"),
+        required: row.required.unwrap_or_else(|| description_lower.contains("required.")),
+        source: source_of(page, row.offset),
+        page: page.stem.clone(),
+        offset: row.type_offset,
+    }
+}
+
+/// Properties that the JSON representation shows but no table lists.
+fn add_representation_properties(page: &Page, block: &crate::page::CodeBlock, properties: &mut Vec<DraftProperty>) {
+    let Some(serde_json::Value::Object(object)) = block.json.as_ref().and_then(|j| j.value.as_ref()) else {
+        return;
+    };
+    for (name, value) in object {
+        if name.starts_with('@') || properties.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        if let Some(ty) = representation_type(value) {
+            properties.push(DraftProperty {
+                name: name.clone(),
+                ty: DraftType::Written(ty),
+                description: String::new(),
+                navigation: false,
+                read_only: false,
+                required: false,
+                source: source_of(page, block.offset),
+                page: page.stem.clone(),
+                offset: block.offset,
+            });
+        }
+    }
+}
+
+/// The type a JSON representation's placeholder value stands for: `"string"`, `"String
+/// (timestamp)"`, `1024`, `true`, `{"@odata.type": "microsoft.graph.x"}`, `[...]`.
+fn representation_type(value: &serde_json::Value) -> Option<TypeExpr> {
+    use crate::page::Primitive;
+    use serde_json::Value;
+    let primitive = |p| Some(TypeExpr { term: TypeTerm::Primitive(p), collection: false });
+    match value {
+        Value::Bool(_) => primitive(Primitive::Boolean),
+        Value::Number(n) if n.is_f64() => primitive(Primitive::Double),
+        Value::Number(_) => primitive(Primitive::Int32),
+        Value::String(text) => {
+            let lower = text.to_ascii_lowercase();
+            let hint = lower.split(['(', ')']).nth(1).unwrap_or(&lower).trim().to_owned();
+            let p = crate::page::Primitive::from_name(&hint)
+                .or_else(|| crate::page::Primitive::from_name(lower.split_whitespace().next().unwrap_or("")))
+                .unwrap_or(Primitive::String);
+            primitive(if hint == "identifier" { Primitive::String } else { p })
+        }
+        Value::Object(object) => {
+            let name = object.get("@odata.type")?.as_str()?;
+            parse_type_name(name)
+        }
+        Value::Array(items) => {
+            let mut element = representation_type(items.first()?)?;
+            element.collection = true;
+            Some(element)
+        }
+        Value::Null => None,
+    }
+}
+
+/// The "Inherits from [entity](entity.md)" sentence of a resource page.
+fn inherits_from(page: &Page) -> Option<TypeName> {
+    page.paragraphs.iter().find_map(|paragraph| {
+        let lower = paragraph.text.to_ascii_lowercase();
+        let at = lower.find("inherits from")?;
+        let after = &paragraph.text[at..];
+        let link = paragraph.links.iter().find(|l| after.contains(l.text.as_str()))?;
+        let parsed = crate::page::type_expr::parse_type_cell(&link.text, std::slice::from_ref(link)).ok()?;
+        match parsed.term {
+            TypeTerm::Named(name) => Some(name),
+            TypeTerm::Primitive(_) => None,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_names_from_headings() {
+        assert_eq!(enum_name("ageGroup values").as_deref(), Some("ageGroup"));
+        assert_eq!(enum_name("trendingScope enum values").as_deref(), Some("trendingScope"));
+        assert_eq!(enum_name("Members"), None);
+        assert_eq!(enum_name("Possible values"), None);
+        assert_eq!(title_type_name("windowsStartMenuModeType enum type").as_deref(), Some("windowsStartMenuModeType"));
+    }
+
+    #[test]
+    fn slugs_match_the_docs_site() {
+        assert_eq!(slug("ageGroup values"), "agegroup-values");
+        assert_eq!(slug("Legal age group property definitions"), "legal-age-group-property-definitions");
+        assert_eq!(slug("status (values)"), "status-values");
+    }
+
+    #[test]
+    fn representation_placeholders() {
+        use serde_json::json;
+        let ty = |v| representation_type(&v).map(|t| (t.term, t.collection));
+        use crate::page::Primitive;
+        assert_eq!(ty(json!("String (timestamp)")), Some((TypeTerm::Primitive(Primitive::DateTimeOffset), false)));
+        assert_eq!(ty(json!("string (identifier)")), Some((TypeTerm::Primitive(Primitive::String), false)));
+        assert_eq!(ty(json!(["string"])), Some((TypeTerm::Primitive(Primitive::String), true)));
+        assert_eq!(ty(json!(true)), Some((TypeTerm::Primitive(Primitive::Boolean), false)));
+        assert!(matches!(ty(json!({"@odata.type": "microsoft.graph.x"})), Some((TypeTerm::Named(_), false))));
+        assert_eq!(ty(json!(null)), None);
+    }
+}

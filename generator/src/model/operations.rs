@@ -1,0 +1,529 @@
+//! Operations from API pages: the HTTP request section gives method and paths, the other
+//! sections give query options, headers, body and response, and the examples are paired up.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::page::http::RequestLine;
+use crate::page::type_expr::parse_type_name;
+use crate::page::{BlockType, CodeBlock, Page, PageKind, PathTemplate, TableKind, TypeExpr, TypeName, TypeTerm};
+
+use super::declare::{
+    draft_property, module_of, page_description, source_of, Declarations, DraftComplex, DraftType,
+};
+use super::{Example, ExampleRequest, ExampleResponse, QueryOption, RequestHeader, Source, TypeKey, TypeOrigin};
+
+/// Namespace of the body types made from action parameter tables: not a Graph namespace, so
+/// they cannot collide with a Graph type.
+pub(super) const BODY_NAMESPACE: &str = "graphdoc.bodies";
+
+#[derive(Debug, Clone)]
+pub(super) struct DraftOperation {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub module: String,
+    pub method: String,
+    pub paths: Vec<(PathTemplate, Source)>,
+    /// Lower-cased parameter name → (type, description) from parameter tables.
+    pub parameters: BTreeMap<String, (DraftType, String)>,
+    pub query_options: Vec<QueryOption>,
+    pub headers: Vec<RequestHeader>,
+    pub body: Option<DraftType>,
+    /// `Some(None)`: documented as returning no content; `None`: not determined.
+    pub response: Option<Option<DraftType>>,
+    pub success_status: u16,
+    pub examples: Vec<Example>,
+    pub source: Source,
+    pub page: String,
+    pub offset: usize,
+}
+
+pub(super) fn collect(pages: &[Page], declarations: &mut Declarations) -> Vec<DraftOperation> {
+    let mut operations = Vec::new();
+    for page in pages.iter().filter(|p| p.kind == PageKind::Api) {
+        operations.extend(page_operations(page, declarations));
+    }
+    operations
+}
+
+fn report(declarations: &mut Declarations, page: &Page, severity: Severity, code: Code, offset: usize, message: String) {
+    let location = page.lines.location(offset);
+    declarations.diagnostics.push(Diagnostic::new(severity, code, page.path.clone(), location, message));
+}
+
+fn section_is(page: &Page, section: Option<usize>, words: &[&str]) -> bool {
+    page.is_under(section, |title| {
+        let title = title.to_ascii_lowercase();
+        words.iter().any(|w| title.contains(w))
+    })
+}
+
+fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOperation> {
+    // The request lines of the "HTTP request" section: one operation per method.
+    let mut lines_by_method: BTreeMap<String, Vec<(&RequestLine, usize)>> = BTreeMap::new();
+    let mut method_order: Vec<String> = Vec::new();
+    for block in &page.code_blocks {
+        if !section_is(page, block.section, &["http request"]) {
+            continue;
+        }
+        let Some(request) = block.http_request() else { continue };
+        for line in &request.lines {
+            if !lines_by_method.contains_key(&line.method) {
+                method_order.push(line.method.clone());
+            }
+            lines_by_method
+                .entry(line.method.clone())
+                .or_default()
+                .push((line, block.content_offset + line.offset));
+        }
+    }
+    if method_order.is_empty() {
+        if !page.code_blocks.is_empty() {
+            let offset = page.sections.first().map_or(0, |s| s.offset);
+            let message = "API page has no request line in an `HTTP request` section; no operation is generated".to_owned();
+            report(declarations, page, Severity::Warning, Code::PageShape, offset, message);
+        }
+        return Vec::new();
+    }
+
+    let title = page
+        .title
+        .clone()
+        .or_else(|| page.front_matter.title().map(str::to_owned))
+        .unwrap_or_else(|| page.stem.clone());
+    let base_name = operation_name(&title, &page.stem);
+    let parameters = parameter_types(page);
+    let query_options = query_options(page);
+    let headers = request_headers(page);
+    let examples = examples(page);
+    let description = page_description(page);
+    let module = module_of(page);
+    let several_methods = method_order.len() > 1;
+
+    let mut operations = Vec::new();
+    for method in method_order {
+        let lines = lines_by_method.remove(&method).unwrap_or_default();
+        let mut paths: Vec<(PathTemplate, Source)> = Vec::new();
+        for (line, offset) in &lines {
+            let template = line.target.path.clone();
+            if !paths.iter().any(|(p, _)| *p == template) {
+                paths.push((template, source_of(page, *offset)));
+            }
+        }
+        let offset = lines.first().map_or(0, |(_, o)| *o);
+        let method_examples: Vec<Example> = examples
+            .iter()
+            .filter(|e| e.request.as_ref().is_none_or(|r| r.method == method))
+            .cloned()
+            .collect();
+        let body = request_body(page, &method, &method_examples, declarations);
+        let (response, success_status) = response(page, &method, declarations);
+        let name = if several_methods {
+            format!("{}_{}", base_name, method.to_ascii_lowercase())
+        } else {
+            base_name.clone()
+        };
+        operations.push(DraftOperation {
+            name,
+            title: title.clone(),
+            description: description.clone(),
+            module: module.clone(),
+            method,
+            paths,
+            parameters: parameters.clone(),
+            query_options: query_options.clone(),
+            headers: headers.clone(),
+            body,
+            response,
+            success_status,
+            examples: method_examples,
+            source: source_of(page, offset),
+            page: page.stem.clone(),
+            offset,
+        });
+    }
+    operations
+}
+
+/// `List trending` → `list_trending`; `trending: hide` → `trending_hide`.
+fn operation_name(title: &str, stem: &str) -> String {
+    let words: String = title
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    let name = words.to_snake_case();
+    if name.is_empty() {
+        stem.to_snake_case()
+    } else {
+        name
+    }
+}
+
+/// Types of function and path parameters, from parameter tables outside the request body.
+fn parameter_types(page: &Page) -> BTreeMap<String, (DraftType, String)> {
+    let mut parameters = BTreeMap::new();
+    for table in page.tables.iter().filter(|t| t.kind == TableKind::Parameters) {
+        if section_is(page, table.section, &["request body"]) {
+            continue;
+        }
+        for row in table.members() {
+            let ty = match &row.ty {
+                Some(ty) => DraftType::Written(ty.clone()),
+                None => DraftType::Unreadable(row.type_text.clone()),
+            };
+            parameters
+                .entry(row.name.to_ascii_lowercase())
+                .or_insert((ty, row.description_markdown.clone()));
+        }
+    }
+    parameters
+}
+
+/// The OData options the "Optional query parameters" section names, or all of the common ones
+/// when it says the method supports the OData query parameters without naming them.
+fn query_options(page: &Page) -> Vec<QueryOption> {
+    let in_section = |section| section_is(page, section, &["query parameters"]);
+    let texts = page
+        .paragraphs
+        .iter()
+        .filter(|p| in_section(p.section))
+        .map(|p| p.text.as_str())
+        .chain(
+            page.tables
+                .iter()
+                .filter(|t| in_section(t.section))
+                .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.first()))
+                .map(|c| c.text.as_str()),
+        );
+    let mut named = Vec::new();
+    let mut says_supported = false;
+    let mut says_not_supported = false;
+    for text in texts {
+        let lower = text.to_ascii_lowercase();
+        says_not_supported |= lower.contains("not support");
+        says_supported |= lower.contains("support") && lower.contains("odata");
+        for (i, _) in text.match_indices('$') {
+            let word: String = text[i..]
+                .chars()
+                .take_while(|&c| c == '$' || c.is_ascii_alphabetic())
+                .collect();
+            if let Some(option) = QueryOption::from_wire(&word) {
+                if !named.contains(&option) {
+                    named.push(option);
+                }
+            }
+        }
+    }
+    if named.is_empty() && says_supported && !says_not_supported {
+        named = vec![
+            QueryOption::Select,
+            QueryOption::Filter,
+            QueryOption::Expand,
+            QueryOption::OrderBy,
+            QueryOption::Top,
+            QueryOption::Skip,
+            QueryOption::Search,
+            QueryOption::Count,
+        ];
+    }
+    named.sort();
+    named
+}
+
+fn request_headers(page: &Page) -> Vec<RequestHeader> {
+    page.tables
+        .iter()
+        .filter(|t| t.kind == TableKind::Headers)
+        .flat_map(|t| t.members())
+        .map(|row| {
+            let lower = row.description.to_ascii_lowercase();
+            RequestHeader {
+                name: row.name.clone(),
+                required: lower.contains("required") && !lower.contains("optional"),
+                description: row.description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Request examples paired with the response examples that follow them.
+fn examples(page: &Page) -> Vec<Example> {
+    let mut examples: Vec<Example> = Vec::new();
+    for block in &page.code_blocks {
+        let Some(annotation) = page.annotation(block.annotation) else { continue };
+        let body = || block.json.as_ref().and_then(|j| j.value.clone());
+        match annotation.block_type {
+            Some(BlockType::Request) => {
+                let Some(request) = block.http_request() else { continue };
+                let Some(line) = request.lines.first() else { continue };
+                examples.push(Example {
+                    name: annotation.name.clone(),
+                    request: Some(ExampleRequest {
+                        method: line.method.clone(),
+                        path: line.target.path.to_template_string(),
+                        query: line.target.query.iter().map(|q| (q.name.clone(), q.value.clone())).collect(),
+                        body: body(),
+                        source: source_of(page, block.content_offset + line.offset),
+                    }),
+                    response: None,
+                });
+            }
+            Some(BlockType::Response) => {
+                let Some(response) = block.http_response() else { continue };
+                let example_response = ExampleResponse {
+                    status: response.status,
+                    body: body(),
+                    truncated: annotation.truncated.unwrap_or(false) || block.json.as_ref().is_some_and(|j| j.truncated),
+                    source: source_of(page, block.content_offset + response.offset),
+                };
+                match examples.last_mut() {
+                    Some(example) if example.response.is_none() => example.response = Some(example_response),
+                    _ => examples.push(Example {
+                        name: annotation.name.clone(),
+                        request: None,
+                        response: Some(example_response),
+                    }),
+                }
+            }
+            _ => {}
+        }
+    }
+    examples
+}
+
+/// The body type: a parameter table makes a body type of its own; otherwise the type the
+/// "Request body" prose links to, or the request example's `@odata.type`, or for an update the
+/// resource the page returns; a property table with no such type makes a body type too.
+fn request_body(page: &Page, method: &str, examples: &[Example], declarations: &mut Declarations) -> Option<DraftType> {
+    let in_body = |section| section_is(page, section, &["request body"]);
+    let tables: Vec<_> = page
+        .tables
+        .iter()
+        .filter(|t| in_body(t.section) && matches!(t.kind, TableKind::Parameters | TableKind::Properties))
+        .collect();
+    let prose: Vec<_> = page.paragraphs.iter().filter(|p| in_body(p.section)).collect();
+    let says_no_body = prose.iter().any(|p| {
+        let lower = p.text.to_ascii_lowercase();
+        lower.contains("do not supply") || lower.contains("don't supply") || lower.contains("no request body")
+    });
+    let example_body = examples.iter().filter_map(|e| e.request.as_ref()?.body.as_ref()).next();
+    if tables.is_empty() && (says_no_body || (example_body.is_none() && prose.is_empty())) {
+        return None;
+    }
+    if tables.iter().any(|t| t.kind == TableKind::Parameters) {
+        return Some(body_type(page, &tables, declarations, TypeOrigin::ActionParameters));
+    }
+    let linked = prose
+        .iter()
+        .flat_map(|p| p.links.iter())
+        .filter(|l| l.target.to_ascii_lowercase().contains(".md"))
+        .find_map(|l| match crate::page::type_expr::parse_type_cell(&l.text, std::slice::from_ref(l)) {
+            Ok(TypeExpr { term: TypeTerm::Named(name), collection }) => Some(TypeExpr { term: TypeTerm::Named(name), collection }),
+            _ => None,
+        });
+    let from_example = example_body
+        .and_then(|b| b.get("@odata.type"))
+        .and_then(|t| t.as_str())
+        .and_then(parse_type_name);
+    let from_response = matches!(method, "PATCH" | "PUT")
+        .then(|| response_link(page))
+        .flatten();
+    let named = linked.or(from_example).or(from_response);
+    match named {
+        Some(ty) => {
+            if let (TypeTerm::Named(name), false) = (&ty.term, tables.is_empty()) {
+                table_properties_into(page, name, &tables, declarations);
+            }
+            Some(DraftType::Written(ty))
+        }
+        None if !tables.is_empty() => Some(body_type(page, &tables, declarations, TypeOrigin::RequestBodyTable)),
+        None if example_body.is_some() => {
+            let offset = prose.first().map_or(0, |p| p.offset);
+            let message = "request body type is not documented (no table, link or `@odata.type`); it is typed as JSON".to_owned();
+            report(declarations, page, Severity::Warning, Code::UnresolvedType, offset, message);
+            Some(DraftType::Written(TypeExpr { term: TypeTerm::Primitive(crate::page::Primitive::Json), collection: false }))
+        }
+        None => None,
+    }
+}
+
+/// A body type of the page's own, from its request-body tables.
+fn body_type(page: &Page, tables: &[&crate::page::Table], declarations: &mut Declarations, origin: TypeOrigin) -> DraftType {
+    let name = format!("{}Body", heck::ToLowerCamelCase::to_lower_camel_case(page.stem.as_str()));
+    let key = TypeKey::new(BODY_NAMESPACE, &name);
+    let offset = tables.first().map_or(0, |t| t.offset);
+    declarations.add_type(DraftComplex {
+        key: key.clone(),
+        name: name.clone(),
+        namespace: BODY_NAMESPACE.to_owned(),
+        description: format!("The request body of {}.", page.title.as_deref().unwrap_or(&page.stem)),
+        module: module_of(page),
+        base: None,
+        key_property: None,
+        open_type: false,
+        is_abstract: false,
+        is_media_entity: false,
+        properties: tables.iter().flat_map(|t| t.members()).map(|row| draft_property(page, row, false)).collect(),
+        origin,
+        source: source_of(page, offset),
+        page: page.stem.clone(),
+    });
+    DraftType::Written(TypeExpr {
+        term: TypeTerm::Named(TypeName {
+            name,
+            namespace: Some(BODY_NAMESPACE.to_owned()),
+            page: None,
+            anchor: None,
+        }),
+        collection: false,
+    })
+}
+
+/// A request-body property table describes (part of) the named type.
+fn table_properties_into(page: &Page, name: &TypeName, tables: &[&crate::page::Table], declarations: &mut Declarations) {
+    let namespace = name.namespace.clone().unwrap_or_else(|| super::DEFAULT_NAMESPACE.to_owned());
+    let mut base = None;
+    let mut properties = Vec::new();
+    for row in tables.iter().flat_map(|t| t.members()) {
+        // "Inherited from [entity](...)": the property belongs to a base type.
+        if let Some(link) = inherited_from(row) {
+            base.get_or_insert(link);
+            continue;
+        }
+        properties.push(draft_property(page, row, false));
+    }
+    declarations.add_type(DraftComplex {
+        key: TypeKey::new(&namespace, &name.name),
+        name: name.name.clone(),
+        namespace,
+        description: String::new(),
+        module: module_of(page),
+        base,
+        key_property: None,
+        open_type: false,
+        is_abstract: false,
+        is_media_entity: false,
+        properties,
+        origin: TypeOrigin::RequestBodyTable,
+        source: source_of(page, tables.first().map_or(0, |t| t.offset)),
+        page: page.stem.clone(),
+    });
+}
+
+/// The type named by an "Inherited from [x](x.md)" description.
+fn inherited_from(row: &crate::page::MemberRow) -> Option<TypeName> {
+    let lower = row.description_markdown.to_ascii_lowercase();
+    let at = lower.find("inherited from [")?;
+    let rest = &row.description_markdown[at + "inherited from [".len()..];
+    let (text, rest) = rest.split_once("](")?;
+    let (target, _) = rest.split_once(')')?;
+    let link = crate::page::Link { text: text.to_owned(), target: target.to_owned() };
+    match crate::page::type_expr::parse_type_cell(text, std::slice::from_ref(&link)).ok()?.term {
+        TypeTerm::Named(name) => Some(name),
+        TypeTerm::Primitive(_) => None,
+    }
+}
+
+/// The type linked from the "Response" section prose, with collection-ness from its wording.
+fn response_link(page: &Page) -> Option<TypeExpr> {
+    page.paragraphs
+        .iter()
+        .filter(|p| section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"]))
+        .find_map(|p| {
+            let lower = p.text.to_ascii_lowercase();
+            let link = p.links.iter().find(|l| l.target.to_ascii_lowercase().contains(".md"))?;
+            let mut ty = crate::page::type_expr::parse_type_cell(&link.text, std::slice::from_ref(link)).ok()?;
+            if lower.contains("collection") || lower.contains(" array") {
+                ty.collection = true;
+            }
+            Some(ty)
+        })
+}
+
+/// The response: the first response example's annotation, else the Response prose. The status
+/// comes from the prose's status code, else from the example, else from the method.
+fn response(page: &Page, method: &str, declarations: &mut Declarations) -> (Option<Option<DraftType>>, u16) {
+    let response_blocks: Vec<&CodeBlock> = page
+        .code_blocks
+        .iter()
+        .filter(|b| page.annotation(b.annotation).is_some_and(|a| a.block_type == Some(BlockType::Response)))
+        .collect();
+    let prose: Vec<_> = page
+        .paragraphs
+        .iter()
+        .filter(|p| section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"]))
+        .collect();
+    let prose_status = prose.iter().find_map(|p| status_in(&p.text));
+    let example_status = response_blocks.iter().find_map(|b| b.http_response()).map(|r| r.status);
+    let status = prose_status.or(example_status).unwrap_or(match method {
+        "POST" => 201,
+        "DELETE" => 204,
+        _ => 200,
+    });
+
+    let annotated = response_blocks.iter().find_map(|b| {
+        let annotation = page.annotation(b.annotation)?;
+        let mut ty = parse_type_name(annotation.odata_type.as_deref()?)?;
+        ty.collection |= annotation.is_collection.unwrap_or(false);
+        Some(ty)
+    });
+    if let Some(ty) = annotated {
+        return (Some(Some(DraftType::Written(ty))), status);
+    }
+    if let Some(ty) = response_link(page) {
+        return (Some(Some(DraftType::Written(ty))), status);
+    }
+    let no_content = status == 204
+        || prose.iter().any(|p| {
+            let lower = p.text.to_ascii_lowercase();
+            lower.contains("no content") || lower.contains("does not return anything") || lower.contains("doesn't return anything")
+        });
+    if no_content {
+        return (Some(None), status);
+    }
+    if response_blocks.iter().any(|b| b.json.is_some()) || !prose.is_empty() {
+        let offset = prose.first().map_or(0, |p| p.offset);
+        let message = "response type is not documented (no `@odata.type` annotation, no linked type in the Response section)".to_owned();
+        report(declarations, page, Severity::Warning, Code::ResponseType, offset, message);
+    }
+    (None, status)
+}
+
+/// `200 OK` → 200, in prose like "returns a `200 OK` response code".
+fn status_in(text: &str) -> Option<u16> {
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(2)).find_map(|i| {
+        let window = bytes.get(i..i + 3)?;
+        let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let after_ok = bytes.get(i + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if before_ok && after_ok && window[0] == b'2' && window.iter().all(u8::is_ascii_digit) {
+            std::str::from_utf8(window).ok()?.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_titles() {
+        assert_eq!(operation_name("List trending", "x"), "list_trending");
+        assert_eq!(operation_name("trending: hide", "x"), "trending_hide");
+        assert_eq!(operation_name("Add shared", "x"), "add_shared");
+        assert_eq!(operation_name("???", "user-get"), "user_get");
+    }
+
+    #[test]
+    fn status_codes_in_prose() {
+        assert_eq!(status_in("returns a `201 Created` response code"), Some(201));
+        assert_eq!(status_in("returns `204 No Content`"), Some(204));
+        assert_eq!(status_in("returns 2000 items"), None);
+        assert_eq!(status_in("no code"), None);
+    }
+}
