@@ -70,35 +70,36 @@ fn path_function_names(operation: &Operation) -> Vec<String> {
 
 fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, name: &str) -> TokenStream {
     let function = ident(name);
-    let mut parameter_names = Names::reserving(&["body", "path"]);
+    let mut parameter_names = Names::reserving(&["body"]);
     let mut parameters = Vec::new();
-    let mut format_string = String::new();
-    let mut format_args = Vec::new();
+    // The path as pieces to concatenate: literal text, and encoded parameters.
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut literal = String::new();
     let mut params = path.params.iter();
     for segment in &path.template.segments {
-        format_string.push('/');
+        literal.push('/');
         for part in &segment.parts {
             match part {
-                PathPart::Literal(text) => format_string.push_str(&text.replace('{', "{{").replace('}', "}}")),
+                PathPart::Literal(text) => literal.push_str(text),
                 PathPart::Param { .. } => {
                     let Some(param) = params.next() else { continue };
                     let parameter = ident(&parameter_names.claim(&field_name(&param.name)));
                     let ty = parameter_type(param.ty);
                     parameters.push(quote!(#parameter: #ty));
-                    format_args.push(quote!(crate::runtime::path_parameter(#parameter)));
-                    format_string.push_str("{}");
+                    let text = std::mem::take(&mut literal);
+                    pieces.push(quote!(#text));
+                    pieces.push(quote!(&crate::runtime::path_parameter(#parameter)));
                 }
             }
         }
     }
-    if format_string.is_empty() {
-        format_string.push('/');
+    if !literal.is_empty() || pieces.is_empty() {
+        let text = if literal.is_empty() { "/".to_owned() } else { literal };
+        pieces.push(quote!(#text));
     }
-    let path_expr = if format_args.is_empty() {
-        let literal = format_string.replace("{{", "{").replace("}}", "}");
-        quote!(::std::string::String::from(#literal))
-    } else {
-        quote!(::std::format!(#format_string, #(#format_args),*))
+    let path_expr = match pieces.as_slice() {
+        [only] => quote!(::std::string::String::from(#only)),
+        _ => quote!([#(#pieces),*].concat()),
     };
 
     let response = match &operation.response {
@@ -114,13 +115,9 @@ fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, n
         Some(ty) => reference(naming, ty, false),
     };
     let method = ident(&operation.method.to_ascii_uppercase());
-    let status = operation.success_status;
+    let status = status_code(operation.success_status);
     let request = quote! {
-        crate::runtime::Request::new(
-            ::http::Method::#method,
-            #path_expr,
-            ::http::StatusCode::from_u16(#status).unwrap_or(::http::StatusCode::OK),
-        )
+        crate::runtime::Request::new(::http::Method::#method, #path_expr, #status)
     };
     let (body_parameter, body_type, with_body) = match &operation.body {
         Some(body) => {
@@ -137,6 +134,24 @@ fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, n
             #request #with_body
         }
     }
+}
+
+/// The `http` crate's constant for a success status.
+fn status_code(status: u16) -> TokenStream {
+    let name = match status {
+        200 => "OK",
+        201 => "CREATED",
+        202 => "ACCEPTED",
+        203 => "NON_AUTHORITATIVE_INFORMATION",
+        204 => "NO_CONTENT",
+        205 => "RESET_CONTENT",
+        206 => "PARTIAL_CONTENT",
+        207 => "MULTI_STATUS",
+        208 => "ALREADY_REPORTED",
+        _ => "OK",
+    };
+    let name = ident(name);
+    quote!(::http::StatusCode::#name)
 }
 
 /// Path parameters by value for plain data, as `&str` for text.

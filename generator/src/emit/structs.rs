@@ -42,9 +42,10 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
                 text = format!("The `{wire}` property.");
             }
             let doc = doc_attrs(&text);
+            let rename = (field.to_string().trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
             quote! {
                 #doc
-                #[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none")]
+                #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field: ::std::option::Option<#rust_type>,
             }
         });

@@ -1,0 +1,442 @@
+//! Support shared by the generated modules: the request value every endpoint function returns,
+//! response parsing, the Graph error, collections, and the Rust types Graph primitives map to.
+//!
+//! Requests are sans-IO: a [`Request`] turns into an [`http::Request`] for whatever HTTP client
+//! you use, and [`Request::parse_response`] reads the [`http::Response`] you got back.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// The service root that [`Request::into_http`] prefixes paths with.
+pub const BASE_URL: &str = "https://graph.microsoft.com/v1.0";
+
+/// `Edm.DateTimeOffset`.
+pub type DateTimeOffset = chrono::DateTime<chrono::FixedOffset>;
+/// `Edm.Date`.
+pub type Date = chrono::NaiveDate;
+/// `Edm.TimeOfDay`.
+pub type TimeOfDay = chrono::NaiveTime;
+/// `Edm.Guid`.
+pub type Guid = uuid::Uuid;
+
+/// `Edm.Duration`: an ISO 8601 duration such as `PT1H30M`, kept as written so that it
+/// round-trips exactly (Graph durations may carry years and months, which have no fixed length).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Duration(pub String);
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `Edm.Binary` and `Edm.Stream`: bytes, written in JSON as base64.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Base64Bytes(pub Vec<u8>);
+
+impl Serialize for Base64Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Base64Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine;
+        let text = String::deserialize(deserializer)?;
+        // Graph writes standard base64; URL-safe and unpadded forms are accepted too.
+        let engines = [
+            &base64::engine::general_purpose::STANDARD,
+            &base64::engine::general_purpose::URL_SAFE,
+            &base64::engine::general_purpose::STANDARD_NO_PAD,
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        ];
+        engines
+            .iter()
+            .find_map(|engine| engine.decode(text.trim()).ok())
+            .map(Base64Bytes)
+            .ok_or_else(|| serde::de::Error::custom("invalid base64"))
+    }
+}
+
+/// A page of a collection: `{"value": [...], "@odata.nextLink": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Collection<T> {
+    pub value: Vec<T>,
+    /// The URL of the next page, when there is one.
+    #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
+    pub next_link: Option<String>,
+    /// The delta link that ends a delta query.
+    #[serde(rename = "@odata.deltaLink", default, skip_serializing_if = "Option::is_none")]
+    pub delta_link: Option<String>,
+    /// The total count, when `$count=true` was asked for.
+    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// Other control information (`@odata.context`, ...), kept so a round trip loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+impl<T> Default for Collection<T> {
+    fn default() -> Self {
+        Collection {
+            value: Vec::new(),
+            next_link: None,
+            delta_link: None,
+            count: None,
+            additional_properties: std::collections::BTreeMap::new(),
+        }
+    }
+}
+
+/// A single primitive result, which OData wraps as `{"value": ...}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Single<T> {
+    pub value: T,
+    /// Control information (`@odata.context`, ...).
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// The error object Graph returns with an error status: `{"error": {"code", "message", ...}}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GraphError {
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub message: String,
+    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
+    pub inner_error: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<GraphError>,
+    /// Anything else the service sent.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: GraphError,
+}
+
+/// Why a request could not be built or a response not read.
+#[derive(Debug)]
+pub enum Error {
+    /// The service answered with an error status and a Graph error object.
+    Graph { status: http::StatusCode, error: GraphError },
+    /// The service answered with an error status and a body that is not a Graph error.
+    Status { status: http::StatusCode, body: Vec<u8> },
+    /// A success response whose body is not the documented type.
+    Body(serde_json::Error),
+    /// The request could not be built (an invalid header value, for instance).
+    Http(http::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Graph { status, error } => write!(f, "Graph error {status}: {}: {}", error.code, error.message),
+            Error::Status { status, body } => {
+                write!(f, "HTTP {status}: {}", String::from_utf8_lossy(body))
+            }
+            Error::Body(error) => write!(f, "unexpected response body: {error}"),
+            Error::Http(error) => write!(f, "invalid request: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Body(error) => Some(error),
+            Error::Http(error) => Some(error),
+            Error::Graph { .. } | Error::Status { .. } => None,
+        }
+    }
+}
+
+/// The body of a request that sends none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoBody;
+
+/// A value that can stand in a URL path: written as text, then percent-encoded.
+pub trait PathValue {
+    fn to_path_text(&self) -> String;
+}
+
+impl PathValue for str {
+    fn to_path_text(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl<T: PathValue + ?Sized> PathValue for &T {
+    fn to_path_text(&self) -> String {
+        (**self).to_path_text()
+    }
+}
+
+macro_rules! path_value_by_display {
+    ($($ty:ty),*) => {
+        $(impl PathValue for $ty {
+            fn to_path_text(&self) -> String {
+                self.to_string()
+            }
+        })*
+    };
+}
+
+path_value_by_display!(String, bool, u8, i8, i16, i32, i64, f32, f64, Guid, Date, TimeOfDay, Duration);
+
+impl PathValue for DateTimeOffset {
+    fn to_path_text(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+/// Characters left as they are in a path parameter: RFC 3986 unreserved characters plus the
+/// sub-delimiters and `:`/`@` that path segments allow and Graph ids use.
+const PATH_PARAMETER: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// Percent-encodes a path parameter. A quote is doubled, as OData string literals require.
+pub fn path_parameter(value: impl PathValue) -> String {
+    let text = value.to_path_text().replace('\'', "''");
+    percent_encoding::utf8_percent_encode(&text, PATH_PARAMETER).to_string()
+}
+
+/// Characters encoded in a query string component.
+const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b',')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'\'')
+    .remove(b'/')
+    .remove(b':');
+
+/// A request to one Graph operation, not yet sent. `T` is the documented response type and `B`
+/// the body type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request<T, B = NoBody> {
+    method: http::Method,
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<B>,
+    success: http::StatusCode,
+    response: PhantomData<fn() -> T>,
+}
+
+impl<T> Request<T, NoBody> {
+    /// A request with no body. `path` must already be percent-encoded.
+    pub fn new(method: http::Method, path: String, success: http::StatusCode) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            success,
+            response: PhantomData,
+        }
+    }
+
+    /// The same request with a JSON body.
+    pub fn with_body<B: Serialize>(self, body: B) -> Request<T, B> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: Some(body),
+            success: self.success,
+            response: PhantomData,
+        }
+    }
+}
+
+impl<T, B> Request<T, B> {
+    pub fn method(&self) -> &http::Method {
+        &self.method
+    }
+
+    /// The percent-encoded path, from the service root (`/me/insights/shared`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Query parameters, not yet encoded, in the order they were added.
+    pub fn query(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    pub fn body(&self) -> Option<&B> {
+        self.body.as_ref()
+    }
+
+    /// The status the documentation says a success returns.
+    pub fn success_status(&self) -> http::StatusCode {
+        self.success
+    }
+
+    /// Path and encoded query string, as they go on the request line.
+    pub fn path_and_query(&self) -> String {
+        let mut target = self.path.clone();
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            target.push(if i == 0 { '?' } else { '&' });
+            target.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
+            target.push('=');
+            target.extend(percent_encoding::utf8_percent_encode(value, QUERY_COMPONENT));
+        }
+        target
+    }
+
+    /// Adds any query parameter; a later value for the same name replaces the earlier one.
+    pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.query.retain(|(n, _)| *n != name);
+        self.query.push((name, value.into()));
+        self
+    }
+
+    /// Adds a request header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// `$select`: the properties to return.
+    pub fn select<S: AsRef<str>>(self, properties: &[S]) -> Self {
+        self.query_param("$select", join(properties))
+    }
+
+    /// `$expand`: the relationships to include.
+    pub fn expand<S: AsRef<str>>(self, relationships: &[S]) -> Self {
+        self.query_param("$expand", join(relationships))
+    }
+
+    /// `$filter`: an OData filter expression.
+    pub fn filter(self, expression: impl Into<String>) -> Self {
+        self.query_param("$filter", expression)
+    }
+
+    /// `$orderby`: `property [asc|desc]`, comma-separated.
+    pub fn order_by(self, expression: impl Into<String>) -> Self {
+        self.query_param("$orderby", expression)
+    }
+
+    /// `$search`: a search expression.
+    pub fn search(self, expression: impl Into<String>) -> Self {
+        self.query_param("$search", expression)
+    }
+
+    /// `$top`: the page size.
+    pub fn top(self, count: u32) -> Self {
+        self.query_param("$top", count.to_string())
+    }
+
+    /// `$skip`: how many items to skip.
+    pub fn skip(self, count: u32) -> Self {
+        self.query_param("$skip", count.to_string())
+    }
+
+    /// `$count`: whether to include the total count.
+    pub fn count(self, include: bool) -> Self {
+        self.query_param("$count", include.to_string())
+    }
+}
+
+impl<T: DeserializeOwned, B: Serialize> Request<T, B> {
+    /// The request for an HTTP client, against [`BASE_URL`].
+    pub fn into_http(self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.into_http_at(BASE_URL)
+    }
+
+    /// The request for an HTTP client, against another service root (`/beta`, a national cloud).
+    pub fn into_http_at(self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let uri = format!("{}{}", base_url.trim_end_matches('/'), self.path_and_query());
+        let mut builder = http::Request::builder().method(self.method).uri(uri);
+        for (name, value) in &self.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let body = match &self.body {
+            Some(body) => {
+                builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+                serde_json::to_vec(body).map_err(Error::Body)?
+            }
+            None => Vec::new(),
+        };
+        builder.body(body).map_err(Error::Http)
+    }
+
+    /// Reads the response: the documented type on success (an empty body reads as JSON `null`,
+    /// so operations that return nothing use `()`), a typed [`GraphError`] otherwise.
+    pub fn parse_response<R: AsRef<[u8]>>(&self, response: &http::Response<R>) -> Result<T, Error> {
+        parse_response(response)
+    }
+}
+
+/// Reads a response as `T` on success, or as a Graph error.
+pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Response<R>) -> Result<T, Error> {
+    let status = response.status();
+    let body = response.body().as_ref();
+    if status.is_success() {
+        let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
+        return serde_json::from_slice(body).map_err(Error::Body);
+    }
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody { error }) => Err(Error::Graph { status, error }),
+        Err(_) => Err(Error::Status { status, body: body.to_vec() }),
+    }
+}
+
+fn join<S: AsRef<str>>(items: &[S]) -> String {
+    items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(",")
+}
+
+/// Writes and reads enum values as their wire strings; values added to Graph after the crate
+/// was generated are kept by each enum's `Unknown` variant.
+pub trait WireEnum: Sized {
+    fn as_wire_str(&self) -> &str;
+    fn from_wire_str(value: &str) -> Self;
+}
+
+/// Serializes a [`WireEnum`] as its wire string (used by the generated `Serialize` impls).
+pub fn serialize_enum<E: WireEnum, S: serde::Serializer>(value: &E, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.as_wire_str())
+}
+
+/// Deserializes a [`WireEnum`] from its wire string (used by the generated `Deserialize` impls).
+pub fn deserialize_enum<'de, E: WireEnum, D: serde::Deserializer<'de>>(deserializer: D) -> Result<E, D::Error> {
+    let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    Ok(E::from_wire_str(&text))
+}
