@@ -16,7 +16,10 @@ fn main() -> ExitCode {
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let generated = root.join("generated");
-    let generation = match graphdoc::Config::new().with_docs(root.join("docs")).generate() {
+    let generation = match graphdoc::Config::new()
+        .with_docs(root.join("docs"))
+        .generate()
+    {
         Ok(generation) => generation,
         Err(error) if generated.join("lib.rs").exists() => {
             println!("cargo:warning=graphdoc: {error}; keeping the committed generated/ sources");
@@ -27,7 +30,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    for diagnostic in generation.diagnostics.iter().filter(|d| d.severity >= Severity::Warning) {
+    for diagnostic in generation
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning)
+    {
         println!("cargo:warning={diagnostic}");
     }
     match graphdoc::write::write_files(&generated, &generation.files) {

@@ -13,8 +13,135 @@ use serde::{Deserialize, Serialize};
 /// The service root that [`Request::into_http`] prefixes paths with.
 pub const BASE_URL: &str = "https://graph.microsoft.com/v1.0";
 
-/// `Edm.DateTimeOffset`.
-pub type DateTimeOffset = chrono::DateTime<chrono::FixedOffset>;
+/// `Edm.DateTimeOffset`: an instant with its UTC offset.
+///
+/// A thin wrapper over [`chrono::DateTime<FixedOffset>`](chrono::DateTime) that also remembers
+/// how the instant was written (digits of fractional seconds, `Z` or `+hh:mm` or no offset), so
+/// that a value read from Graph is written back exactly as it came: Graph writes seven
+/// fractional digits, which chrono alone would rewrite as nine. Equality, ordering and hashing
+/// look at the instant only.
+#[derive(Debug, Clone, Copy)]
+pub struct DateTimeOffset {
+    value: chrono::DateTime<chrono::FixedOffset>,
+    style: TimestampStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TimestampStyle {
+    fraction_digits: u8,
+    offset: OffsetStyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OffsetStyle {
+    Zulu,
+    Numeric,
+    /// No offset was written; the instant was read as UTC.
+    Absent,
+}
+
+impl DateTimeOffset {
+    /// The instant as a chrono value.
+    pub fn as_chrono(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.value
+    }
+}
+
+impl From<chrono::DateTime<chrono::FixedOffset>> for DateTimeOffset {
+    fn from(value: chrono::DateTime<chrono::FixedOffset>) -> Self {
+        let fraction_digits = match value.timestamp_subsec_nanos() {
+            0 => 0,
+            n if n % 1_000_000 == 0 => 3,
+            n if n % 100 == 0 => 7,
+            _ => 9,
+        };
+        let offset = if value.offset().local_minus_utc() == 0 { OffsetStyle::Zulu } else { OffsetStyle::Numeric };
+        DateTimeOffset { value, style: TimestampStyle { fraction_digits, offset } }
+    }
+}
+
+impl From<chrono::DateTime<chrono::Utc>> for DateTimeOffset {
+    fn from(value: chrono::DateTime<chrono::Utc>) -> Self {
+        DateTimeOffset::from(value.fixed_offset())
+    }
+}
+
+impl PartialEq for DateTimeOffset {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for DateTimeOffset {}
+
+impl PartialOrd for DateTimeOffset {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateTimeOffset {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
+impl std::hash::Hash for DateTimeOffset {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl std::str::FromStr for DateTimeOffset {
+    type Err = chrono::ParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim();
+        let (value, offset) = match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(value) => {
+                let zulu = text.ends_with(['Z', 'z']);
+                (value, if zulu { OffsetStyle::Zulu } else { OffsetStyle::Numeric })
+            }
+            Err(error) => match chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
+                Ok(naive) => (naive.and_utc().fixed_offset(), OffsetStyle::Absent),
+                Err(_) => return Err(error),
+            },
+        };
+        let fraction_digits = text
+            .split_once('.')
+            .map_or(0, |(_, rest)| rest.chars().take_while(char::is_ascii_digit).count().min(9) as u8);
+        Ok(DateTimeOffset { value, style: TimestampStyle { fraction_digits, offset } })
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        let digits = usize::from(self.style.fraction_digits);
+        if digits > 0 {
+            let nanos = format!("{:09}", self.value.timestamp_subsec_nanos() % 1_000_000_000);
+            write!(f, ".{}", &nanos[..digits.min(9)])?;
+        }
+        match self.style.offset {
+            OffsetStyle::Zulu if self.value.offset().local_minus_utc() == 0 => f.write_str("Z"),
+            OffsetStyle::Absent => Ok(()),
+            _ => write!(f, "{}", self.value.format("%:z")),
+        }
+    }
+}
+
+impl Serialize for DateTimeOffset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTimeOffset {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
 /// `Edm.Date`.
 pub type Date = chrono::NaiveDate;
 /// `Edm.TimeOfDay`.
@@ -127,8 +254,9 @@ struct ErrorBody {
 /// Why a request could not be built or a response not read.
 #[derive(Debug)]
 pub enum Error {
-    /// The service answered with an error status and a Graph error object.
-    Graph { status: http::StatusCode, error: GraphError },
+    /// The service answered with an error status and a Graph error object (boxed: it is
+    /// large, and errors are the rare path).
+    Graph { status: http::StatusCode, error: Box<GraphError> },
     /// The service answered with an error status and a body that is not a Graph error.
     Status { status: http::StatusCode, body: Vec<u8> },
     /// A success response whose body is not the documented type.
@@ -164,6 +292,12 @@ impl std::error::Error for Error {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NoBody;
 
+impl Serialize for NoBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit()
+    }
+}
+
 /// A value that can stand in a URL path: written as text, then percent-encoded.
 pub trait PathValue {
     fn to_path_text(&self) -> String;
@@ -195,7 +329,7 @@ path_value_by_display!(String, bool, u8, i8, i16, i32, i64, f32, f64, Guid, Date
 
 impl PathValue for DateTimeOffset {
     fn to_path_text(&self) -> String {
-        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        self.to_string()
     }
 }
 
@@ -375,7 +509,7 @@ impl<T, B> Request<T, B> {
     }
 }
 
-impl<T: DeserializeOwned, B: Serialize> Request<T, B> {
+impl<T, B: Serialize> Request<T, B> {
     /// The request for an HTTP client, against [`BASE_URL`].
     pub fn into_http(self) -> Result<http::Request<Vec<u8>>, Error> {
         self.into_http_at(BASE_URL)
@@ -397,7 +531,9 @@ impl<T: DeserializeOwned, B: Serialize> Request<T, B> {
         };
         builder.body(body).map_err(Error::Http)
     }
+}
 
+impl<T: DeserializeOwned, B> Request<T, B> {
     /// Reads the response: the documented type on success (an empty body reads as JSON `null`,
     /// so operations that return nothing use `()`), a typed [`GraphError`] otherwise.
     pub fn parse_response<R: AsRef<[u8]>>(&self, response: &http::Response<R>) -> Result<T, Error> {
@@ -414,7 +550,7 @@ pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Resp
         return serde_json::from_slice(body).map_err(Error::Body);
     }
     match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { error }) => Err(Error::Graph { status, error }),
+        Ok(ErrorBody { error }) => Err(Error::Graph { status, error: Box::new(error) }),
         Err(_) => Err(Error::Status { status, body: body.to_vec() }),
     }
 }

@@ -201,10 +201,17 @@ impl<'a> Sink<'a> {
         }
     }
 
-    pub fn report(&mut self, severity: Severity, code: Code, offset: usize, message: impl Into<String>) {
+    pub fn report(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        offset: usize,
+        message: impl Into<String>,
+    ) {
         let location = self.lines.location(offset);
-        self.diagnostics
-            .push(Diagnostic::new(severity, code, self.file, location, message));
+        self.diagnostics.push(Diagnostic::new(
+            severity, code, self.file, location, message,
+        ));
     }
 
     pub fn warn(&mut self, code: Code, offset: usize, message: impl Into<String>) {
@@ -246,13 +253,23 @@ impl LineIndex {
         &self.text
     }
 
+    /// The location of the start of a 1-based line (clamped to the text).
+    pub fn line_location(&self, line: u32) -> Location {
+        let index = (line.max(1) as usize - 1).min(self.starts.len() - 1);
+        self.location(self.starts[index])
+    }
+
     pub fn location(&self, offset: usize) -> Location {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&start| start <= offset).max(1);
         let start = self.starts[line - 1].min(offset);
         let line_text = &self.text[start..offset];
         // Columns count characters, as editors do.
-        let column = if line_text.is_ascii() { line_text.len() } else { line_text.chars().count() };
+        let column = if line_text.is_ascii() {
+            line_text.len()
+        } else {
+            line_text.chars().count()
+        };
         Location {
             line: line as u32,
             column: column as u32 + 1,
@@ -322,7 +339,11 @@ pub fn render(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> Str
         .id(diagnostic.code.as_str());
     let group = match source.and_then(|s| line_around(s, diagnostic.location.offset)) {
         Some((line_text, line_start)) => {
-            let start = diagnostic.location.offset.saturating_sub(line_start).min(line_text.len());
+            let start = diagnostic
+                .location
+                .offset
+                .saturating_sub(line_start)
+                .min(line_text.len());
             let start = floor_char_boundary(line_text, start);
             let end = line_text[start..]
                 .char_indices()
@@ -344,7 +365,9 @@ pub fn render(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> Str
 fn line_around(source: &str, offset: usize) -> Option<(&str, usize)> {
     let offset = floor_char_boundary(source, offset.min(source.len()));
     let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
     let line = source.get(start..end)?.trim_end_matches('\r');
     Some((line, start))
 }
@@ -367,10 +390,22 @@ mod tests {
     fn line_index_maps_offsets_to_lines_and_character_columns() {
         let text = "ab\ncdé\r\nfg";
         let index = LineIndex::new(text);
-        let cases = [(0, (1, 1)), (1, (1, 2)), (3, (2, 1)), (7, (2, 4)), (6, (2, 3)), (9, (3, 1)), (99, (3, 3))];
+        let cases = [
+            (0, (1, 1)),
+            (1, (1, 2)),
+            (3, (2, 1)),
+            (7, (2, 4)),
+            (6, (2, 3)),
+            (9, (3, 1)),
+            (99, (3, 3)),
+        ];
         for (offset, (line, column)) in cases {
             let location = index.location(offset);
-            assert_eq!((location.line, location.column), (line, column), "offset {offset}");
+            assert_eq!(
+                (location.line, location.column),
+                (line, column),
+                "offset {offset}"
+            );
         }
     }
 
@@ -386,9 +421,15 @@ mod tests {
             "annotation is not JSON",
         );
         let text = render(&diagnostic, Some(source), false);
-        assert!(text.contains("warning[annotation-json]: annotation is not JSON"), "{text}");
+        assert!(
+            text.contains("warning[annotation-json]: annotation is not JSON"),
+            "{text}"
+        );
         assert!(text.contains("api/x.md:2:6"), "{text}");
         assert!(text.contains("<!-- { bad } -->"), "{text}");
-        assert_eq!(diagnostic.to_string(), "api/x.md:2:6: warning[annotation-json]: annotation is not JSON");
+        assert_eq!(
+            diagnostic.to_string(),
+            "api/x.md:2:6: warning[annotation-json]: annotation is not JSON"
+        );
     }
 }

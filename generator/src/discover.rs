@@ -28,7 +28,9 @@ pub fn discover(roots: &[PathBuf]) -> Result<(Vec<PageSource>, Vec<Diagnostic>),
                 }
                 Ok(_) => {}
                 Err(error) => {
-                    let path = error.path().map_or_else(|| root.display().to_string(), |p| display_path(root, p));
+                    let path = error
+                        .path()
+                        .map_or_else(|| root.display().to_string(), |p| display_path(root, p));
                     diagnostics.push(Diagnostic::new(
                         Severity::Warning,
                         Code::Io,
@@ -46,14 +48,21 @@ pub fn discover(roots: &[PathBuf]) -> Result<(Vec<PageSource>, Vec<Diagnostic>),
 }
 
 fn is_markdown(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
 /// Reads a page as text. Invalid UTF-8 is replaced and reported; an unreadable file is reported
 /// and yields `None`.
 pub fn read_page(source: &PageSource) -> (Option<String>, Option<Diagnostic>) {
     let diagnostic = |message: String| {
-        Diagnostic::new(Severity::Error, Code::Io, source.display.clone(), Location::default(), message)
+        Diagnostic::new(
+            Severity::Error,
+            Code::Io,
+            source.display.clone(),
+            Location::default(),
+            message,
+        )
     };
     match std::fs::read(&source.path) {
         Ok(bytes) => match String::from_utf8(bytes) {

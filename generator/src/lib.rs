@@ -124,14 +124,24 @@ impl Config {
             let mut diagnostics = docs.diagnostics;
             let resolved = model::resolve(&docs.pages);
             diagnostics.extend(resolved.diagnostics);
-            let emitted = emit::emit(&resolved.model, &emit::EmitOptions { crate_name: self.crate_name.clone() });
+            let emitted = emit::emit(
+                &resolved.model,
+                &emit::EmitOptions {
+                    crate_name: self.crate_name.clone(),
+                },
+            );
             diagnostics.extend(emitted.diagnostics);
             diagnostics.sort();
             Ok(Generation {
                 files: emitted.files,
                 counts: GenerationCounts {
                     pages: docs.pages.len(),
-                    types_from_pages: resolved.model.types.values().filter(|t| !t.inferred).count(),
+                    types_from_pages: resolved
+                        .model
+                        .types
+                        .values()
+                        .filter(|t| !t.inferred)
+                        .count(),
                     types_inferred: resolved.model.types.values().filter(|t| t.inferred).count(),
                     enums: resolved.model.enums.len(),
                     operations: resolved.model.operations.len(),
@@ -213,7 +223,10 @@ pub struct PageCounts {
 impl PageCounts {
     pub fn of(pages: &[Page]) -> Self {
         use page::{BlockType, PageKind};
-        let mut counts = PageCounts { pages: pages.len(), ..PageCounts::default() };
+        let mut counts = PageCounts {
+            pages: pages.len(),
+            ..PageCounts::default()
+        };
         for page in pages {
             match page.kind {
                 PageKind::Api => counts.api_pages += 1,
@@ -224,9 +237,13 @@ impl PageCounts {
             counts.code_blocks += page.code_blocks.len();
             counts.annotations += page.annotations.len();
             for block in &page.code_blocks {
-                let block_type = page.annotation(block.annotation).and_then(|a| a.block_type.clone());
+                let block_type = page
+                    .annotation(block.annotation)
+                    .and_then(|a| a.block_type.clone());
                 match (block_type, &block.content) {
-                    (Some(BlockType::Request), CodeContent::Http(HttpBlock::Request(_))) => counts.request_blocks += 1,
+                    (Some(BlockType::Request), CodeContent::Http(HttpBlock::Request(_))) => {
+                        counts.request_blocks += 1
+                    }
                     (Some(BlockType::Response), CodeContent::Http(HttpBlock::Response(_))) => {
                         counts.response_blocks += 1
                     }
@@ -235,7 +252,10 @@ impl PageCounts {
                 }
             }
             for table in &page.tables {
-                *counts.tables.entry(table_kind_name(table.kind)).or_default() += 1;
+                *counts
+                    .tables
+                    .entry(table_kind_name(table.kind))
+                    .or_default() += 1;
             }
         }
         counts

@@ -11,7 +11,11 @@ use graphdoc::page::Page;
 use graphdoc::Config;
 
 #[derive(Parser)]
-#[command(name = "graphdoc", version, about = "Microsoft Graph API reference pages in, a typed Rust crate out")]
+#[command(
+    name = "graphdoc",
+    version,
+    about = "Microsoft Graph API reference pages in, a typed Rust crate out"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,12 +68,26 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check { docs, format, deny_warnings, notes, threads } => {
-            check(config(docs, threads), format, deny_warnings, notes)
-        }
-        Command::Generate { docs, out, crate_name, format, verbose, threads } => {
-            generate(config(docs, threads).with_crate_name(crate_name), out, format, verbose)
-        }
+        Command::Check {
+            docs,
+            format,
+            deny_warnings,
+            notes,
+            threads,
+        } => check(config(docs, threads), format, deny_warnings, notes),
+        Command::Generate {
+            docs,
+            out,
+            crate_name,
+            format,
+            verbose,
+            threads,
+        } => generate(
+            config(docs, threads).with_crate_name(crate_name),
+            out,
+            format,
+            verbose,
+        ),
     };
     match result {
         Ok(code) => code,
@@ -88,7 +106,12 @@ fn config(docs: Vec<PathBuf>, threads: Option<usize>) -> Config {
     }
 }
 
-fn check(config: Config, format: Format, deny_warnings: bool, notes: bool) -> Result<ExitCode, graphdoc::Error> {
+fn check(
+    config: Config,
+    format: Format,
+    deny_warnings: bool,
+    notes: bool,
+) -> Result<ExitCode, graphdoc::Error> {
     let report = config.check()?;
     let summary = Summary::of(&report.diagnostics);
     match format {
@@ -115,7 +138,11 @@ fn check(config: Config, format: Format, deny_warnings: bool, notes: bool) -> Re
                 counts.resource_blocks,
                 counts.annotations
             );
-            let tables: Vec<String> = counts.tables.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            let tables: Vec<String> = counts
+                .tables
+                .iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect();
             println!("tables: {}", tables.join(", "));
             print_summary(&summary);
         }
@@ -123,10 +150,18 @@ fn check(config: Config, format: Format, deny_warnings: bool, notes: bool) -> Re
     Ok(exit_code(&summary, deny_warnings))
 }
 
-fn generate(config: Config, out: PathBuf, format: Format, verbose: bool) -> Result<ExitCode, graphdoc::Error> {
+fn generate(
+    config: Config,
+    out: PathBuf,
+    format: Format,
+    verbose: bool,
+) -> Result<ExitCode, graphdoc::Error> {
     let generation = config.generate()?;
     let mut files = BTreeMap::new();
-    files.insert("Cargo.toml".to_owned(), graphdoc::emit::manifest::cargo_toml(config.crate_name()));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        graphdoc::emit::manifest::cargo_toml(config.crate_name()),
+    );
     for (path, contents) in generation.files {
         files.insert(format!("src/{path}"), contents);
     }
@@ -168,10 +203,16 @@ fn generate(config: Config, out: PathBuf, format: Format, verbose: bool) -> Resu
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], pages: &[Page], notes: bool) {
-    let sources: BTreeMap<&str, &str> = pages.iter().map(|p| (p.path.as_str(), p.lines.text())).collect();
+    let sources: BTreeMap<&str, &str> = pages
+        .iter()
+        .map(|p| (p.path.as_str(), p.lines.text()))
+        .collect();
     let color = std::io::stdout().is_terminal();
     let mut stdout = std::io::stdout().lock();
-    for diagnostic in diagnostics.iter().filter(|d| notes || d.severity > Severity::Note) {
+    for diagnostic in diagnostics
+        .iter()
+        .filter(|d| notes || d.severity > Severity::Note)
+    {
         let source = sources.get(diagnostic.file.as_str()).copied();
         // A closed pipe (`| head`) is not an error worth a panic.
         if writeln!(stdout, "{}\n", render(diagnostic, source, color)).is_err() {
@@ -181,7 +222,11 @@ fn print_diagnostics(diagnostics: &[Diagnostic], pages: &[Page], notes: bool) {
 }
 
 fn print_summary(summary: &Summary) {
-    let codes: Vec<String> = summary.by_code.iter().map(|(code, n)| format!("{code}: {n}")).collect();
+    let codes: Vec<String> = summary
+        .by_code
+        .iter()
+        .map(|(code, n)| format!("{code}: {n}"))
+        .collect();
     println!(
         "{} errors, {} warnings, {} notes{}{}",
         summary.errors,

@@ -68,17 +68,21 @@ pub fn rustdoc_markdown(markdown: &str) -> String {
                     push_escaped(&mut out, &html);
                 }
             }
-            Event::Start(Tag::Link { .. } | Tag::Image { .. }) | Event::End(TagEnd::Link | TagEnd::Image) => {}
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::End(TagEnd::Link | TagEnd::Image) => {}
             Event::Rule => out.push_str("\n\n"),
             _ => {}
         }
     }
-    collapse_blank_lines(out.trim())
+    collapse_blank_lines(&out.replace('\t', "    "))
 }
 
 fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
-        if matches!(c, '[' | ']' | '<' | '>' | '*' | '_' | '`' | '\\' | '#' | '|') {
+        if matches!(
+            c,
+            '[' | ']' | '<' | '>' | '*' | '_' | '`' | '\\' | '#' | '|'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -92,6 +96,7 @@ fn ensure_blank_line(out: &mut String) {
 }
 
 fn collapse_blank_lines(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len());
     let mut blank_run = 0;
     for line in text.lines() {
@@ -113,7 +118,11 @@ fn collapse_blank_lines(text: &str) -> String {
 /// `#[doc = " line"]` attributes, one per line, so prettyplease prints them as `///` comments.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -130,11 +139,23 @@ mod tests {
                 "Inherits from [entity](../resources/entity.md). Read-only.",
                 "Inherits from entity. Read-only.",
             ),
-            ("Use `$select` <br><br>Returned by default.", "Use `$select`\n\nReturned by default."),
-            ("See [a] and <b> and x_y", "See \\[a\\] and \\<b\\> and x\\_y"),
+            (
+                "Use `$select` <br><br>Returned by default.",
+                "Use `$select`\n\nReturned by default.",
+            ),
+            (
+                "See [a] and <b> and x_y",
+                "See \\[a\\] and \\<b\\> and x\\_y",
+            ),
             ("```\nfn main() {}\n```", "```text\nfn main() {}\n```"),
-            ("```json\n{\"a\": 1}\n```", "```json,ignore\n{\"a\": 1}\n```"),
-            ("*/ and \"quotes\" and #[attr]", "\\*/ and \"quotes\" and \\#\\[attr\\]"),
+            (
+                "```json\n{\"a\": 1}\n```",
+                "```json,ignore\n{\"a\": 1}\n```",
+            ),
+            (
+                "*/ and \"quotes\" and #[attr]",
+                "\\*/ and \"quotes\" and \\#\\[attr\\]",
+            ),
             ("", ""),
         ];
         for (markdown, expected) in cases {

@@ -37,8 +37,12 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
         let doc = doc_attrs(doc);
         quote!(#doc #variant,)
     });
-    let to_wire = members.iter().map(|(variant, wire, _)| quote!(Self::#variant => #wire,));
-    let from_wire = members.iter().map(|(variant, wire, _)| quote!(#wire => Self::#variant,));
+    let to_wire = members
+        .iter()
+        .map(|(variant, wire, _)| quote!(Self::#variant => #wire,));
+    let from_wire = members
+        .iter()
+        .map(|(variant, wire, _)| quote!(#wire => Self::#variant,));
 
     let mut text = rustdoc_markdown(&ty.description);
     if text.is_empty() {

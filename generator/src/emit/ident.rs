@@ -8,11 +8,11 @@ use proc_macro2::{Ident, Span};
 
 /// Every Rust keyword, strict and reserved, of all editions (`gen` included).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers: these get a trailing `_` instead.
@@ -27,7 +27,11 @@ fn ascii_words(name: &str) -> String {
 
 /// Makes `text` a valid identifier string: never empty, no leading digit, keywords escaped.
 fn valid(text: String, fallback: &str, digit_prefix: &str) -> String {
-    let text = if text.is_empty() { fallback.to_owned() } else { text };
+    let text = if text.is_empty() {
+        fallback.to_owned()
+    } else {
+        text
+    };
     let text = if text.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{digit_prefix}{text}")
     } else {
@@ -79,12 +83,18 @@ impl Names {
 
     /// Reserves names the generated code itself uses in this scope.
     pub fn reserving(names: &[&str]) -> Self {
-        Names { taken: names.iter().map(|n| (*n).to_owned()).collect() }
+        Names {
+            taken: names.iter().map(|n| (*n).to_owned()).collect(),
+        }
     }
 
     /// Returns `wanted` or the first free variant of it, and marks it taken.
     pub fn claim(&mut self, wanted: &str) -> String {
-        let separator = if wanted.contains('_') || wanted.chars().all(|c| !c.is_uppercase()) { "_" } else { "" };
+        let separator = if wanted.contains('_') || wanted.chars().all(|c| !c.is_uppercase()) {
+            "_"
+        } else {
+            ""
+        };
         let mut candidate = wanted.to_owned();
         let mut n = 2;
         while self.taken.contains(&candidate) {
@@ -111,7 +121,10 @@ mod tests {
                 let ident = ident(&name);
                 let parsed: Result<syn::Ident, _> = syn::parse_str(&ident.to_string());
                 let tokens = quote::quote!(struct S { #ident: u8 });
-                assert!(syn::parse2::<syn::ItemStruct>(tokens).is_ok(), "{keyword} -> {ident}");
+                assert!(
+                    syn::parse2::<syn::ItemStruct>(tokens).is_ok(),
+                    "{keyword} -> {ident}"
+                );
                 let _ = parsed;
             }
         }
@@ -120,7 +133,11 @@ mod tests {
     #[test]
     fn names_from_wire_names() {
         let cases = [
-            ("lastModifiedDateTime", "last_modified_date_time", "LastModifiedDateTime"),
+            (
+                "lastModifiedDateTime",
+                "last_modified_date_time",
+                "LastModifiedDateTime",
+            ),
             ("@odata.type", "odata_type", "OdataType"),
             ("type", "type", "Type"),
             ("self", "self_", "Self_"),
@@ -146,7 +163,10 @@ mod tests {
         assert_eq!(names.claim("value"), "value");
         assert_eq!(names.claim("value"), "value_2");
         assert_eq!(names.claim("value"), "value_3");
-        assert_eq!(names.claim("additional_properties"), "additional_properties_2");
+        assert_eq!(
+            names.claim("additional_properties"),
+            "additional_properties_2"
+        );
         let mut types = Names::new();
         assert_eq!(types.claim("Session"), "Session");
         assert_eq!(types.claim("Session"), "Session2");

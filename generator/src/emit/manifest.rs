@@ -4,7 +4,10 @@
 /// lists the same (a test checks it).
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", r#""0.23""#),
-    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std"] }"#,
+    ),
     ("http", r#""1""#),
     ("percent-encoding", r#""2""#),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),

@@ -80,7 +80,12 @@ impl Naming {
             .types
             .values()
             .map(|t| (&t.key, &t.name, &t.namespace, &t.module, &t.source))
-            .chain(model.enums.values().map(|e| (&e.key, &e.name, &e.namespace, &e.module, &e.source)));
+            .chain(
+                model
+                    .enums
+                    .values()
+                    .map(|e| (&e.key, &e.name, &e.namespace, &e.module, &e.source)),
+            );
         let mut ordered: Vec<_> = keyed.collect();
         ordered.sort_by(|a, b| a.0.cmp(b.0));
         for (key, name, namespace, module, source) in ordered {
@@ -98,14 +103,28 @@ impl Naming {
                     Severity::Note,
                     Code::NameCollision,
                     source.page.clone(),
-                    Location { line: source.line, column: 1, offset: 0 },
+                    Location {
+                        line: source.line,
+                        column: 1,
+                        offset: 0,
+                    },
                     format!("type `{key}` is emitted as `{claimed}`: its plain name is taken"),
                 ));
             }
             let module = modules.get(module.as_str()).cloned().unwrap_or_default();
-            types.insert(key.clone(), ItemName { module, name: claimed });
+            types.insert(
+                key.clone(),
+                ItemName {
+                    module,
+                    name: claimed,
+                },
+            );
         }
-        Naming { modules, types, boxed: boxed_fields(model) }
+        Naming {
+            modules,
+            types,
+            boxed: boxed_fields(model),
+        }
     }
 
     /// The path of a type from anywhere in the crate: `crate::insights::SharedInsight`.
@@ -130,7 +149,9 @@ fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
                 .into_iter()
                 .filter(|p| !p.ty.collection)
                 .filter_map(|p| match &p.ty.target {
-                    TypeRef::Complex(target) if model.types.contains_key(target) => Some((p.name.as_str(), target)),
+                    TypeRef::Complex(target) if model.types.contains_key(target) => {
+                        Some((p.name.as_str(), target))
+                    }
                     _ => None,
                 })
                 .collect();
@@ -170,12 +191,18 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
     let emitted: Vec<(String, String)> = modules
         .par_iter()
         .map(|(model_module, rust_module)| {
-            (format!("{rust_module}.rs"), format_file(emit_module(model, &naming, model_module)))
+            (
+                format!("{rust_module}.rs"),
+                format_file(emit_module(model, &naming, model_module)),
+            )
         })
         .collect();
 
     let mut files: BTreeMap<String, String> = emitted.into_iter().collect();
-    files.insert("lib.rs".to_owned(), format_file(emit_lib(model, &naming, options)));
+    files.insert(
+        "lib.rs".to_owned(),
+        format_file(emit_lib(model, &naming, options)),
+    );
     files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
     Emitted { files, diagnostics }
 }
@@ -192,7 +219,11 @@ fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> TokenSt
         .filter(|e| e.module == model_module)
         .map(|e| enums::emit_enum(naming, e));
     let items: Vec<TokenStream> = structs.chain(enums).collect();
-    let module_operations: Vec<_> = model.operations.iter().filter(|o| o.module == model_module).collect();
+    let module_operations: Vec<_> = model
+        .operations
+        .iter()
+        .filter(|o| o.module == model_module)
+        .collect();
     let functions = operations::emit_operations(naming, &module_operations);
     let doc = format!(" Types and operations of the `{model_module}` area of the reference.");
     quote! {
@@ -248,8 +279,14 @@ fn separate_items(source: &str) -> String {
         out.push_str(line);
         out.push('\n');
         let item_ends = line == "}" || (line.starts_with("pub mod ") && line.ends_with(';'));
-        let module_doc_ends = line.starts_with("//!") && lines.peek().is_some_and(|next| !next.starts_with("//!"));
-        if module_doc_ends || item_ends && lines.peek().is_some_and(|next| !next.is_empty() && !next.starts_with("pub mod ")) {
+        let module_doc_ends =
+            line.starts_with("//!") && lines.peek().is_some_and(|next| !next.starts_with("//!"));
+        if module_doc_ends
+            || item_ends
+                && lines
+                    .peek()
+                    .is_some_and(|next| !next.is_empty() && !next.starts_with("pub mod "))
+        {
             out.push('\n');
         }
     }

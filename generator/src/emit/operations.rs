@@ -15,7 +15,9 @@ use super::docs::{doc_attrs, rustdoc_markdown};
 use super::ident::{field_name, ident, snake_name, Names};
 use super::types::{element, primitive, reference};
 use super::Naming;
-use crate::model::{Operation, OperationPath, PathPart, Primitive, ResolvedType, TypeRef};
+use crate::model::{
+    Operation, OperationPath, PathPart, Primitive, QueryValue, ResolvedType, TypeRef,
+};
 
 pub fn emit_operations(naming: &Naming, operations: &[&Operation]) -> TokenStream {
     // Function names share the module's namespace with its types, which are camel case, so
@@ -56,19 +58,54 @@ fn path_function_names(operation: &Operation) -> Vec<String> {
     let all: Vec<Vec<String>> = operation.paths.iter().map(statics).collect();
     let common: BTreeSet<&String> = all
         .first()
-        .map(|first| first.iter().filter(|s| all.iter().all(|other| other.contains(s))).collect())
+        .map(|first| {
+            first
+                .iter()
+                .filter(|s| all.iter().all(|other| other.contains(s)))
+                .collect()
+        })
         .unwrap_or_default();
-    all.iter()
+    let mut distinct: Vec<Vec<&str>> = all
+        .iter()
+        .map(|segments| {
+            segments
+                .iter()
+                .filter(|s| !common.contains(s))
+                .map(String::as_str)
+                .collect()
+        })
+        .collect();
+    // Overloads of one function differ only in their parameters: name them by those.
+    if distinct.iter().all(Vec::is_empty) {
+        distinct = operation
+            .paths
+            .iter()
+            .map(|path| path.params.iter().map(|p| p.name.as_str()).collect())
+            .collect();
+        let unique: BTreeSet<&Vec<&str>> = distinct.iter().collect();
+        if unique.len() != distinct.len() {
+            distinct.iter_mut().for_each(Vec::clear);
+        }
+    }
+    // The one path with nothing of its own is the operation's plain form.
+    let plain = distinct.iter().filter(|d| d.is_empty()).count() == 1;
+    distinct
+        .iter()
         .enumerate()
-        .map(|(i, segments)| {
-            let distinct: Vec<&str> = segments.iter().filter(|s| !common.contains(s)).map(String::as_str).collect();
-            let suffix = if distinct.is_empty() { format!("{}", i + 1) } else { snake_name(&distinct.join(" ")) };
-            format!("{base}_{suffix}")
+        .map(|(i, words)| match (words.is_empty(), plain) {
+            (true, true) => base.clone(),
+            (true, false) => format!("{base}_{}", i + 1),
+            (false, _) => format!("{base}_{}", snake_name(&words.join(" "))),
         })
         .collect()
 }
 
-fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, name: &str) -> TokenStream {
+fn emit_function(
+    naming: &Naming,
+    operation: &Operation,
+    path: &OperationPath,
+    name: &str,
+) -> TokenStream {
     let function = ident(name);
     let mut parameter_names = Names::reserving(&["body"]);
     let mut parameters = Vec::new();
@@ -94,8 +131,25 @@ fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, n
         }
     }
     if !literal.is_empty() || pieces.is_empty() {
-        let text = if literal.is_empty() { "/".to_owned() } else { literal };
+        let text = if literal.is_empty() {
+            "/".to_owned()
+        } else {
+            literal
+        };
         pieces.push(quote!(#text));
+    }
+    let mut query = Vec::new();
+    for fixed in &path.query {
+        let name = &fixed.name;
+        match &fixed.value {
+            QueryValue::Literal(value) => query.push(quote!(.query_param(#name, #value))),
+            QueryValue::Param(param) => {
+                let parameter = ident(&parameter_names.claim(&field_name(&param.name)));
+                let ty = parameter_type(param.ty);
+                parameters.push(quote!(#parameter: #ty));
+                query.push(quote!(.query_param(#name, crate::runtime::PathValue::to_path_text(&#parameter))));
+            }
+        }
     }
     let path_expr = match pieces.as_slice() {
         [only] => quote!(::std::string::String::from(#only)),
@@ -104,11 +158,17 @@ fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, n
 
     let response = match &operation.response {
         None => quote!(()),
-        Some(ResolvedType { target, collection: true }) => {
+        Some(ResolvedType {
+            target,
+            collection: true,
+        }) => {
             let element = element(naming, target);
             quote!(crate::runtime::Collection<#element>)
         }
-        Some(ResolvedType { target: target @ TypeRef::Primitive(p), collection: false }) if *p != Primitive::Json => {
+        Some(ResolvedType {
+            target: target @ TypeRef::Primitive(p),
+            collection: false,
+        }) if *p != Primitive::Json => {
             let element = element(naming, target);
             quote!(crate::runtime::Single<#element>)
         }
@@ -124,14 +184,21 @@ fn emit_function(naming: &Naming, operation: &Operation, path: &OperationPath, n
             let ty = reference(naming, body, false);
             (quote!(body: #ty), quote!(#ty), quote!(.with_body(body)))
         }
-        None => (TokenStream::new(), quote!(crate::runtime::NoBody), TokenStream::new()),
+        None => (
+            TokenStream::new(),
+            quote!(crate::runtime::NoBody),
+            TokenStream::new(),
+        ),
     };
-    let all_parameters = parameters.iter().cloned().chain((!body_parameter.is_empty()).then_some(body_parameter));
+    let all_parameters = parameters
+        .iter()
+        .cloned()
+        .chain((!body_parameter.is_empty()).then_some(body_parameter));
     let doc = doc_attrs(&function_doc(operation, path));
     quote! {
         #doc
         pub fn #function(#(#all_parameters),*) -> crate::runtime::Request<#response, #body_type> {
-            #request #with_body
+            #request #(#query)* #with_body
         }
     }
 }
@@ -180,21 +247,39 @@ fn function_doc(operation: &Operation, path: &OperationPath) -> String {
     if !description.is_empty() {
         parts.push(description);
     }
-    parts.push(format!("`{} {}`", operation.method, path.template.to_template_string()));
+    parts.push(format!(
+        "`{} {}`",
+        operation.method,
+        path.template.to_template_string()
+    ));
     if !operation.query_options.is_empty() {
-        let options: Vec<String> = operation.query_options.iter().map(|o| format!("`{}`", o.wire_name())).collect();
-        parts.push(format!("Supports the OData query options {}.", options.join(", ")));
+        let options: Vec<String> = operation
+            .query_options
+            .iter()
+            .map(|o| format!("`{}`", o.wire_name()))
+            .collect();
+        parts.push(format!(
+            "Supports the OData query options {}.",
+            options.join(", ")
+        ));
     }
     let headers: Vec<String> = operation
         .headers
         .iter()
-        .filter(|h| h.required && !h.name.eq_ignore_ascii_case("authorization") && !h.name.eq_ignore_ascii_case("content-type"))
+        .filter(|h| {
+            h.required
+                && !h.name.eq_ignore_ascii_case("authorization")
+                && !h.name.eq_ignore_ascii_case("content-type")
+        })
         .map(|h| format!("`{}`", h.name))
         .collect();
     if !headers.is_empty() {
         parts.push(format!("Required headers: {}.", headers.join(", ")));
     }
-    parts.push(format!("Documented in `{}` (line {}).", path.source.page, path.source.line));
+    parts.push(format!(
+        "Documented in `{}` (line {}).",
+        path.source.page, path.source.line
+    ));
     parts.join("\n\n")
 }
 
@@ -224,7 +309,12 @@ mod tests {
                             description: String::new(),
                         })
                         .collect();
-                    OperationPath { template, params, source: Source::default() }
+                    OperationPath {
+                        template,
+                        params,
+                        query: vec![],
+                        source: Source::default(),
+                    }
                 })
                 .collect(),
             query_options: vec![],
@@ -244,9 +334,20 @@ mod tests {
             "/users/{id}/insights/trending",
             "/me/mailFolders/{id}/insights/trending",
         ]));
-        assert_eq!(names, ["list_trending_me", "list_trending_users", "list_trending_me_mail_folders"]);
-        let same_statics = path_function_names(&operation(&["/a/{x}", "/a/{y}"]));
-        assert_eq!(same_statics, ["list_trending_1", "list_trending_2"]);
+        assert_eq!(
+            names,
+            [
+                "list_trending_me",
+                "list_trending_users",
+                "list_trending_me_mail_folders"
+            ]
+        );
+        let overloads = path_function_names(&operation(&["/a/{x}", "/a/{y}"]));
+        assert_eq!(overloads, ["list_trending_x", "list_trending_y"]);
+        let same = path_function_names(&operation(&["/a(k='{x}')", "/a(j='{x}')"]));
+        assert_eq!(same, ["list_trending_1", "list_trending_2"]);
+        let plain_and_ref = path_function_names(&operation(&["/me/shared/$ref", "/me/shared"]));
+        assert_eq!(plain_and_ref, ["list_trending_ref", "list_trending"]);
         assert_eq!(path_function_names(&operation(&["/me"])), ["list_trending"]);
     }
 }

@@ -34,7 +34,9 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         .filter(|p| p.name != "@odata.type")
         .map(|property| {
             let field = ident(&field_names.claim(&field_name(&property.name)));
-            let boxed = naming.boxed.contains(&(ty.key.clone(), property.name.clone()));
+            let boxed = naming
+                .boxed
+                .contains(&(ty.key.clone(), property.name.clone()));
             let rust_type = reference(naming, &property.ty, boxed);
             let wire = &property.name;
             let mut text = rustdoc_markdown(&property.description);
@@ -42,7 +44,8 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
                 text = format!("The `{wire}` property.");
             }
             let doc = doc_attrs(&text);
-            let rename = (field.to_string().trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
+            let rename = (field.to_string().trim_start_matches("r#") != wire)
+                .then(|| quote!(rename = #wire,));
             quote! {
                 #doc
                 #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,11 +72,20 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
 fn struct_doc(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> String {
     let mut parts = Vec::new();
     let description = rustdoc_markdown(&ty.description);
-    parts.push(if description.is_empty() { format!("The `{}` type.", ty.name) } else { description });
+    parts.push(if description.is_empty() {
+        format!("The `{}` type.", ty.name)
+    } else {
+        description
+    });
     let mut facts = vec![format!("Graph type `{}.{}`", ty.namespace, ty.name)];
     if let Some(base) = ty.base.as_ref().and_then(|b| model.types.get(b)) {
-        let base_name = naming.types.get(&base.key).map_or(base.name.as_str(), |i| i.name.as_str());
-        facts.push(format!("derived from `{base_name}`, whose properties it includes"));
+        let base_name = naming
+            .types
+            .get(&base.key)
+            .map_or(base.name.as_str(), |i| i.name.as_str());
+        facts.push(format!(
+            "derived from `{base_name}`, whose properties it includes"
+        ));
     }
     if let Some(key) = &ty.key_property {
         facts.push(format!("key property `{key}`"));
@@ -91,6 +103,9 @@ fn struct_doc(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> String {
         TypeOrigin::ActionParameters => "The parameters table of",
         TypeOrigin::Example => "Inferred from the examples of",
     };
-    parts.push(format!("{origin} `{}` (line {}).", ty.source.page, ty.source.line));
+    parts.push(format!(
+        "{origin} `{}` (line {}).",
+        ty.source.page, ty.source.line
+    ));
     parts.join("\n\n")
 }

@@ -43,9 +43,9 @@ pub fn primitive(primitive: Primitive) -> TokenStream {
 pub fn element(naming: &Naming, target: &TypeRef) -> TokenStream {
     match target {
         TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Complex(key) | TypeRef::Enum(key) => {
-            naming.type_path(key).unwrap_or_else(|| quote!(::serde_json::Value))
-        }
+        TypeRef::Complex(key) | TypeRef::Enum(key) => naming
+            .type_path(key)
+            .unwrap_or_else(|| quote!(::serde_json::Value)),
         TypeRef::Unresolved(_) => quote!(::serde_json::Value),
     }
 }
@@ -69,8 +69,15 @@ mod tests {
     #[test]
     fn every_mapped_path_parses_as_a_type() {
         for (primitive, path) in PRIMITIVE_MAPPING {
-            assert!(syn::parse_str::<syn::Type>(path).is_ok(), "{primitive:?}: {path}");
+            assert!(
+                syn::parse_str::<syn::Type>(path).is_ok(),
+                "{primitive:?}: {path}"
+            );
         }
-        assert_eq!(PRIMITIVE_MAPPING.len(), 18, "every primitive is mapped once");
+        assert_eq!(
+            PRIMITIVE_MAPPING.len(),
+            18,
+            "every primitive is mapped once"
+        );
     }
 }

@@ -48,6 +48,9 @@ pub(super) struct DraftComplex {
     pub origin: TypeOrigin,
     pub source: Source,
     pub page: String,
+    /// The module came from the page's `ms.prod` area; otherwise it is a fallback that
+    /// [`super::resolve`] replaces by the module of the type's users.
+    pub placed: bool,
 }
 
 /// What every page declares, and how to find a declaration from a link.
@@ -59,13 +62,28 @@ pub(super) struct Declarations {
     pub page_types: BTreeMap<String, TypeKey>,
     /// (page stem, heading anchor) → enum declared under that heading.
     pub page_enums: BTreeMap<(String, String), TypeKey>,
+    /// Enums declared on pages that name no area (see [`DraftComplex::placed`]).
+    pub unplaced_enums: std::collections::BTreeSet<TypeKey>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Declarations {
-    fn report(&mut self, page: &Page, severity: Severity, code: Code, offset: usize, message: String) {
+    fn report(
+        &mut self,
+        page: &Page,
+        severity: Severity,
+        code: Code,
+        offset: usize,
+        message: String,
+    ) {
         let location = page.lines.location(offset);
-        self.diagnostics.push(Diagnostic::new(severity, code, page.path.clone(), location, message));
+        self.diagnostics.push(Diagnostic::new(
+            severity,
+            code,
+            page.path.clone(),
+            location,
+            message,
+        ));
     }
 
     /// Adds a type; when one with the same key exists the stronger origin wins and the weaker
@@ -93,14 +111,24 @@ pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
         strong.description = weak.description;
     }
     // Prefer the camelCase spelling a weaker source may have over an all-lower-case one.
-    if strong.name.chars().all(|c| !c.is_uppercase()) && weak.name.eq_ignore_ascii_case(&strong.name) {
+    if strong.name.chars().all(|c| !c.is_uppercase())
+        && weak.name.eq_ignore_ascii_case(&strong.name)
+    {
         strong.name = weak.name;
+    }
+    if !strong.placed && weak.placed {
+        strong.module = weak.module;
+        strong.placed = true;
     }
     // A resource page is the whole truth about its type; partial sources (a request-body
     // table, examples) complete each other.
     if strong.origin != TypeOrigin::ResourcePage {
         for property in weak.properties {
-            if !strong.properties.iter().any(|p| p.name.eq_ignore_ascii_case(&property.name)) {
+            if !strong
+                .properties
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case(&property.name))
+            {
                 strong.properties.push(property);
             }
         }
@@ -124,6 +152,7 @@ fn placeholder() -> DraftComplex {
         origin: TypeOrigin::Example,
         source: Source::default(),
         page: String::new(),
+        placed: false,
     }
 }
 
@@ -138,16 +167,31 @@ pub(super) fn declare(pages: &[Page]) -> Declarations {
     declarations
 }
 
-/// The Rust module for what a page declares: its `ms.prod` area when it names one, else the
-/// first word of its file name.
-pub(super) fn module_of(page: &Page) -> String {
+/// The area a page says it belongs to: its `ms.prod`, when that is a plain name.
+pub(super) fn page_area(page: &Page) -> Option<String> {
     let prod = page.front_matter.ms_prod().map(str::trim).filter(|p| {
-        !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    });
-    let raw = match prod {
-        Some(prod) => prod.to_ascii_lowercase(),
-        None => page.stem.split(['-', '_', '.']).next().unwrap_or(&page.stem).to_ascii_lowercase(),
-    };
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })?;
+    Some(module_name(&prod.to_ascii_lowercase()))
+}
+
+/// The Rust module for what a page declares: its area, else the first word of its file name.
+pub(super) fn module_of(page: &Page) -> String {
+    page_area(page).unwrap_or_else(|| {
+        module_name(
+            &page
+                .stem
+                .split(['-', '_', '.'])
+                .next()
+                .unwrap_or(&page.stem)
+                .to_ascii_lowercase(),
+        )
+    })
+}
+
+fn module_name(raw: &str) -> String {
     let module: String = raw
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -160,14 +204,21 @@ pub(super) fn module_of(page: &Page) -> String {
 }
 
 pub(super) fn source_of(page: &Page, offset: usize) -> Source {
-    Source { page: page.path.clone(), line: page.lines.location(offset).line }
+    Source {
+        page: page.path.clone(),
+        line: page.lines.location(offset).line,
+    }
 }
 
 /// The description of a page: its first prose paragraph under the title, else the front matter's.
 pub(super) fn page_description(page: &Page) -> String {
     page.paragraphs
         .iter()
-        .filter(|p| p.section.and_then(|s| page.sections.get(s)).is_some_and(|s| s.level == 1))
+        .filter(|p| {
+            p.section
+                .and_then(|s| page.sections.get(s))
+                .is_some_and(|s| s.level == 1)
+        })
         .map(|p| p.markdown.as_str())
         .find(|text| !text.starts_with("Namespace:") && !text.starts_with('>') && !text.is_empty())
         .or(page.front_matter.description())
@@ -176,7 +227,11 @@ pub(super) fn page_description(page: &Page) -> String {
 }
 
 fn declare_enums(page: &Page, declarations: &mut Declarations) {
-    for table in page.tables.iter().filter(|t| t.kind == TableKind::EnumMembers) {
+    for table in page
+        .tables
+        .iter()
+        .filter(|t| t.kind == TableKind::EnumMembers)
+    {
         let heading = table.section.and_then(|s| page.sections.get(s));
         let heading_title = heading.map(|h| h.title.trim()).unwrap_or("");
         let name = enum_name(heading_title).or_else(|| match page.kind {
@@ -185,22 +240,37 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
         });
         let Some(name) = name else {
             let message = format!("enum table under `{heading_title}` names no enum (expected a `<name> values` heading)");
-            declarations.report(page, Severity::Warning, Code::PageShape, table.offset, message);
+            declarations.report(
+                page,
+                Severity::Warning,
+                Code::PageShape,
+                table.offset,
+                message,
+            );
             continue;
         };
         let (namespace, name) = split_namespace(&name);
         let key = TypeKey::new(&namespace, &name);
-        let members: Vec<EnumMember> = table
-            .enum_members()
-            .iter()
-            .map(|row| EnumMember {
+        let mut members: Vec<EnumMember> = Vec::new();
+        for row in table.enum_members() {
+            if members.iter().any(|m| m.name == row.name) {
+                let message = format!(
+                    "enum member `{}` is listed twice; the first row is kept",
+                    row.name
+                );
+                declarations.report(page, Severity::Warning, Code::Conflict, row.offset, message);
+                continue;
+            }
+            members.push(EnumMember {
                 name: row.name.clone(),
                 value: row.value.clone(),
                 description: row.description.clone(),
-            })
-            .collect();
+            });
+        }
         if let Some(heading) = heading {
-            declarations.page_enums.insert((page.stem.clone(), slug(&heading.title)), key.clone());
+            declarations
+                .page_enums
+                .insert((page.stem.clone(), slug(&heading.title)), key.clone());
         }
         let description = if page.kind == PageKind::Enum && enum_name(heading_title).is_none() {
             page_description(page)
@@ -216,6 +286,9 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
                 }
             }
             None => {
+                if page_area(page).is_none() {
+                    declarations.unplaced_enums.insert(key.clone());
+                }
                 declarations.enums.insert(
                     key.clone(),
                     EnumType {
@@ -239,10 +312,20 @@ fn enum_name(heading: &str) -> Option<String> {
     let lower = heading.to_ascii_lowercase();
     let stem = ["values", "enum values", "enumeration values", "members"]
         .iter()
-        .find_map(|suffix| lower.strip_suffix(suffix).map(|s| heading[..s.len()].trim()))?;
-    let stem = stem.trim_end_matches(" enum").trim().trim_matches('`').trim_matches('*').trim();
+        .find_map(|suffix| {
+            lower
+                .strip_suffix(suffix)
+                .map(|s| heading[..s.len()].trim())
+        })?;
+    let stem = stem
+        .trim_end_matches(" enum")
+        .trim()
+        .trim_matches('`')
+        .trim_matches('*')
+        .trim();
     // Graph type names are camel case; "Possible values" or "Status values" name no type.
-    let camel = stem.starts_with(|c: char| c.is_lowercase()) || stem.chars().skip(1).any(char::is_uppercase);
+    let camel = stem.starts_with(|c: char| c.is_lowercase())
+        || stem.chars().skip(1).any(char::is_uppercase);
     (is_type_name(stem) && camel).then(|| stem.to_owned())
 }
 
@@ -295,8 +378,12 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         .first()
         .and_then(|(_, a)| a.odata_type.as_deref())
         .map(str::to_owned);
-    let Some(full_name) = annotated_name.or_else(|| page.title.as_deref().and_then(title_type_name)) else {
-        let message = "resource page names no type: no resource annotation with `@odata.type`, no title".to_owned();
+    let Some(full_name) =
+        annotated_name.or_else(|| page.title.as_deref().and_then(title_type_name))
+    else {
+        let message =
+            "resource page names no type: no resource annotation with `@odata.type`, no title"
+                .to_owned();
         declarations.report(page, Severity::Warning, Code::PageShape, 0, message);
         return;
     };
@@ -313,11 +400,16 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             _ => continue,
         };
         // Tables under an enum's heading or inside another type's section are not this type's.
-        if page.is_under(table.section, |t| t.to_ascii_lowercase().ends_with("values")) {
+        if page.is_under(table.section, |t| {
+            t.to_ascii_lowercase().ends_with("values")
+        }) {
             continue;
         }
         for row in table.members() {
-            if properties.iter().any(|p: &DraftProperty| p.name == row.name) {
+            if properties
+                .iter()
+                .any(|p: &DraftProperty| p.name == row.name)
+            {
                 continue;
             }
             properties.push(draft_property(page, row, navigation));
@@ -335,7 +427,9 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             TypeTerm::Primitive(_) => None,
         })
         .or_else(|| inherits_from(page));
-    declarations.page_types.insert(page.stem.clone(), key.clone());
+    declarations
+        .page_types
+        .insert(page.stem.clone(), key.clone());
     declarations.add_type(DraftComplex {
         key,
         name,
@@ -351,6 +445,7 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         origin: TypeOrigin::ResourcePage,
         source: source_of(page, offset),
         page: page.stem.clone(),
+        placed: page_area(page).is_some(),
     });
 }
 
@@ -364,8 +459,11 @@ pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> 
         },
         description: row.description_markdown.clone(),
         navigation,
-        read_only: description_lower.contains("read-only") || description_lower.contains("read only"),
-        required: row.required.unwrap_or_else(|| description_lower.contains("required.")),
+        read_only: description_lower.contains("read-only")
+            || description_lower.contains("read only"),
+        required: row
+            .required
+            .unwrap_or_else(|| description_lower.contains("required.")),
         source: source_of(page, row.offset),
         page: page.stem.clone(),
         offset: row.type_offset,
@@ -373,8 +471,14 @@ pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> 
 }
 
 /// Properties that the JSON representation shows but no table lists.
-fn add_representation_properties(page: &Page, block: &crate::page::CodeBlock, properties: &mut Vec<DraftProperty>) {
-    let Some(serde_json::Value::Object(object)) = block.json.as_ref().and_then(|j| j.value.as_ref()) else {
+fn add_representation_properties(
+    page: &Page,
+    block: &crate::page::CodeBlock,
+    properties: &mut Vec<DraftProperty>,
+) {
+    let Some(serde_json::Value::Object(object)) =
+        block.json.as_ref().and_then(|j| j.value.as_ref())
+    else {
         return;
     };
     for (name, value) in object {
@@ -402,18 +506,34 @@ fn add_representation_properties(page: &Page, block: &crate::page::CodeBlock, pr
 fn representation_type(value: &serde_json::Value) -> Option<TypeExpr> {
     use crate::page::Primitive;
     use serde_json::Value;
-    let primitive = |p| Some(TypeExpr { term: TypeTerm::Primitive(p), collection: false });
+    let primitive = |p| {
+        Some(TypeExpr {
+            term: TypeTerm::Primitive(p),
+            collection: false,
+        })
+    };
     match value {
         Value::Bool(_) => primitive(Primitive::Boolean),
         Value::Number(n) if n.is_f64() => primitive(Primitive::Double),
         Value::Number(_) => primitive(Primitive::Int32),
         Value::String(text) => {
             let lower = text.to_ascii_lowercase();
-            let hint = lower.split(['(', ')']).nth(1).unwrap_or(&lower).trim().to_owned();
+            let hint = lower
+                .split(['(', ')'])
+                .nth(1)
+                .unwrap_or(&lower)
+                .trim()
+                .to_owned();
             let p = crate::page::Primitive::from_name(&hint)
-                .or_else(|| crate::page::Primitive::from_name(lower.split_whitespace().next().unwrap_or("")))
+                .or_else(|| {
+                    crate::page::Primitive::from_name(lower.split_whitespace().next().unwrap_or(""))
+                })
                 .unwrap_or(Primitive::String);
-            primitive(if hint == "identifier" { Primitive::String } else { p })
+            primitive(if hint == "identifier" {
+                Primitive::String
+            } else {
+                p
+            })
         }
         Value::Object(object) => {
             let name = object.get("@odata.type")?.as_str()?;
@@ -434,8 +554,12 @@ fn inherits_from(page: &Page) -> Option<TypeName> {
         let lower = paragraph.text.to_ascii_lowercase();
         let at = lower.find("inherits from")?;
         let after = &paragraph.text[at..];
-        let link = paragraph.links.iter().find(|l| after.contains(l.text.as_str()))?;
-        let parsed = crate::page::type_expr::parse_type_cell(&link.text, std::slice::from_ref(link)).ok()?;
+        let link = paragraph
+            .links
+            .iter()
+            .find(|l| after.contains(l.text.as_str()))?;
+        let parsed =
+            crate::page::type_expr::parse_type_cell(&link.text, std::slice::from_ref(link)).ok()?;
         match parsed.term {
             TypeTerm::Named(name) => Some(name),
             TypeTerm::Primitive(_) => None,
@@ -450,16 +574,25 @@ mod tests {
     #[test]
     fn enum_names_from_headings() {
         assert_eq!(enum_name("ageGroup values").as_deref(), Some("ageGroup"));
-        assert_eq!(enum_name("trendingScope enum values").as_deref(), Some("trendingScope"));
+        assert_eq!(
+            enum_name("trendingScope enum values").as_deref(),
+            Some("trendingScope")
+        );
         assert_eq!(enum_name("Members"), None);
         assert_eq!(enum_name("Possible values"), None);
-        assert_eq!(title_type_name("windowsStartMenuModeType enum type").as_deref(), Some("windowsStartMenuModeType"));
+        assert_eq!(
+            title_type_name("windowsStartMenuModeType enum type").as_deref(),
+            Some("windowsStartMenuModeType")
+        );
     }
 
     #[test]
     fn slugs_match_the_docs_site() {
         assert_eq!(slug("ageGroup values"), "agegroup-values");
-        assert_eq!(slug("Legal age group property definitions"), "legal-age-group-property-definitions");
+        assert_eq!(
+            slug("Legal age group property definitions"),
+            "legal-age-group-property-definitions"
+        );
         assert_eq!(slug("status (values)"), "status-values");
     }
 
@@ -468,11 +601,26 @@ mod tests {
         use serde_json::json;
         let ty = |v| representation_type(&v).map(|t| (t.term, t.collection));
         use crate::page::Primitive;
-        assert_eq!(ty(json!("String (timestamp)")), Some((TypeTerm::Primitive(Primitive::DateTimeOffset), false)));
-        assert_eq!(ty(json!("string (identifier)")), Some((TypeTerm::Primitive(Primitive::String), false)));
-        assert_eq!(ty(json!(["string"])), Some((TypeTerm::Primitive(Primitive::String), true)));
-        assert_eq!(ty(json!(true)), Some((TypeTerm::Primitive(Primitive::Boolean), false)));
-        assert!(matches!(ty(json!({"@odata.type": "microsoft.graph.x"})), Some((TypeTerm::Named(_), false))));
+        assert_eq!(
+            ty(json!("String (timestamp)")),
+            Some((TypeTerm::Primitive(Primitive::DateTimeOffset), false))
+        );
+        assert_eq!(
+            ty(json!("string (identifier)")),
+            Some((TypeTerm::Primitive(Primitive::String), false))
+        );
+        assert_eq!(
+            ty(json!(["string"])),
+            Some((TypeTerm::Primitive(Primitive::String), true))
+        );
+        assert_eq!(
+            ty(json!(true)),
+            Some((TypeTerm::Primitive(Primitive::Boolean), false))
+        );
+        assert!(matches!(
+            ty(json!({"@odata.type": "microsoft.graph.x"})),
+            Some((TypeTerm::Named(_), false))
+        ));
         assert_eq!(ty(json!(null)), None);
     }
 }

@@ -9,7 +9,10 @@ use serde_json::{Map, Value};
 use crate::page::type_expr::parse_type_name;
 use crate::page::{BlockType, Page, Primitive, TypeExpr, TypeTerm};
 
-use super::declare::{module_of, source_of, split_namespace, Declarations, DraftComplex, DraftProperty, DraftType};
+use super::declare::{
+    module_of, page_area, source_of, split_namespace, Declarations, DraftComplex, DraftProperty,
+    DraftType,
+};
 use super::{Source, TypeKey, TypeOrigin};
 
 /// Deeper JSON than this is not walked (serde_json already refuses more than 128 levels).
@@ -22,6 +25,7 @@ struct Observed {
     module: String,
     source: Source,
     page: String,
+    placed: bool,
     /// Property name → (merged type, where first seen).
     properties: BTreeMap<String, (Option<TypeExpr>, Source, usize)>,
     /// Property order as first seen.
@@ -32,15 +36,23 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
     let mut observed: BTreeMap<TypeKey, Observed> = BTreeMap::new();
     for page in pages {
         for block in &page.code_blocks {
-            let Some(annotation) = page.annotation(block.annotation) else { continue };
+            let Some(annotation) = page.annotation(block.annotation) else {
+                continue;
+            };
             if !matches!(
                 annotation.block_type,
                 Some(BlockType::Request | BlockType::Response | BlockType::Resource)
             ) {
                 continue;
             }
-            let Some(value) = block.json.as_ref().and_then(|j| j.value.as_ref()) else { continue };
-            let mut walker = Walker { page, offset: block.offset, observed: &mut observed };
+            let Some(value) = block.json.as_ref().and_then(|j| j.value.as_ref()) else {
+                continue;
+            };
+            let mut walker = Walker {
+                page,
+                offset: block.offset,
+                observed: &mut observed,
+            };
             // The annotation names the type of a top-level body that does not say it itself.
             let declared = match annotation.block_type {
                 Some(BlockType::Response) => annotation.odata_type.as_deref(),
@@ -48,7 +60,10 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
             };
             match (value, declared, annotation.is_collection.unwrap_or(false)) {
                 (Value::Object(object), Some(declared), true) => {
-                    let items = object.get("value").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+                    let items = object
+                        .get("value")
+                        .and_then(Value::as_array)
+                        .map_or(&[][..], Vec::as_slice);
                     for item in items {
                         walker.value(item, Some(declared), 0);
                     }
@@ -97,6 +112,7 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
             origin: TypeOrigin::Example,
             source: seen.source,
             page: seen.page,
+            placed: seen.placed,
         });
     }
 }
@@ -138,7 +154,11 @@ impl Walker<'_> {
 
     /// Records `object` as an instance of `type_name`.
     fn instance(&mut self, type_name: &str, object: &Map<String, Value>) {
-        let Some(TypeExpr { term: TypeTerm::Named(_), collection: false }) = parse_type_name(type_name) else {
+        let Some(TypeExpr {
+            term: TypeTerm::Named(_),
+            collection: false,
+        }) = parse_type_name(type_name)
+        else {
             return;
         };
         let (namespace, name) = split_namespace(type_name);
@@ -150,6 +170,7 @@ impl Walker<'_> {
             module: module_of(self.page),
             source: source.clone(),
             page: self.page.stem.clone(),
+            placed: page_area(self.page).is_some(),
             properties: BTreeMap::new(),
             order: Vec::new(),
         });
@@ -167,7 +188,10 @@ impl Walker<'_> {
                 Some((ty, _, _)) => *ty = merge(ty.take(), observed_type),
                 None => {
                     seen.order.push(property.clone());
-                    seen.properties.insert(property.clone(), (observed_type, source.clone(), self.offset));
+                    seen.properties.insert(
+                        property.clone(),
+                        (observed_type, source.clone(), self.offset),
+                    );
                 }
             }
         }
@@ -176,7 +200,12 @@ impl Walker<'_> {
 
 /// The type a JSON value shows; `None` when it shows nothing (null, empty array).
 fn value_type(value: &Value) -> Option<TypeExpr> {
-    let primitive = |p| Some(TypeExpr { term: TypeTerm::Primitive(p), collection: false });
+    let primitive = |p| {
+        Some(TypeExpr {
+            term: TypeTerm::Primitive(p),
+            collection: false,
+        })
+    };
     match value {
         Value::Null => None,
         Value::Bool(_) => primitive(Primitive::Boolean),
@@ -188,19 +217,33 @@ fn value_type(value: &Value) -> Option<TypeExpr> {
         },
         Value::String(s) if looks_like_date_time(s) => primitive(Primitive::DateTimeOffset),
         Value::String(_) => primitive(Primitive::String),
-        Value::Object(object) => match object.get("@odata.type").and_then(Value::as_str).and_then(parse_type_name) {
-            Some(TypeExpr { term: term @ TypeTerm::Named(_), collection: false }) => {
-                Some(TypeExpr { term, collection: false })
-            }
+        Value::Object(object) => match object
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .and_then(parse_type_name)
+        {
+            Some(TypeExpr {
+                term: term @ TypeTerm::Named(_),
+                collection: false,
+            }) => Some(TypeExpr {
+                term,
+                collection: false,
+            }),
             _ => primitive(Primitive::Json),
         },
         Value::Array(items) => {
             let element = items.iter().map(value_type).fold(None, merge)?;
             if element.collection {
                 // Arrays of arrays have no Graph type; keep them as JSON.
-                return Some(TypeExpr { term: TypeTerm::Primitive(Primitive::Json), collection: true });
+                return Some(TypeExpr {
+                    term: TypeTerm::Primitive(Primitive::Json),
+                    collection: true,
+                });
             }
-            Some(TypeExpr { collection: true, ..element })
+            Some(TypeExpr {
+                collection: true,
+                ..element
+            })
         }
     }
 }
@@ -226,7 +269,12 @@ fn merge(a: Option<TypeExpr>, b: Option<TypeExpr>) -> Option<TypeExpr> {
     if a == b {
         return Some(a);
     }
-    let json = |collection| Some(TypeExpr { term: TypeTerm::Primitive(Primitive::Json), collection });
+    let json = |collection| {
+        Some(TypeExpr {
+            term: TypeTerm::Primitive(Primitive::Json),
+            collection,
+        })
+    };
     if a.collection != b.collection {
         return json(false);
     }
@@ -238,12 +286,14 @@ fn merge(a: Option<TypeExpr>, b: Option<TypeExpr>) -> Option<TypeExpr> {
             (String, DateTimeOffset) | (DateTimeOffset, String) => TypeTerm::Primitive(String),
             _ => return json(a.collection),
         },
-        (TypeTerm::Named(n), TypeTerm::Primitive(Json)) | (TypeTerm::Primitive(Json), TypeTerm::Named(n)) => {
-            TypeTerm::Named(n.clone())
-        }
+        (TypeTerm::Named(n), TypeTerm::Primitive(Json))
+        | (TypeTerm::Primitive(Json), TypeTerm::Named(n)) => TypeTerm::Named(n.clone()),
         _ => return json(a.collection),
     };
-    Some(TypeExpr { term, collection: a.collection })
+    Some(TypeExpr {
+        term,
+        collection: a.collection,
+    })
 }
 
 #[cfg(test)]
@@ -252,34 +302,73 @@ mod tests {
     use serde_json::json;
 
     fn prim(p: Primitive, collection: bool) -> Option<TypeExpr> {
-        Some(TypeExpr { term: TypeTerm::Primitive(p), collection })
+        Some(TypeExpr {
+            term: TypeTerm::Primitive(p),
+            collection,
+        })
     }
 
     #[test]
     fn value_types() {
-        assert_eq!(value_type(&json!("2016-12-31T23:59:25.6718097+03:00")), prim(Primitive::DateTimeOffset, false));
-        assert_eq!(value_type(&json!("Display Name value")), prim(Primitive::String, false));
+        assert_eq!(
+            value_type(&json!("2016-12-31T23:59:25.6718097+03:00")),
+            prim(Primitive::DateTimeOffset, false)
+        );
+        assert_eq!(
+            value_type(&json!("Display Name value")),
+            prim(Primitive::String, false)
+        );
         assert_eq!(value_type(&json!(3)), prim(Primitive::Int32, false));
-        assert_eq!(value_type(&json!(5_000_000_000_i64)), prim(Primitive::Int64, false));
+        assert_eq!(
+            value_type(&json!(5_000_000_000_i64)),
+            prim(Primitive::Int64, false)
+        );
         assert_eq!(value_type(&json!(0.5)), prim(Primitive::Double, false));
         assert_eq!(value_type(&json!([1, 2.5])), prim(Primitive::Double, true));
         assert_eq!(value_type(&json!([])), None);
         assert_eq!(value_type(&json!({"a": 1})), prim(Primitive::Json, false));
         assert!(matches!(
             value_type(&json!([{"@odata.type": "microsoft.graph.sharingDetail"}])),
-            Some(TypeExpr { term: TypeTerm::Named(_), collection: true })
+            Some(TypeExpr {
+                term: TypeTerm::Named(_),
+                collection: true
+            })
         ));
     }
 
     #[test]
     fn merging_observations() {
-        assert_eq!(merge(prim(Primitive::Int32, false), prim(Primitive::Double, false)), prim(Primitive::Double, false));
-        assert_eq!(merge(None, prim(Primitive::String, false)), prim(Primitive::String, false));
         assert_eq!(
-            merge(prim(Primitive::String, false), prim(Primitive::DateTimeOffset, false)),
+            merge(
+                prim(Primitive::Int32, false),
+                prim(Primitive::Double, false)
+            ),
+            prim(Primitive::Double, false)
+        );
+        assert_eq!(
+            merge(None, prim(Primitive::String, false)),
             prim(Primitive::String, false)
         );
-        assert_eq!(merge(prim(Primitive::Boolean, false), prim(Primitive::String, false)), prim(Primitive::Json, false));
-        assert_eq!(merge(prim(Primitive::String, true), prim(Primitive::String, false)), prim(Primitive::Json, false));
+        assert_eq!(
+            merge(
+                prim(Primitive::String, false),
+                prim(Primitive::DateTimeOffset, false)
+            ),
+            prim(Primitive::String, false)
+        );
+        assert_eq!(
+            merge(
+                prim(Primitive::Boolean, false),
+                prim(Primitive::String, false)
+            ),
+            prim(Primitive::Json, false)
+        );
+        assert_eq!(
+            merge(
+                prim(Primitive::String, true),
+                prim(Primitive::String, false)
+            ),
+            prim(Primitive::Json, false)
+        );
     }
 }

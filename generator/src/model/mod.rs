@@ -62,7 +62,10 @@ pub struct ResolvedType {
 
 impl ResolvedType {
     pub fn primitive(primitive: Primitive) -> ResolvedType {
-        ResolvedType { target: TypeRef::Primitive(primitive), collection: false }
+        ResolvedType {
+            target: TypeRef::Primitive(primitive),
+            collection: false,
+        }
     }
 }
 
@@ -143,7 +146,25 @@ pub struct OperationPath {
     pub template: PathTemplate,
     /// One entry per `{param}` in the template, in order.
     pub params: Vec<PathParam>,
+    /// Query parameters the documented request line itself carries (`/me?$expand=manager`,
+    /// `calendarView?startDateTime={start}`).
+    pub query: Vec<FixedQuery>,
     pub source: Source,
+}
+
+/// A query parameter written into a documented request line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedQuery {
+    pub name: String,
+    pub value: QueryValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryValue {
+    /// A fixed value (possibly empty, for `?$count`).
+    Literal(String),
+    /// A `{placeholder}` value: a parameter of the endpoint function.
+    Param(PathParam),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,16 +8,30 @@ use heck::ToSnakeCase;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::page::http::RequestLine;
 use crate::page::type_expr::parse_type_name;
-use crate::page::{BlockType, CodeBlock, Page, PageKind, PathTemplate, TableKind, TypeExpr, TypeName, TypeTerm};
+use crate::page::{
+    BlockType, CodeBlock, Page, PageKind, PathTemplate, TableKind, TypeExpr, TypeName, TypeTerm,
+};
 
 use super::declare::{
-    draft_property, module_of, page_description, source_of, Declarations, DraftComplex, DraftType,
+    draft_property, module_of, page_area, page_description, source_of, Declarations, DraftComplex,
+    DraftType,
 };
-use super::{Example, ExampleRequest, ExampleResponse, QueryOption, RequestHeader, Source, TypeKey, TypeOrigin};
+use super::{
+    Example, ExampleRequest, ExampleResponse, QueryOption, RequestHeader, Source, TypeKey,
+    TypeOrigin,
+};
 
 /// Namespace of the body types made from action parameter tables: not a Graph namespace, so
 /// they cannot collide with a Graph type.
 pub(super) const BODY_NAMESPACE: &str = "graphdoc.bodies";
+
+/// A documented request line: path template, the query it carries, where it was written.
+#[derive(Debug, Clone)]
+pub(super) struct DraftPath {
+    pub template: PathTemplate,
+    pub query: Vec<(String, Option<String>)>,
+    pub source: Source,
+}
 
 #[derive(Debug, Clone)]
 pub(super) struct DraftOperation {
@@ -26,7 +40,7 @@ pub(super) struct DraftOperation {
     pub description: String,
     pub module: String,
     pub method: String,
-    pub paths: Vec<(PathTemplate, Source)>,
+    pub paths: Vec<DraftPath>,
     /// Lower-cased parameter name → (type, description) from parameter tables.
     pub parameters: BTreeMap<String, (DraftType, String)>,
     pub query_options: Vec<QueryOption>,
@@ -49,9 +63,22 @@ pub(super) fn collect(pages: &[Page], declarations: &mut Declarations) -> Vec<Dr
     operations
 }
 
-fn report(declarations: &mut Declarations, page: &Page, severity: Severity, code: Code, offset: usize, message: String) {
+fn report(
+    declarations: &mut Declarations,
+    page: &Page,
+    severity: Severity,
+    code: Code,
+    offset: usize,
+    message: String,
+) {
     let location = page.lines.location(offset);
-    declarations.diagnostics.push(Diagnostic::new(severity, code, page.path.clone(), location, message));
+    declarations.diagnostics.push(Diagnostic::new(
+        severity,
+        code,
+        page.path.clone(),
+        location,
+        message,
+    ));
 }
 
 fn section_is(page: &Page, section: Option<usize>, words: &[&str]) -> bool {
@@ -69,7 +96,9 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
         if !section_is(page, block.section, &["http request"]) {
             continue;
         }
-        let Some(request) = block.http_request() else { continue };
+        let Some(request) = block.http_request() else {
+            continue;
+        };
         for line in &request.lines {
             if !lines_by_method.contains_key(&line.method) {
                 method_order.push(line.method.clone());
@@ -84,7 +113,14 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
         if !page.code_blocks.is_empty() {
             let offset = page.sections.first().map_or(0, |s| s.offset);
             let message = "API page has no request line in an `HTTP request` section; no operation is generated".to_owned();
-            report(declarations, page, Severity::Warning, Code::PageShape, offset, message);
+            report(
+                declarations,
+                page,
+                Severity::Warning,
+                Code::PageShape,
+                offset,
+                message,
+            );
         }
         return Vec::new();
     }
@@ -106,11 +142,20 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
     let mut operations = Vec::new();
     for method in method_order {
         let lines = lines_by_method.remove(&method).unwrap_or_default();
-        let mut paths: Vec<(PathTemplate, Source)> = Vec::new();
+        let mut paths: Vec<DraftPath> = Vec::new();
         for (line, offset) in &lines {
             let template = line.target.path.clone();
-            if !paths.iter().any(|(p, _)| *p == template) {
-                paths.push((template, source_of(page, *offset)));
+            if !paths.iter().any(|p| p.template == template) {
+                paths.push(DraftPath {
+                    template,
+                    query: line
+                        .target
+                        .query
+                        .iter()
+                        .map(|q| (q.name.clone(), q.value.clone()))
+                        .collect(),
+                    source: source_of(page, *offset),
+                });
             }
         }
         let offset = lines.first().map_or(0, |(_, o)| *o);
@@ -119,6 +164,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
             .filter(|e| e.request.as_ref().is_none_or(|r| r.method == method))
             .cloned()
             .collect();
+        add_example_paths(page, &method_examples, &mut paths, declarations);
         let body = request_body(page, &method, &method_examples, declarations);
         let (response, success_status) = response(page, &method, declarations);
         let name = if several_methods {
@@ -148,13 +194,91 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
     operations
 }
 
-/// `List trending` → `list_trending`; `trending: hide` → `trending_hide`.
+/// An example request whose path is made only of names and `{placeholders}` and matches none
+/// of the documented paths documents another path of the operation: the page disagrees with
+/// itself, which is reported, and both paths get a function. (Paths with concrete ids are
+/// instances of a documented path, or of nothing usable.)
+fn add_example_paths(
+    page: &Page,
+    examples: &[Example],
+    paths: &mut Vec<DraftPath>,
+    declarations: &mut Declarations,
+) {
+    for request in examples.iter().filter_map(|e| e.request.as_ref()) {
+        let Ok(template) = crate::page::http::parse_path_template(&request.path) else {
+            continue;
+        };
+        let names_only = template.segments.iter().all(|segment| {
+            segment.parts.iter().all(|part| match part {
+                crate::page::PathPart::Param { .. } => true,
+                crate::page::PathPart::Literal(text) => text
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || c == '$' || c == '.'),
+            })
+        });
+        if !names_only
+            || paths
+                .iter()
+                .any(|p| template_matches(&p.template, &template))
+        {
+            continue;
+        }
+        let documented: Vec<String> = paths
+            .iter()
+            .map(|p| p.template.to_template_string())
+            .collect();
+        let message = format!(
+            "example path `{}` matches none of the documented paths ({}); it is added as another path",
+            request.path,
+            documented.join(", ")
+        );
+        let location = page.lines.line_location(request.source.line);
+        declarations.diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            Code::Conflict,
+            request.source.page.clone(),
+            location,
+            message,
+        ));
+        paths.push(DraftPath {
+            template,
+            query: Vec::new(),
+            source: request.source.clone(),
+        });
+    }
+}
+
+/// Whether a concrete path is an instance of a template: same segment count, literal parts
+/// equal (ignoring case), parameters matching anything.
+fn template_matches(template: &PathTemplate, path: &PathTemplate) -> bool {
+    use crate::page::PathPart;
+    template.segments.len() == path.segments.len()
+        && template.segments.iter().zip(&path.segments).all(|(t, p)| {
+            let has_param = t
+                .parts
+                .iter()
+                .any(|part| matches!(part, PathPart::Param { .. }));
+            has_param
+                || t.parts.len() == p.parts.len()
+                    && t.parts.iter().zip(&p.parts).all(|(a, b)| match (a, b) {
+                        (PathPart::Literal(a), PathPart::Literal(b)) => a.eq_ignore_ascii_case(b),
+                        _ => false,
+                    })
+        })
+}
+
+/// `List trending` → `list_trending`; `trending: hide` → `trending_hide`; `Get a user` →
+/// `get_user` (articles carry nothing in a name).
 fn operation_name(title: &str, stem: &str) -> String {
-    let words: String = title
+    let words: Vec<String> = title
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "a" | "an" | "the"))
+        .map(str::to_owned)
         .collect();
-    let name = words.to_snake_case();
+    let name = words.join(" ").to_snake_case();
     if name.is_empty() {
         stem.to_snake_case()
     } else {
@@ -165,7 +289,11 @@ fn operation_name(title: &str, stem: &str) -> String {
 /// Types of function and path parameters, from parameter tables outside the request body.
 fn parameter_types(page: &Page) -> BTreeMap<String, (DraftType, String)> {
     let mut parameters = BTreeMap::new();
-    for table in page.tables.iter().filter(|t| t.kind == TableKind::Parameters) {
+    for table in page
+        .tables
+        .iter()
+        .filter(|t| t.kind == TableKind::Parameters)
+    {
         if section_is(page, table.section, &["request body"]) {
             continue;
         }
@@ -253,18 +381,29 @@ fn request_headers(page: &Page) -> Vec<RequestHeader> {
 fn examples(page: &Page) -> Vec<Example> {
     let mut examples: Vec<Example> = Vec::new();
     for block in &page.code_blocks {
-        let Some(annotation) = page.annotation(block.annotation) else { continue };
+        let Some(annotation) = page.annotation(block.annotation) else {
+            continue;
+        };
         let body = || block.json.as_ref().and_then(|j| j.value.clone());
         match annotation.block_type {
             Some(BlockType::Request) => {
-                let Some(request) = block.http_request() else { continue };
-                let Some(line) = request.lines.first() else { continue };
+                let Some(request) = block.http_request() else {
+                    continue;
+                };
+                let Some(line) = request.lines.first() else {
+                    continue;
+                };
                 examples.push(Example {
                     name: annotation.name.clone(),
                     request: Some(ExampleRequest {
                         method: line.method.clone(),
                         path: line.target.path.to_template_string(),
-                        query: line.target.query.iter().map(|q| (q.name.clone(), q.value.clone())).collect(),
+                        query: line
+                            .target
+                            .query
+                            .iter()
+                            .map(|q| (q.name.clone(), q.value.clone()))
+                            .collect(),
                         body: body(),
                         source: source_of(page, block.content_offset + line.offset),
                     }),
@@ -272,15 +411,20 @@ fn examples(page: &Page) -> Vec<Example> {
                 });
             }
             Some(BlockType::Response) => {
-                let Some(response) = block.http_response() else { continue };
+                let Some(response) = block.http_response() else {
+                    continue;
+                };
                 let example_response = ExampleResponse {
                     status: response.status,
                     body: body(),
-                    truncated: annotation.truncated.unwrap_or(false) || block.json.as_ref().is_some_and(|j| j.truncated),
+                    truncated: annotation.truncated.unwrap_or(false)
+                        || block.json.as_ref().is_some_and(|j| j.truncated),
                     source: source_of(page, block.content_offset + response.offset),
                 };
                 match examples.last_mut() {
-                    Some(example) if example.response.is_none() => example.response = Some(example_response),
+                    Some(example) if example.response.is_none() => {
+                        example.response = Some(example_response)
+                    }
                     _ => examples.push(Example {
                         name: annotation.name.clone(),
                         request: None,
@@ -297,32 +441,61 @@ fn examples(page: &Page) -> Vec<Example> {
 /// The body type: a parameter table makes a body type of its own; otherwise the type the
 /// "Request body" prose links to, or the request example's `@odata.type`, or for an update the
 /// resource the page returns; a property table with no such type makes a body type too.
-fn request_body(page: &Page, method: &str, examples: &[Example], declarations: &mut Declarations) -> Option<DraftType> {
+fn request_body(
+    page: &Page,
+    method: &str,
+    examples: &[Example],
+    declarations: &mut Declarations,
+) -> Option<DraftType> {
     let in_body = |section| section_is(page, section, &["request body"]);
     let tables: Vec<_> = page
         .tables
         .iter()
-        .filter(|t| in_body(t.section) && matches!(t.kind, TableKind::Parameters | TableKind::Properties))
+        .filter(|t| {
+            in_body(t.section) && matches!(t.kind, TableKind::Parameters | TableKind::Properties)
+        })
         .collect();
-    let prose: Vec<_> = page.paragraphs.iter().filter(|p| in_body(p.section)).collect();
+    let prose: Vec<_> = page
+        .paragraphs
+        .iter()
+        .filter(|p| in_body(p.section))
+        .collect();
     let says_no_body = prose.iter().any(|p| {
         let lower = p.text.to_ascii_lowercase();
-        lower.contains("do not supply") || lower.contains("don't supply") || lower.contains("no request body")
+        lower.contains("do not supply")
+            || lower.contains("don't supply")
+            || lower.contains("no request body")
     });
-    let example_body = examples.iter().filter_map(|e| e.request.as_ref()?.body.as_ref()).next();
+    let example_body = examples
+        .iter()
+        .filter_map(|e| e.request.as_ref()?.body.as_ref())
+        .next();
     if tables.is_empty() && (says_no_body || (example_body.is_none() && prose.is_empty())) {
         return None;
     }
     if tables.iter().any(|t| t.kind == TableKind::Parameters) {
-        return Some(body_type(page, &tables, declarations, TypeOrigin::ActionParameters));
+        return Some(body_type(
+            page,
+            &tables,
+            declarations,
+            TypeOrigin::ActionParameters,
+        ));
     }
     let linked = prose
         .iter()
         .flat_map(|p| p.links.iter())
         .filter(|l| l.target.to_ascii_lowercase().contains(".md"))
-        .find_map(|l| match crate::page::type_expr::parse_type_cell(&l.text, std::slice::from_ref(l)) {
-            Ok(TypeExpr { term: TypeTerm::Named(name), collection }) => Some(TypeExpr { term: TypeTerm::Named(name), collection }),
-            _ => None,
+        .find_map(|l| {
+            match crate::page::type_expr::parse_type_cell(&l.text, std::slice::from_ref(l)) {
+                Ok(TypeExpr {
+                    term: TypeTerm::Named(name),
+                    collection,
+                }) => Some(TypeExpr {
+                    term: TypeTerm::Named(name),
+                    collection,
+                }),
+                _ => None,
+            }
         });
     let from_example = example_body
         .and_then(|b| b.get("@odata.type"))
@@ -339,37 +512,69 @@ fn request_body(page: &Page, method: &str, examples: &[Example], declarations: &
             }
             Some(DraftType::Written(ty))
         }
-        None if !tables.is_empty() => Some(body_type(page, &tables, declarations, TypeOrigin::RequestBodyTable)),
+        None if !tables.is_empty() => Some(body_type(
+            page,
+            &tables,
+            declarations,
+            TypeOrigin::RequestBodyTable,
+        )),
         None if example_body.is_some() => {
             let offset = prose.first().map_or(0, |p| p.offset);
             let message = "request body type is not documented (no table, link or `@odata.type`); it is typed as JSON".to_owned();
-            report(declarations, page, Severity::Warning, Code::UnresolvedType, offset, message);
-            Some(DraftType::Written(TypeExpr { term: TypeTerm::Primitive(crate::page::Primitive::Json), collection: false }))
+            report(
+                declarations,
+                page,
+                Severity::Warning,
+                Code::UnresolvedType,
+                offset,
+                message,
+            );
+            Some(DraftType::Written(TypeExpr {
+                term: TypeTerm::Primitive(crate::page::Primitive::Json),
+                collection: false,
+            }))
         }
         None => None,
     }
 }
 
 /// A body type of the page's own, from its request-body tables.
-fn body_type(page: &Page, tables: &[&crate::page::Table], declarations: &mut Declarations, origin: TypeOrigin) -> DraftType {
-    let name = format!("{}Body", heck::ToLowerCamelCase::to_lower_camel_case(page.stem.as_str()));
+fn body_type(
+    page: &Page,
+    tables: &[&crate::page::Table],
+    declarations: &mut Declarations,
+    origin: TypeOrigin,
+) -> DraftType {
+    let name = format!(
+        "{}Body",
+        heck::ToLowerCamelCase::to_lower_camel_case(page.stem.as_str())
+    );
     let key = TypeKey::new(BODY_NAMESPACE, &name);
     let offset = tables.first().map_or(0, |t| t.offset);
     declarations.add_type(DraftComplex {
         key: key.clone(),
         name: name.clone(),
         namespace: BODY_NAMESPACE.to_owned(),
-        description: format!("The request body of {}.", page.title.as_deref().unwrap_or(&page.stem)),
+        description: format!(
+            "The request body of {}.",
+            page.title.as_deref().unwrap_or(&page.stem)
+        ),
         module: module_of(page),
         base: None,
         key_property: None,
         open_type: false,
         is_abstract: false,
         is_media_entity: false,
-        properties: tables.iter().flat_map(|t| t.members()).map(|row| draft_property(page, row, false)).collect(),
+        properties: tables
+            .iter()
+            .flat_map(|t| t.members())
+            .map(|row| draft_property(page, row, false))
+            .collect(),
         origin,
         source: source_of(page, offset),
         page: page.stem.clone(),
+        // A body type belongs with its operation.
+        placed: true,
     });
     DraftType::Written(TypeExpr {
         term: TypeTerm::Named(TypeName {
@@ -383,8 +588,16 @@ fn body_type(page: &Page, tables: &[&crate::page::Table], declarations: &mut Dec
 }
 
 /// A request-body property table describes (part of) the named type.
-fn table_properties_into(page: &Page, name: &TypeName, tables: &[&crate::page::Table], declarations: &mut Declarations) {
-    let namespace = name.namespace.clone().unwrap_or_else(|| super::DEFAULT_NAMESPACE.to_owned());
+fn table_properties_into(
+    page: &Page,
+    name: &TypeName,
+    tables: &[&crate::page::Table],
+    declarations: &mut Declarations,
+) {
+    let namespace = name
+        .namespace
+        .clone()
+        .unwrap_or_else(|| super::DEFAULT_NAMESPACE.to_owned());
     let mut base = None;
     let mut properties = Vec::new();
     for row in tables.iter().flat_map(|t| t.members()) {
@@ -410,6 +623,7 @@ fn table_properties_into(page: &Page, name: &TypeName, tables: &[&crate::page::T
         origin: TypeOrigin::RequestBodyTable,
         source: source_of(page, tables.first().map_or(0, |t| t.offset)),
         page: page.stem.clone(),
+        placed: page_area(page).is_some(),
     });
 }
 
@@ -420,8 +634,14 @@ fn inherited_from(row: &crate::page::MemberRow) -> Option<TypeName> {
     let rest = &row.description_markdown[at + "inherited from [".len()..];
     let (text, rest) = rest.split_once("](")?;
     let (target, _) = rest.split_once(')')?;
-    let link = crate::page::Link { text: text.to_owned(), target: target.to_owned() };
-    match crate::page::type_expr::parse_type_cell(text, std::slice::from_ref(&link)).ok()?.term {
+    let link = crate::page::Link {
+        text: text.to_owned(),
+        target: target.to_owned(),
+    };
+    match crate::page::type_expr::parse_type_cell(text, std::slice::from_ref(&link))
+        .ok()?
+        .term
+    {
         TypeTerm::Named(name) => Some(name),
         TypeTerm::Primitive(_) => None,
     }
@@ -431,11 +651,18 @@ fn inherited_from(row: &crate::page::MemberRow) -> Option<TypeName> {
 fn response_link(page: &Page) -> Option<TypeExpr> {
     page.paragraphs
         .iter()
-        .filter(|p| section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"]))
+        .filter(|p| {
+            section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"])
+        })
         .find_map(|p| {
             let lower = p.text.to_ascii_lowercase();
-            let link = p.links.iter().find(|l| l.target.to_ascii_lowercase().contains(".md"))?;
-            let mut ty = crate::page::type_expr::parse_type_cell(&link.text, std::slice::from_ref(link)).ok()?;
+            let link = p
+                .links
+                .iter()
+                .find(|l| l.target.to_ascii_lowercase().contains(".md"))?;
+            let mut ty =
+                crate::page::type_expr::parse_type_cell(&link.text, std::slice::from_ref(link))
+                    .ok()?;
             if lower.contains("collection") || lower.contains(" array") {
                 ty.collection = true;
             }
@@ -445,19 +672,31 @@ fn response_link(page: &Page) -> Option<TypeExpr> {
 
 /// The response: the first response example's annotation, else the Response prose. The status
 /// comes from the prose's status code, else from the example, else from the method.
-fn response(page: &Page, method: &str, declarations: &mut Declarations) -> (Option<Option<DraftType>>, u16) {
+fn response(
+    page: &Page,
+    method: &str,
+    declarations: &mut Declarations,
+) -> (Option<Option<DraftType>>, u16) {
     let response_blocks: Vec<&CodeBlock> = page
         .code_blocks
         .iter()
-        .filter(|b| page.annotation(b.annotation).is_some_and(|a| a.block_type == Some(BlockType::Response)))
+        .filter(|b| {
+            page.annotation(b.annotation)
+                .is_some_and(|a| a.block_type == Some(BlockType::Response))
+        })
         .collect();
     let prose: Vec<_> = page
         .paragraphs
         .iter()
-        .filter(|p| section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"]))
+        .filter(|p| {
+            section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"])
+        })
         .collect();
     let prose_status = prose.iter().find_map(|p| status_in(&p.text));
-    let example_status = response_blocks.iter().find_map(|b| b.http_response()).map(|r| r.status);
+    let example_status = response_blocks
+        .iter()
+        .find_map(|b| b.http_response())
+        .map(|r| r.status);
     let status = prose_status.or(example_status).unwrap_or(match method {
         "POST" => 201,
         "DELETE" => 204,
@@ -479,7 +718,9 @@ fn response(page: &Page, method: &str, declarations: &mut Declarations) -> (Opti
     let no_content = status == 204
         || prose.iter().any(|p| {
             let lower = p.text.to_ascii_lowercase();
-            lower.contains("no content") || lower.contains("does not return anything") || lower.contains("doesn't return anything")
+            lower.contains("no content")
+                || lower.contains("does not return anything")
+                || lower.contains("doesn't return anything")
         });
     if no_content {
         return (Some(None), status);
@@ -487,7 +728,14 @@ fn response(page: &Page, method: &str, declarations: &mut Declarations) -> (Opti
     if response_blocks.iter().any(|b| b.json.is_some()) || !prose.is_empty() {
         let offset = prose.first().map_or(0, |p| p.offset);
         let message = "response type is not documented (no `@odata.type` annotation, no linked type in the Response section)".to_owned();
-        report(declarations, page, Severity::Warning, Code::ResponseType, offset, message);
+        report(
+            declarations,
+            page,
+            Severity::Warning,
+            Code::ResponseType,
+            offset,
+            message,
+        );
     }
     (None, status)
 }
@@ -517,11 +765,19 @@ mod tests {
         assert_eq!(operation_name("trending: hide", "x"), "trending_hide");
         assert_eq!(operation_name("Add shared", "x"), "add_shared");
         assert_eq!(operation_name("???", "user-get"), "user_get");
+        assert_eq!(operation_name("Get a user", "x"), "get_user");
+        assert_eq!(
+            operation_name("Delete an app role assignment", "x"),
+            "delete_app_role_assignment"
+        );
     }
 
     #[test]
     fn status_codes_in_prose() {
-        assert_eq!(status_in("returns a `201 Created` response code"), Some(201));
+        assert_eq!(
+            status_in("returns a `201 Created` response code"),
+            Some(201)
+        );
         assert_eq!(status_in("returns `204 No Content`"), Some(204));
         assert_eq!(status_in("returns 2000 items"), None);
         assert_eq!(status_in("no code"), None);

@@ -10,8 +10,9 @@ use crate::page::{Page, Primitive, TypeExpr, TypeName, TypeTerm};
 use super::declare::{self, Declarations, DraftComplex, DraftType};
 use super::operations::{self, DraftOperation};
 use super::{
-    infer, ApiModel, ComplexType, EnumMember, EnumType, Operation, OperationPath, PathParam, PathPart, Property,
-    Resolved, ResolvedType, Source, TypeKey, TypeRef, DEFAULT_NAMESPACE,
+    infer, ApiModel, ComplexType, EnumMember, EnumType, FixedQuery, Operation, OperationPath,
+    PathParam, PathPart, Property, QueryValue, Resolved, ResolvedType, Source, TypeKey, TypeRef,
+    DEFAULT_NAMESPACE,
 };
 
 /// Resolves all pages into one API model.
@@ -27,6 +28,13 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         diagnostics: std::mem::take(&mut declarations.diagnostics),
     };
     declare_inline_enums(&mut declarations, &mut resolver);
+    let unplaced: BTreeSet<TypeKey> = declarations
+        .types
+        .values()
+        .filter(|d| !d.placed)
+        .map(|d| d.key.clone())
+        .chain(declarations.unplaced_enums.iter().cloned())
+        .collect();
 
     let mut types: BTreeMap<TypeKey, ComplexType> = declarations
         .types
@@ -35,11 +43,91 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         .collect();
     break_inheritance_cycles(&mut types, &mut resolver);
     let mut operations: Vec<Operation> = drafts.iter().map(|d| resolver.operation(d)).collect();
-    operations.sort_by(|a, b| (&a.module, &a.name, &a.source).cmp(&(&b.module, &b.name, &b.source)));
+    operations
+        .sort_by(|a, b| (&a.module, &a.name, &a.source).cmp(&(&b.module, &b.name, &b.source)));
 
+    let mut model = ApiModel {
+        types,
+        enums: declarations.enums,
+        operations,
+    };
+    place_with_users(&mut model, unplaced);
     Resolved {
-        model: ApiModel { types, enums: declarations.enums, operations },
+        model,
         diagnostics: resolver.diagnostics,
+    }
+}
+
+/// Types and enums from pages that name no area join the module of the items that use them
+/// (the module most of their users are in; the first by name on a tie), in passes until
+/// nothing changes. Whatever no placed item uses keeps its file-name module.
+fn place_with_users(model: &mut ApiModel, mut unplaced: BTreeSet<TypeKey>) {
+    enum User {
+        Type(TypeKey),
+        Module(String),
+    }
+    let mut uses: Vec<(&TypeKey, User)> = Vec::new();
+    for ty in model.types.values() {
+        for property in &ty.properties {
+            if let TypeRef::Complex(key) | TypeRef::Enum(key) = &property.ty.target {
+                uses.push((key, User::Type(ty.key.clone())));
+            }
+        }
+        if let Some(base) = &ty.base {
+            uses.push((base, User::Type(ty.key.clone())));
+        }
+    }
+    for operation in &model.operations {
+        for ty in operation.body.iter().chain(operation.response.iter()) {
+            if let TypeRef::Complex(key) | TypeRef::Enum(key) = &ty.target {
+                uses.push((key, User::Module(operation.module.clone())));
+            }
+        }
+    }
+    let mut users: BTreeMap<TypeKey, Vec<User>> = BTreeMap::new();
+    for (key, user) in uses {
+        if unplaced.contains(key) {
+            users.entry(key.clone()).or_default().push(user);
+        }
+    }
+    let module_of = |model: &ApiModel, key: &TypeKey| {
+        model
+            .types
+            .get(key)
+            .map(|t| t.module.clone())
+            .or_else(|| model.enums.get(key).map(|e| e.module.clone()))
+    };
+    loop {
+        let mut placements = Vec::new();
+        for key in &unplaced {
+            let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+            for user in users.get(key).into_iter().flatten() {
+                let module = match user {
+                    User::Type(user) if !unplaced.contains(user) => module_of(model, user),
+                    User::Type(_) => None,
+                    User::Module(module) => Some(module.clone()),
+                };
+                if let Some(module) = module {
+                    *votes.entry(module).or_default() += 1;
+                }
+            }
+            // Most votes; on a tie the first module by name (max_by_key keeps the last max,
+            // so iterate names in reverse).
+            if let Some((module, _)) = votes.into_iter().rev().max_by_key(|(_, n)| *n) {
+                placements.push((key.clone(), module));
+            }
+        }
+        if placements.is_empty() {
+            break;
+        }
+        for (key, module) in placements {
+            unplaced.remove(&key);
+            if let Some(ty) = model.types.get_mut(&key) {
+                ty.module = module;
+            } else if let Some(ty) = model.enums.get_mut(&key) {
+                ty.module = module;
+            }
+        }
     }
 }
 
@@ -103,17 +191,23 @@ impl NameIndex {
     fn by_name(&self, name: &TypeName) -> Option<TypeRef> {
         let candidates = self.by_name.get(&name.name.to_ascii_lowercase())?;
         let in_namespace = |namespace: &str| {
-            candidates
-                .iter()
-                .find(|(key, _)| key.0.strip_suffix(&name.name.to_ascii_lowercase()).is_some_and(|prefix| {
-                    prefix.trim_end_matches('.').eq_ignore_ascii_case(namespace)
-                }))
+            candidates.iter().find(|(key, _)| {
+                key.0
+                    .strip_suffix(&name.name.to_ascii_lowercase())
+                    .is_some_and(|prefix| {
+                        prefix.trim_end_matches('.').eq_ignore_ascii_case(namespace)
+                    })
+            })
         };
         let chosen = match &name.namespace {
             Some(namespace) => in_namespace(namespace),
             None => in_namespace(DEFAULT_NAMESPACE).or(candidates.first()),
         }?;
-        Some(if chosen.1 { TypeRef::Enum(chosen.0.clone()) } else { TypeRef::Complex(chosen.0.clone()) })
+        Some(if chosen.1 {
+            TypeRef::Enum(chosen.0.clone())
+        } else {
+            TypeRef::Complex(chosen.0.clone())
+        })
     }
 }
 
@@ -124,32 +218,78 @@ struct Resolver<'p> {
 }
 
 impl Resolver<'_> {
-    fn report(&mut self, severity: Severity, code: Code, source: &Source, offset: Option<usize>, message: String) {
+    fn report(
+        &mut self,
+        severity: Severity,
+        code: Code,
+        source: &Source,
+        offset: Option<usize>,
+        message: String,
+    ) {
         let location = match (self.pages.get(source.page.as_str()), offset) {
             (Some(page), Some(offset)) => page.lines.location(offset),
-            _ => Location { line: source.line, column: 1, offset: 0 },
+            (Some(page), None) => page.lines.line_location(source.line),
+            (None, _) => Location {
+                line: source.line,
+                column: 1,
+                offset: 0,
+            },
         };
-        self.diagnostics.push(Diagnostic::new(severity, code, source.page.clone(), location, message));
+        self.diagnostics.push(Diagnostic::new(
+            severity,
+            code,
+            source.page.clone(),
+            location,
+            message,
+        ));
     }
 
-    fn resolve(&mut self, ty: &DraftType, page: &str, source: &Source, offset: usize) -> ResolvedType {
+    fn resolve(
+        &mut self,
+        ty: &DraftType,
+        page: &str,
+        source: &Source,
+        offset: usize,
+    ) -> ResolvedType {
         match ty {
-            DraftType::Written(TypeExpr { term: TypeTerm::Primitive(p), collection }) => {
-                ResolvedType { target: TypeRef::Primitive(*p), collection: *collection }
-            }
-            DraftType::Written(TypeExpr { term: TypeTerm::Named(name), collection }) => {
+            DraftType::Written(TypeExpr {
+                term: TypeTerm::Primitive(p),
+                collection,
+            }) => ResolvedType {
+                target: TypeRef::Primitive(*p),
+                collection: *collection,
+            },
+            DraftType::Written(TypeExpr {
+                term: TypeTerm::Named(name),
+                collection,
+            }) => {
                 let target = match self.index.lookup(name, page) {
                     Some(found) => found,
                     None => {
-                        let message = format!("type `{}` is not defined by any page; it is typed as JSON", name.name);
-                        self.report(Severity::Warning, Code::UnresolvedType, source, Some(offset), message);
+                        let message = format!(
+                            "type `{}` is not defined by any page; it is typed as JSON",
+                            name.name
+                        );
+                        self.report(
+                            Severity::Warning,
+                            Code::UnresolvedType,
+                            source,
+                            Some(offset),
+                            message,
+                        );
                         TypeRef::Unresolved(name.name.clone())
                     }
                 };
-                ResolvedType { target, collection: *collection }
+                ResolvedType {
+                    target,
+                    collection: *collection,
+                }
             }
             // Reported when the table was read.
-            DraftType::Unreadable(text) => ResolvedType { target: TypeRef::Unresolved(text.clone()), collection: false },
+            DraftType::Unreadable(text) => ResolvedType {
+                target: TypeRef::Unresolved(text.clone()),
+                collection: false,
+            },
         }
     }
 
@@ -167,14 +307,27 @@ impl Resolver<'_> {
                 source: p.source.clone(),
             })
             .collect();
-        let base = draft.base.as_ref().and_then(|base| match self.index.lookup(base, &draft.page) {
-            Some(TypeRef::Complex(key)) => Some(key),
-            _ => {
-                let message = format!("base type `{}` of `{}` is not a type any page defines", base.name, draft.name);
-                self.report(Severity::Warning, Code::UnresolvedType, &draft.source, None, message);
-                None
-            }
-        });
+        let base =
+            draft
+                .base
+                .as_ref()
+                .and_then(|base| match self.index.lookup(base, &draft.page) {
+                    Some(TypeRef::Complex(key)) => Some(key),
+                    _ => {
+                        let message = format!(
+                            "base type `{}` of `{}` is not a type any page defines",
+                            base.name, draft.name
+                        );
+                        self.report(
+                            Severity::Warning,
+                            Code::UnresolvedType,
+                            &draft.source,
+                            None,
+                            message,
+                        );
+                        None
+                    }
+                });
         ComplexType {
             key: draft.key.clone(),
             name: draft.name.clone(),
@@ -197,21 +350,52 @@ impl Resolver<'_> {
         let paths = draft
             .paths
             .iter()
-            .map(|(template, source)| OperationPath {
-                params: template
+            .map(|path| OperationPath {
+                params: path
+                    .template
                     .segments
                     .iter()
-                    .flat_map(|s| s.parts.iter())
-                    .filter_map(|part| match part {
-                        PathPart::Param { names } => Some(self.path_param(draft, names)),
-                        PathPart::Literal(_) => None,
+                    .flat_map(|segment| {
+                        let parts = &segment.parts;
+                        parts
+                            .iter()
+                            .enumerate()
+                            .filter_map(move |(i, part)| match part {
+                                PathPart::Param { names } => {
+                                    let key = i.checked_sub(1).and_then(|j| match &parts[j] {
+                                        PathPart::Literal(text) => function_parameter_key(text),
+                                        PathPart::Param { .. } => None,
+                                    });
+                                    Some((names, key))
+                                }
+                                PathPart::Literal(_) => None,
+                            })
+                    })
+                    .map(|(names, key)| self.path_param(draft, names, key))
+                    .collect(),
+                query: path
+                    .query
+                    .iter()
+                    .map(|(name, value)| FixedQuery {
+                        name: name.clone(),
+                        value: match value.as_deref().map(placeholder) {
+                            Some(Some(param)) => QueryValue::Param(self.path_param(
+                                draft,
+                                &[param.to_owned()],
+                                Some(name),
+                            )),
+                            _ => QueryValue::Literal(value.clone().unwrap_or_default()),
+                        },
                     })
                     .collect(),
-                template: template.clone(),
-                source: source.clone(),
+                template: path.template.clone(),
+                source: path.source.clone(),
             })
             .collect();
-        let body = draft.body.as_ref().map(|b| self.resolve(b, &draft.page, &draft.source, draft.offset));
+        let body = draft
+            .body
+            .as_ref()
+            .map(|b| self.resolve(b, &draft.page, &draft.source, draft.offset));
         let response = match &draft.response {
             Some(Some(ty)) => Some(self.resolve(ty, &draft.page, &draft.source, draft.offset)),
             Some(None) => None,
@@ -237,11 +421,31 @@ impl Resolver<'_> {
 
     /// A path parameter, typed from the page's parameter tables when they list it (primitives
     /// only: a path carries text), else a string.
-    fn path_param(&self, draft: &DraftOperation, names: &[String]) -> PathParam {
-        let name = names.first().cloned().unwrap_or_default();
-        let documented = names.iter().find_map(|n| draft.parameters.get(&n.to_ascii_lowercase()));
+    /// `key` is the function parameter or query parameter the placeholder is the value of
+    /// (`period` in `getReport(period='{period_value}')`): the tables document that name.
+    fn path_param(&self, draft: &DraftOperation, names: &[String], key: Option<&str>) -> PathParam {
+        let documented = key
+            .into_iter()
+            .chain(names.iter().map(String::as_str))
+            .find_map(|n| {
+                draft
+                    .parameters
+                    .get(&n.to_ascii_lowercase())
+                    .map(|d| (n, d))
+            });
+        let name = match (key, documented) {
+            (Some(key), Some((documented_name, _))) if documented_name == key => key.to_owned(),
+            _ => names.first().cloned().unwrap_or_default(),
+        };
+        let documented = documented.map(|(_, d)| d);
         let ty = match documented {
-            Some((DraftType::Written(TypeExpr { term: TypeTerm::Primitive(p), collection: false }), _)) => *p,
+            Some((
+                DraftType::Written(TypeExpr {
+                    term: TypeTerm::Primitive(p),
+                    collection: false,
+                }),
+                _,
+            )) => *p,
             _ => Primitive::String,
         };
         PathParam {
@@ -253,18 +457,48 @@ impl Resolver<'_> {
     }
 }
 
+/// `getReport(period='` → `period`: the function parameter a placeholder after this text is
+/// the value of.
+fn function_parameter_key(text: &str) -> Option<&str> {
+    let before = text.trim_end_matches('\'').strip_suffix('=')?;
+    let start = before.rfind(['(', ',']).map_or(0, |i| i + 1);
+    let key = before[start..].trim();
+    (!key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_')).then_some(key)
+}
+
+/// `{start_datetime}` → `start_datetime`: a query value that is one placeholder.
+fn placeholder(value: &str) -> Option<&str> {
+    let inner = value.trim().strip_prefix('{')?.strip_suffix('}')?.trim();
+    let valid = !inner.is_empty()
+        && inner
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    valid.then_some(inner)
+}
+
 /// Named types that no page defines but whose description lists the allowed values
 /// ("Possible values are: `a`, `b`, `c`") become enums with those members.
 fn declare_inline_enums(declarations: &mut Declarations, resolver: &mut Resolver<'_>) {
     let mut found: BTreeMap<TypeKey, EnumType> = BTreeMap::new();
     for draft in declarations.types.values() {
         for property in &draft.properties {
-            let DraftType::Written(TypeExpr { term: TypeTerm::Named(name), .. }) = &property.ty else { continue };
+            let DraftType::Written(TypeExpr {
+                term: TypeTerm::Named(name),
+                ..
+            }) = &property.ty
+            else {
+                continue;
+            };
             if resolver.index.lookup(name, &property.page).is_some() {
                 continue;
             }
-            let Some(members) = inline_values(&property.description) else { continue };
-            let namespace = name.namespace.clone().unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
+            let Some(members) = inline_values(&property.description) else {
+                continue;
+            };
+            let namespace = name
+                .namespace
+                .clone()
+                .unwrap_or_else(|| DEFAULT_NAMESPACE.to_owned());
             let key = TypeKey::new(&namespace, &name.name);
             found.entry(key.clone()).or_insert_with(|| EnumType {
                 key,
@@ -274,7 +508,11 @@ fn declare_inline_enums(declarations: &mut Declarations, resolver: &mut Resolver
                 module: draft.module.clone(),
                 members: members
                     .into_iter()
-                    .map(|m| EnumMember { name: m, value: None, description: String::new() })
+                    .map(|m| EnumMember {
+                        name: m,
+                        value: None,
+                        description: String::new(),
+                    })
                     .collect(),
                 flags: false,
                 source: property.source.clone(),
@@ -290,10 +528,15 @@ fn declare_inline_enums(declarations: &mut Declarations, resolver: &mut Resolver
 /// The code-formatted words after "possible values" / "allowed values" in a description.
 fn inline_values(description: &str) -> Option<Vec<String>> {
     let lower = description.to_ascii_lowercase();
-    let at = ["possible values", "allowed values", "supported values", "the values are"]
-        .iter()
-        .filter_map(|marker| lower.find(marker).map(|i| i + marker.len()))
-        .min()?;
+    let at = [
+        "possible values",
+        "allowed values",
+        "supported values",
+        "the values are",
+    ]
+    .iter()
+    .filter_map(|marker| lower.find(marker).map(|i| i + marker.len()))
+    .min()?;
     let rest = &description[at..];
     // The list ends with its sentence.
     let end = rest.find(". ").map_or(rest.len(), |i| i + 1);
@@ -310,7 +553,10 @@ fn inline_values(description: &str) -> Option<Vec<String>> {
 
 /// Clears the base of one type in every inheritance loop (the first by key, so the choice is
 /// stable) and reports the loop.
-fn break_inheritance_cycles(types: &mut BTreeMap<TypeKey, ComplexType>, resolver: &mut Resolver<'_>) {
+fn break_inheritance_cycles(
+    types: &mut BTreeMap<TypeKey, ComplexType>,
+    resolver: &mut Resolver<'_>,
+) {
     let keys: Vec<TypeKey> = types.keys().cloned().collect();
     for start in keys {
         let mut chain = vec![start.clone()];
@@ -318,7 +564,9 @@ fn break_inheritance_cycles(types: &mut BTreeMap<TypeKey, ComplexType>, resolver
         while let Some(base) = types.get(&current).and_then(|t| t.base.clone()) {
             if let Some(position) = chain.iter().position(|k| *k == base) {
                 let cycle = &chain[position..];
-                let Some(breaker) = cycle.iter().min().cloned() else { break };
+                let Some(breaker) = cycle.iter().min().cloned() else {
+                    break;
+                };
                 let names: Vec<String> = cycle
                     .iter()
                     .chain(std::iter::once(&base))
@@ -332,7 +580,13 @@ fn break_inheritance_cycles(types: &mut BTreeMap<TypeKey, ComplexType>, resolver
                         ty.name
                     );
                     let source = ty.source.clone();
-                    resolver.report(Severity::Warning, Code::InheritanceCycle, &source, None, message);
+                    resolver.report(
+                        Severity::Warning,
+                        Code::InheritanceCycle,
+                        &source,
+                        None,
+                        message,
+                    );
                 }
                 break;
             }
@@ -347,12 +601,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn function_parameter_keys() {
+        assert_eq!(function_parameter_key("getReport(period='"), Some("period"));
+        assert_eq!(function_parameter_key("topTrending(count="), Some("count"));
+        assert_eq!(function_parameter_key(",since="), Some("since"));
+        assert_eq!(function_parameter_key("items"), None);
+        assert_eq!(function_parameter_key("root:"), None);
+    }
+
+    #[test]
     fn inline_value_lists() {
         assert_eq!(
             inline_values("The status. Possible values are: `notStarted`, `running`, `completed`."),
-            Some(vec!["notStarted".into(), "running".into(), "completed".into()])
+            Some(vec![
+                "notStarted".into(),
+                "running".into(),
+                "completed".into()
+            ])
         );
-        assert_eq!(inline_values("Allowed values: `null`, `minor` and `adult`. Other `x`."), Some(vec!["null".into(), "minor".into(), "adult".into()]));
+        assert_eq!(
+            inline_values("Allowed values: `null`, `minor` and `adult`. Other `x`."),
+            Some(vec!["null".into(), "minor".into(), "adult".into()])
+        );
         assert_eq!(inline_values("Possible values: `a`."), None);
         assert_eq!(inline_values("No list here `a`, `b`."), None);
     }

@@ -59,7 +59,12 @@ pub struct Annotation {
 /// Reads the JSON inside an annotation comment. `comment_offset` is the byte offset of `<!--`
 /// in the page and `json_offset` that of the JSON text. Returns `None` when the text is not an
 /// annotation at all (does not start with `{`) or is unreadable (reported).
-pub fn parse(json: &str, comment_offset: usize, json_offset: usize, sink: &mut Sink<'_>) -> Option<Annotation> {
+pub fn parse(
+    json: &str,
+    comment_offset: usize,
+    json_offset: usize,
+    sink: &mut Sink<'_>,
+) -> Option<Annotation> {
     if !json.trim_start().starts_with('{') {
         return None;
     }
@@ -75,7 +80,11 @@ pub fn parse(json: &str, comment_offset: usize, json_offset: usize, sink: &mut S
     let object = match read.value {
         Some(Value::Object(object)) => object,
         Some(_) => {
-            sink.warn(Code::AnnotationJson, json_offset, "annotation JSON is not an object");
+            sink.warn(
+                Code::AnnotationJson,
+                json_offset,
+                "annotation JSON is not an object",
+            );
             return None;
         }
         None => {
@@ -90,12 +99,26 @@ pub fn parse(json: &str, comment_offset: usize, json_offset: usize, sink: &mut S
             return None;
         }
     };
-    Some(Annotation::from_object(object, comment_offset, json_offset, sink))
+    Some(Annotation::from_object(
+        object,
+        comment_offset,
+        json_offset,
+        sink,
+    ))
 }
 
 impl Annotation {
-    fn from_object(raw: Map<String, Value>, offset: usize, json_offset: usize, sink: &mut Sink<'_>) -> Annotation {
-        let mut fields = Fields { raw: &raw, sink, offset: json_offset };
+    fn from_object(
+        raw: Map<String, Value>,
+        offset: usize,
+        json_offset: usize,
+        sink: &mut Sink<'_>,
+    ) -> Annotation {
+        let mut fields = Fields {
+            raw: &raw,
+            sink,
+            offset: json_offset,
+        };
         Annotation {
             offset,
             block_type: fields.string("blockType").map(|s| BlockType::from_name(&s)),
@@ -133,9 +156,12 @@ struct Fields<'a, 's, 'p> {
 impl Fields<'_, '_, '_> {
     fn get(&self, key: &str) -> Option<&Value> {
         // Keys are case-sensitive in JSON, but pages write `blocktype` and `BlockType` too.
-        self.raw
-            .get(key)
-            .or_else(|| self.raw.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
+        self.raw.get(key).or_else(|| {
+            self.raw
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)
+        })
     }
 
     fn string(&mut self, key: &str) -> Option<String> {
@@ -157,7 +183,8 @@ impl Fields<'_, '_, '_> {
             Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
             Value::Null => None,
             other => {
-                let message = format!("annotation key `{key}` should be true or false, found `{other}`");
+                let message =
+                    format!("annotation key `{key}` should be true or false, found `{other}`");
                 self.sink.warn(Code::Annotation, self.offset, message);
                 None
             }
@@ -180,7 +207,8 @@ impl Fields<'_, '_, '_> {
                 strings
             }
             Some(other) => {
-                let message = format!("annotation key `{key}` should be a list of strings, found `{other}`");
+                let message =
+                    format!("annotation key `{key}` should be a list of strings, found `{other}`");
                 self.sink.warn(Code::Annotation, self.offset, message);
                 Vec::new()
             }
@@ -197,7 +225,13 @@ mod tests {
         let lines = LineIndex::new(json);
         let mut sink = Sink::new("t.md", &lines);
         let annotation = parse(json, 0, 0, &mut sink);
-        (annotation, sink.into_diagnostics().into_iter().map(|d| d.code.to_string()).collect())
+        (
+            annotation,
+            sink.into_diagnostics()
+                .into_iter()
+                .map(|d| d.code.to_string())
+                .collect(),
+        )
     }
 
     #[test]
@@ -210,7 +244,10 @@ mod tests {
         assert_eq!(annotation.block_type, Some(BlockType::Response));
         assert_eq!(annotation.truncated, Some(true));
         assert_eq!(annotation.is_collection, Some(true));
-        assert_eq!(annotation.odata_type.as_deref(), Some("microsoft.graph.message"));
+        assert_eq!(
+            annotation.odata_type.as_deref(),
+            Some("microsoft.graph.message")
+        );
         assert_eq!(annotation.optional_properties, ["a", "b"]);
         assert_eq!(annotation.raw.get("custom"), Some(&Value::from(1)));
         assert!(codes.is_empty(), "{codes:?}");
@@ -222,7 +259,10 @@ mod tests {
         let annotation = annotation.expect("annotation");
         assert_eq!(annotation.block_type, Some(BlockType::Request));
         assert_eq!(annotation.name.as_deref(), Some("x"));
-        assert!(codes.iter().all(|c| c == "annotation-json") && !codes.is_empty(), "{codes:?}");
+        assert!(
+            codes.iter().all(|c| c == "annotation-json") && !codes.is_empty(),
+            "{codes:?}"
+        );
     }
 
     #[test]

@@ -49,7 +49,11 @@ impl FrontMatter {
 /// Reads the front matter at the start of `text` (after an optional BOM). Returns it and the
 /// byte offset where the markdown body starts.
 pub fn parse(text: &str, sink: &mut Sink<'_>) -> (FrontMatter, usize) {
-    let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let mut lines = LinesWithOffsets::new(text, start);
     match lines.next() {
         Some((_, first)) if first.trim_end() == "---" => {}
@@ -75,7 +79,11 @@ pub fn parse(text: &str, sink: &mut Sink<'_>) -> (FrontMatter, usize) {
                     }
                     field.value.push_str(item);
                 }
-                None => sink.warn(Code::FrontMatter, offset, "front matter line belongs to no key"),
+                None => sink.warn(
+                    Code::FrontMatter,
+                    offset,
+                    "front matter line belongs to no key",
+                ),
             }
             continue;
         }
@@ -91,7 +99,10 @@ pub fn parse(text: &str, sink: &mut Sink<'_>) -> (FrontMatter, usize) {
             _ => sink.warn(
                 Code::FrontMatter,
                 offset,
-                format!("front matter line is not `key: value`: `{}`", truncate(trimmed, 60)),
+                format!(
+                    "front matter line is not `key: value`: `{}`",
+                    truncate(trimmed, 60)
+                ),
             ),
         }
     }
@@ -135,7 +146,10 @@ struct LinesWithOffsets<'a> {
 
 impl<'a> LinesWithOffsets<'a> {
     fn new(text: &'a str, start: usize) -> Self {
-        LinesWithOffsets { text, position: start }
+        LinesWithOffsets {
+            text,
+            position: start,
+        }
     }
 }
 
@@ -164,7 +178,11 @@ mod tests {
         let lines = LineIndex::new(text);
         let mut sink = Sink::new("t.md", &lines);
         let (fm, body) = parse(text, &mut sink);
-        let messages = sink.into_diagnostics().into_iter().map(|d| d.message).collect();
+        let messages = sink
+            .into_diagnostics()
+            .into_iter()
+            .map(|d| d.message)
+            .collect();
         (fm, body, messages)
     }
 
@@ -182,7 +200,8 @@ mod tests {
 
     #[test]
     fn tolerates_bom_crlf_and_bad_lines() {
-        let text = "\u{feff}---\r\ntitle: \"T\"\r\nthis is not yaml\r\nms.prod: \"\"\r\n---\r\nbody";
+        let text =
+            "\u{feff}---\r\ntitle: \"T\"\r\nthis is not yaml\r\nms.prod: \"\"\r\n---\r\nbody";
         let (fm, body, messages) = read(text);
         assert_eq!(fm.title(), Some("T"));
         assert_eq!(fm.ms_prod(), None, "empty values read as absent");
@@ -195,7 +214,10 @@ mod tests {
         let (fm, body, messages) = read("---\ntitle: x\n# Heading");
         assert_eq!(fm.title(), Some("x"));
         assert_eq!(body, "---\ntitle: x\n# Heading".len());
-        assert!(messages.iter().any(|m| m.contains("not closed")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("not closed")),
+            "{messages:?}"
+        );
     }
 
     #[test]

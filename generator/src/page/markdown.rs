@@ -8,8 +8,8 @@ use super::annotation::{self, BlockType};
 use super::lenient_json::read_lenient;
 use super::table::{self, Cell, ColumnRole, Row, Table, TableKind, TypedRows};
 use super::{
-    front_matter, http, Annotation, CodeBlock, CodeContent, CodeLang, Include, JsonText, Link, Page, PageKind,
-    PageSource, Paragraph, ParsedPage, Section, SectionId,
+    front_matter, http, Annotation, CodeBlock, CodeContent, CodeLang, Include, JsonText, Link,
+    Page, PageKind, PageSource, Paragraph, ParsedPage, Section, SectionId,
 };
 use crate::diagnostics::{Code, LineIndex, Severity, Sink};
 
@@ -78,7 +78,11 @@ struct Inline {
 
 impl Inline {
     fn starting_at(start: usize) -> Self {
-        Inline { start, end: start, ..Inline::default() }
+        Inline {
+            start,
+            end: start,
+            ..Inline::default()
+        }
     }
 }
 
@@ -149,9 +153,10 @@ impl<'t> Walk<'t> {
 
     fn run(&mut self, sink: &mut Sink<'_>) {
         let body = self.text.get(self.body_start..).unwrap_or("");
+        let body = interior_tabs_to_spaces(body);
         let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
         let base = self.body_start;
-        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        for (event, range) in Parser::new_ext(&body, options).into_offset_iter() {
             let range = range.start + base..range.end + base;
             self.event(event, range, sink);
         }
@@ -213,7 +218,9 @@ impl<'t> Walk<'t> {
             }
             Tag::Link { dest_url, .. } => {
                 if let Some(inline) = &mut self.inline {
-                    inline.open_links.push((dest_url.into_string(), inline.text.len()));
+                    inline
+                        .open_links
+                        .push((dest_url.into_string(), inline.text.len()));
                 }
             }
             Tag::Table(_) => {
@@ -310,10 +317,16 @@ impl<'t> Walk<'t> {
                         sink.warn(
                             Code::TableShape,
                             table.row_offset,
-                            format!("table row has {written} cells, the header has {}", table.header.len()),
+                            format!(
+                                "table row has {written} cells, the header has {}",
+                                table.header.len()
+                            ),
                         );
                     }
-                    table.rows.push(Row { cells, offset: table.row_offset });
+                    table.rows.push(Row {
+                        cells,
+                        offset: table.row_offset,
+                    });
                 }
             }
             TagEnd::Table => {
@@ -372,7 +385,12 @@ impl<'t> Walk<'t> {
             self.include_done(inline);
             return;
         }
-        let markdown = self.text.get(inline.start..inline.end).unwrap_or("").trim().to_owned();
+        let markdown = self
+            .text
+            .get(inline.start..inline.end)
+            .unwrap_or("")
+            .trim()
+            .to_owned();
         self.paragraphs.push(Paragraph {
             text: inline.text.trim().to_owned(),
             markdown,
@@ -398,7 +416,11 @@ impl<'t> Walk<'t> {
     }
 
     fn table_done(&mut self, build: TableBuild, sink: &mut Sink<'_>) {
-        let columns = build.header.iter().map(|c| ColumnRole::from_header(&c.text)).collect();
+        let columns = build
+            .header
+            .iter()
+            .map(|c| ColumnRole::from_header(&c.text))
+            .collect();
         let mut table = Table {
             kind: TableKind::Other,
             offset: build.offset,
@@ -409,9 +431,10 @@ impl<'t> Walk<'t> {
             section: self.section(),
             annotation: self.pending_annotation.take(),
         };
-        let titles: Vec<&str> = std::iter::successors(self.section(), |&id| self.sections.get(id)?.parent)
-            .filter_map(|id| self.sections.get(id).map(|s| s.title.as_str()))
-            .collect();
+        let titles: Vec<&str> =
+            std::iter::successors(self.section(), |&id| self.sections.get(id)?.parent)
+                .filter_map(|id| self.sections.get(id).map(|s| s.title.as_str()))
+                .collect();
         table::classify(&mut table, &titles, sink);
         self.tables.push(table);
     }
@@ -430,8 +453,17 @@ impl<'t> Walk<'t> {
         let (content, json) = if looks_http && !build.text.trim().is_empty() {
             let (block, issues) = http::parse_http_block(&build.text);
             for issue in issues {
-                let severity = if block.is_none() && expects_http { Severity::Error } else { Severity::Warning };
-                sink.report(severity, Code::from_http_issue(issue.code), content_offset + issue.offset, issue.message);
+                let severity = if block.is_none() && expects_http {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                sink.report(
+                    severity,
+                    Code::from_http_issue(issue.code),
+                    content_offset + issue.offset,
+                    issue.message,
+                );
             }
             let body = match &block {
                 Some(http::HttpBlock::Request(r)) => r.body.as_ref(),
@@ -441,9 +473,23 @@ impl<'t> Walk<'t> {
             let json = body
                 .filter(|b| b.text.trim_start().starts_with(['{', '[']))
                 .map(|b| read_json(&b.text, content_offset + b.offset, sink));
+            let mismatch = match (&block_type, &block) {
+                (Some(BlockType::Response), Some(http::HttpBlock::Request(_))) => {
+                    Some(("response", "request"))
+                }
+                (Some(BlockType::Request), Some(http::HttpBlock::Response(_))) => {
+                    Some(("request", "response"))
+                }
+                _ => None,
+            };
+            if let Some((annotated, found)) = mismatch {
+                let message = format!("block annotated as a {annotated} holds an HTTP {found}");
+                sink.warn(Code::Annotation, build.offset, message);
+            }
             (block.map_or(CodeContent::Text, CodeContent::Http), json)
         } else if lang == CodeLang::Json || block_type == Some(BlockType::Resource) {
-            let json = (!build.text.trim().is_empty()).then(|| read_json(&build.text, content_offset, sink));
+            let json = (!build.text.trim().is_empty())
+                .then(|| read_json(&build.text, content_offset, sink));
             (CodeContent::Json, json)
         } else {
             (CodeContent::Text, None)
@@ -470,7 +516,10 @@ impl<'t> Walk<'t> {
         while let Some(open) = rest.find("<!--") {
             let body_start = open + 4;
             let (body, next) = match rest[body_start..].find("-->") {
-                Some(close) => (&rest[body_start..body_start + close], body_start + close + 3),
+                Some(close) => (
+                    &rest[body_start..body_start + close],
+                    body_start + close + 3,
+                ),
                 None => (&rest[body_start..], rest.len()),
             };
             let comment_offset = offset + consumed + open;
@@ -507,22 +556,60 @@ impl<'t> Walk<'t> {
     fn finish(&mut self, sink: &mut Sink<'_>) {
         if let Some(index) = self.pending_annotation.take() {
             if let Some(annotation) = self.annotations.get(index) {
-                sink.warn(Code::Annotation, annotation.offset, "annotation has nothing after it to describe");
+                sink.warn(
+                    Code::Annotation,
+                    annotation.offset,
+                    "annotation has nothing after it to describe",
+                );
             }
         }
     }
 }
 
+/// pulldown-cmark does not recognise a table whose delimiter row has tabs between cells (as
+/// hand-aligned pages write them). Tabs after a line's indentation become single spaces: the
+/// same byte length, so every offset still points into the original text.
+fn interior_tabs_to_spaces(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut indentation = true;
+    for c in text.chars() {
+        match c {
+            '\n' => {
+                indentation = true;
+                out.push(c);
+            }
+            '\t' if !indentation => out.push(' '),
+            ' ' | '\t' => out.push(c),
+            _ => {
+                indentation = false;
+                out.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// For blocks without an info string: does the first line read like a request or status line?
 fn looks_like_http(text: &str) -> bool {
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let word = first.split_whitespace().next().unwrap_or("");
     word.starts_with("HTTP/")
         || (["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&word) && first.len() > word.len())
 }
 
 fn code_lang(info: &str) -> CodeLang {
-    let word = info.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+    let word = info
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match word.as_str() {
         "" => CodeLang::None,
         "http" => CodeLang::Http,
@@ -547,7 +634,11 @@ fn read_json(text: &str, offset: usize, sink: &mut Sink<'_>) -> JsonText {
         }
     }
     let error = read.error.map(|e| {
-        sink.warn(Code::ExampleJson, offset + e.offset, format!("JSON is not readable: {}", e.message));
+        sink.warn(
+            Code::ExampleJson,
+            offset + e.offset,
+            format!("JSON is not readable: {}", e.message),
+        );
         e.message
     });
     JsonText {
@@ -555,5 +646,163 @@ fn read_json(text: &str, offset: usize, sink: &mut Sink<'_>) -> JsonText {
         value: read.value,
         truncated: read.truncated,
         error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::{BlockType, TableKind};
+
+    fn parse_text(text: &str) -> ParsedPage {
+        let source = PageSource {
+            path: "api/x.md".into(),
+            display: "api/x.md".into(),
+        };
+        parse(&source, text)
+    }
+
+    const MODERN_PAGE: &str = "---\r\ntitle: \"List things\"\r\ndoc_type: apiPageType\r\n---\r\n\
+# List things\r\n\r\nNamespace: microsoft.graph\r\n\r\nGet the things.\r\n\r\n\
+## HTTP request\r\n<!-- { \"blockType\": \"ignored\" } -->\r\n```http\r\nGET /me/things\r\nGET /users/{id | userPrincipalName}/things\r\n```\r\n\r\n\
+## Request headers\r\n| Name | Description |\r\n|:--|:--|\r\n| Authorization | Bearer {token}. Required. |\r\n\r\n\
+## Example\r\n### Request\r\n# [HTTP](#tab/http)\r\n<!-- {\r\n  \"blockType\": \"request\",\r\n  \"name\": \"list_things\",\r\n} -->\r\n\
+```msgraph-interactive\r\nGET https://graph.microsoft.com/v1.0/me/things?$top=2\r\n```\r\n\
+# [C#](#tab/csharp)\r\n[!INCLUDE [sample-code](../includes/snippets/csharp/x.md)]\r\n\r\n---\r\n\r\n\
+### Response\r\n<!-- { \"blockType\": \"response\", \"@odata.type\": \"microsoft.graph.thing\", \"isCollection\": true, \"truncated\": true } -->\r\n\
+```http\r\nHTTP/1.1 200 OK\r\nContent-type: application/json\r\n\r\n{\r\n  \"value\": [\r\n    { \"id\": \"1\" },\r\n    ...\r\n  ]\r\n}\r\n```\r\n";
+
+    #[test]
+    fn modern_page_with_tabs_includes_and_crlf() {
+        let parsed = parse_text(MODERN_PAGE);
+        let page = &parsed.page;
+        assert_eq!(page.title.as_deref(), Some("List things"));
+        assert_eq!(page.kind, PageKind::Api);
+        let titles: Vec<&str> = page.sections.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "List things",
+                "HTTP request",
+                "Request headers",
+                "Example",
+                "Request",
+                "Response"
+            ]
+        );
+        assert_eq!(
+            page.sections[4].parent,
+            Some(3),
+            "### Request sits under ## Example"
+        );
+
+        assert_eq!(page.includes.len(), 1);
+        assert_eq!(page.includes[0].target, "../includes/snippets/csharp/x.md");
+
+        let [section_block, request_block, response_block] = page.code_blocks.as_slice() else {
+            panic!("three code blocks, got {}", page.code_blocks.len());
+        };
+        let lines = &section_block.http_request().expect("request lines").lines;
+        assert_eq!(lines.len(), 2);
+        assert_eq!(
+            lines[1].target.path.to_template_string(),
+            "/users/{id}/things"
+        );
+
+        assert_eq!(request_block.tab.as_deref(), Some("HTTP"));
+        let annotation = page
+            .annotation(request_block.annotation)
+            .expect("request annotation");
+        assert_eq!(annotation.block_type, Some(BlockType::Request));
+        let request = request_block.http_request().expect("request");
+        assert_eq!(request.lines[0].target.query[0].name, "$top");
+        assert_eq!(page.lines.location(request_block.offset).line, 30);
+
+        let annotation = page
+            .annotation(response_block.annotation)
+            .expect("response annotation");
+        assert_eq!(annotation.is_collection, Some(true));
+        assert_eq!(response_block.tab, None, "`---` closes the tab group");
+        let json = response_block.json.as_ref().expect("body JSON");
+        assert!(json.truncated);
+        assert_eq!(
+            json.value
+                .as_ref()
+                .and_then(|v| v["value"][0]["id"].as_str()),
+            Some("1")
+        );
+
+        let headers = page
+            .tables
+            .iter()
+            .find(|t| t.kind == TableKind::Headers)
+            .expect("headers table");
+        assert_eq!(headers.members()[0].name, "Authorization");
+        let trailing_comma_notes = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::AnnotationJson && d.severity == Severity::Note)
+            .count();
+        assert_eq!(trailing_comma_notes, 1, "{:?}", parsed.diagnostics);
+        assert!(
+            parsed
+                .diagnostics
+                .iter()
+                .all(|d| d.severity == Severity::Note),
+            "{:?}",
+            parsed.diagnostics
+        );
+    }
+
+    #[test]
+    fn dangling_and_broken_annotations_are_reported() {
+        let text = "# T\n\n<!-- { \"blockType\": \"request\" } -->\n\n<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 204 No Content\n```\n\n<!-- { broken: [ } -->\n";
+        let parsed = parse_text(text);
+        let codes: Vec<(Code, u32)> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.location.line))
+            .collect();
+        assert!(codes.contains(&(Code::Annotation, 3)), "{codes:?}");
+        assert!(codes.contains(&(Code::AnnotationJson, 10)), "{codes:?}");
+        assert_eq!(parsed.page.code_blocks[0].annotation, Some(1));
+    }
+
+    #[test]
+    fn tables_with_tabs_ragged_rows_and_escaped_pipes() {
+        let text = "# T\n\n## Properties\n\n| Property \t\t| Type | Description |\n| ------- \t\t|------| ----|\n| a | String | x \\| y |\n| b | Int32 |\n| c | String | d | extra |\n";
+        let parsed = parse_text(text);
+        let table = parsed
+            .page
+            .tables
+            .first()
+            .expect("a table despite the tabs");
+        assert_eq!(table.kind, TableKind::Properties);
+        assert_eq!(table.members().len(), 3);
+        assert_eq!(table.members()[0].description, "x | y");
+        let shapes: Vec<u32> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::TableShape)
+            .map(|d| d.location.line)
+            .collect();
+        assert_eq!(shapes, [8, 9]);
+    }
+
+    #[test]
+    fn hostile_texts_do_not_panic() {
+        let deep = "[".repeat(100_000);
+        let texts = [
+            String::new(),
+            "---".to_owned(),
+            "---\ntitle: x".to_owned(),
+            "```http\nGET /a/{".to_owned(),
+            format!("<!-- {deep} -->\n```json\n{deep}\n```"),
+            "\u{feff}\0\u{1}|a|\n|-|\n|\u{fffd}|".to_owned(),
+            "# [HTTP](#tab/http)\n<!--".to_owned(),
+        ];
+        for text in texts {
+            let _ = parse_text(&text);
+        }
     }
 }

@@ -37,9 +37,9 @@ impl ColumnRole {
     pub fn from_header(header: &str) -> ColumnRole {
         let header = normalize_header(header);
         match header.as_str() {
-            "property" | "property name" | "name" | "parameter" | "parameter name" | "relationship"
-            | "relationship name" | "member" | "query parameter" | "header" | "method" | "function"
-            | "permission type" => ColumnRole::Name,
+            "property" | "property name" | "name" | "parameter" | "parameter name"
+            | "relationship" | "relationship name" | "member" | "query parameter" | "header"
+            | "method" | "function" | "permission type" => ColumnRole::Name,
             "type" | "return type" | "data type" => ColumnRole::Type,
             "description" | "remarks" | "notes" => ColumnRole::Description,
             "required" | "required (y/n)" | "optional" => ColumnRole::Required,
@@ -131,27 +131,42 @@ impl Table {
 pub fn classify(table: &mut Table, section_titles: &[&str], sink: &mut Sink<'_>) {
     table.kind = kind_of(table, section_titles);
     table.typed = match table.kind {
-        TableKind::Properties | TableKind::Relationships | TableKind::Parameters | TableKind::Headers => {
-            TypedRows::Members(member_rows(table, sink))
-        }
+        TableKind::Properties
+        | TableKind::Relationships
+        | TableKind::Parameters
+        | TableKind::Headers => TypedRows::Members(member_rows(table, sink)),
         TableKind::EnumMembers => TypedRows::EnumMembers(enum_rows(table)),
         _ => TypedRows::None,
     };
 }
 
 fn kind_of(table: &Table, section_titles: &[&str]) -> TableKind {
-    let first = table.header.first().map(|c| normalize_header(&c.text)).unwrap_or_default();
+    let first = table
+        .header
+        .first()
+        .map(|c| normalize_header(&c.text))
+        .unwrap_or_default();
     let has = |role| table.columns.contains(&role);
-    let section = section_titles.first().map(|t| t.to_ascii_lowercase()).unwrap_or_default();
-    let under = |word: &str| section_titles.iter().any(|t| t.to_ascii_lowercase().contains(word));
-    let enum_section = section.ends_with("values") || section.ends_with("members") || section == "enum";
+    let section = section_titles
+        .first()
+        .map(|t| t.to_ascii_lowercase())
+        .unwrap_or_default();
+    let under = |word: &str| {
+        section_titles
+            .iter()
+            .any(|t| t.to_ascii_lowercase().contains(word))
+    };
+    let enum_section =
+        section.ends_with("values") || section.ends_with("members") || section == "enum";
     match first.as_str() {
         "permission type" => TableKind::Permissions,
         "method" | "function" if has(ColumnRole::Type) => TableKind::Methods,
         "member" => TableKind::EnumMembers,
         "relationship" | "relationship name" => TableKind::Relationships,
         "property" | "property name" if has(ColumnRole::Type) => TableKind::Properties,
-        "parameter" | "parameter name" | "query parameter" if has(ColumnRole::Type) => TableKind::Parameters,
+        "parameter" | "parameter name" | "query parameter" if has(ColumnRole::Type) => {
+            TableKind::Parameters
+        }
         "value" | "name" if enum_section => TableKind::EnumMembers,
         "header" => TableKind::Headers,
         "name" if under("header") => TableKind::Headers,
@@ -178,7 +193,9 @@ fn member_rows(table: &Table, sink: &mut Sink<'_>) -> Vec<MemberRow> {
     let keep_whole_name = table.kind == TableKind::Headers;
     let mut rows = Vec::with_capacity(table.rows.len());
     for row in &table.rows {
-        let Some(name_cell) = row.cells.get(name_column) else { continue };
+        let Some(name_cell) = row.cells.get(name_column) else {
+            continue;
+        };
         let name = if keep_whole_name {
             name_cell.text.trim().to_owned()
         } else {
@@ -203,9 +220,13 @@ fn member_rows(table: &Table, sink: &mut Sink<'_>) -> Vec<MemberRow> {
         let description = description_column.and_then(|i| row.cells.get(i));
         rows.push(MemberRow {
             name,
-            type_text: type_cell.map(|c| c.text.trim().to_owned()).unwrap_or_default(),
+            type_text: type_cell
+                .map(|c| c.text.trim().to_owned())
+                .unwrap_or_default(),
             ty,
-            description: description.map(|c| c.text.trim().to_owned()).unwrap_or_default(),
+            description: description
+                .map(|c| c.text.trim().to_owned())
+                .unwrap_or_default(),
             description_markdown: description.map(|c| c.markdown.clone()).unwrap_or_default(),
             required: required_column
                 .and_then(|i| row.cells.get(i))
@@ -219,7 +240,9 @@ fn member_rows(table: &Table, sink: &mut Sink<'_>) -> Vec<MemberRow> {
 
 fn enum_rows(table: &Table) -> Vec<EnumMemberRow> {
     let name_column = table.column(ColumnRole::Name).unwrap_or(0);
-    let value_column = table.column(ColumnRole::Value).filter(|&i| i != name_column);
+    let value_column = table
+        .column(ColumnRole::Value)
+        .filter(|&i| i != name_column);
     let description_column = table.column(ColumnRole::Description);
     table
         .rows
@@ -252,7 +275,12 @@ fn member_name(text: &str) -> String {
 }
 
 fn yes_no(text: &str) -> Option<bool> {
-    match text.trim().trim_end_matches('.').to_ascii_lowercase().as_str() {
+    match text
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "yes" | "y" | "true" | "required" => Some(true),
         "no" | "n" | "false" | "optional" => Some(false),
         _ => None,
@@ -295,7 +323,12 @@ mod tests {
     use crate::diagnostics::LineIndex;
 
     fn cell(text: &str) -> Cell {
-        Cell { text: text.into(), markdown: text.into(), links: vec![], offset: 0 }
+        Cell {
+            text: text.into(),
+            markdown: text.into(),
+            links: vec![],
+            offset: 0,
+        }
     }
 
     fn table(header: &[&str], rows: &[&[&str]]) -> Table {
@@ -306,7 +339,10 @@ mod tests {
             columns: header.iter().map(|h| ColumnRole::from_header(h)).collect(),
             rows: rows
                 .iter()
-                .map(|r| Row { cells: r.iter().map(|c| cell(c)).collect(), offset: 0 })
+                .map(|r| Row {
+                    cells: r.iter().map(|c| cell(c)).collect(),
+                    offset: 0,
+                })
                 .collect(),
             typed: TypedRows::None,
             section: None,
@@ -325,24 +361,83 @@ mod tests {
     #[test]
     fn kinds_from_header_wordings_and_sections() {
         let cases: Vec<(&[&str], &[&str], TableKind)> = vec![
-            (&["Property", "Type", "Description"], &["Properties"], TableKind::Properties),
-            (&["Property name", "Type", "Description"], &["Request body"], TableKind::Properties),
-            (&["Relationship", "Type", "Description"], &["Relationships"], TableKind::Relationships),
-            (&["Parameter", "Type", "Description"], &["Request body"], TableKind::Parameters),
-            (&["Parameter", "Type", "Required?", "Description"], &["Function parameters"], TableKind::Parameters),
-            (&["Name", "Type", "Description"], &["Query parameters"], TableKind::Parameters),
-            (&["Name", "Type", "Description"], &["Request headers"], TableKind::Headers),
-            (&["Name", "Description"], &["Request headers"], TableKind::Headers),
-            (&["Header", "Value"], &["Request headers"], TableKind::Headers),
-            (&["Member", "Value", "Description"], &["ageGroup values"], TableKind::EnumMembers),
+            (
+                &["Property", "Type", "Description"],
+                &["Properties"],
+                TableKind::Properties,
+            ),
+            (
+                &["Property name", "Type", "Description"],
+                &["Request body"],
+                TableKind::Properties,
+            ),
+            (
+                &["Relationship", "Type", "Description"],
+                &["Relationships"],
+                TableKind::Relationships,
+            ),
+            (
+                &["Parameter", "Type", "Description"],
+                &["Request body"],
+                TableKind::Parameters,
+            ),
+            (
+                &["Parameter", "Type", "Required?", "Description"],
+                &["Function parameters"],
+                TableKind::Parameters,
+            ),
+            (
+                &["Name", "Type", "Description"],
+                &["Query parameters"],
+                TableKind::Parameters,
+            ),
+            (
+                &["Name", "Type", "Description"],
+                &["Request headers"],
+                TableKind::Headers,
+            ),
+            (
+                &["Name", "Description"],
+                &["Request headers"],
+                TableKind::Headers,
+            ),
+            (
+                &["Header", "Value"],
+                &["Request headers"],
+                TableKind::Headers,
+            ),
+            (
+                &["Member", "Value", "Description"],
+                &["ageGroup values"],
+                TableKind::EnumMembers,
+            ),
             (&["Member"], &["x values"], TableKind::EnumMembers),
-            (&["Value", "Description"], &["status values", "Properties"], TableKind::EnumMembers),
-            (&["Permission type", "Permissions (from least to most privileged)"], &["Permissions"], TableKind::Permissions),
-            (&["Method", "Return Type", "Description"], &["Methods"], TableKind::Methods),
+            (
+                &["Value", "Description"],
+                &["status values", "Properties"],
+                TableKind::EnumMembers,
+            ),
+            (
+                &[
+                    "Permission type",
+                    "Permissions (from least to most privileged)",
+                ],
+                &["Permissions"],
+                TableKind::Permissions,
+            ),
+            (
+                &["Method", "Return Type", "Description"],
+                &["Methods"],
+                TableKind::Methods,
+            ),
             (&["Scenario", "Method"], &["Examples"], TableKind::Other),
         ];
         for (header, sections, expected) in cases {
-            assert_eq!(classified(header, &[], sections).kind, expected, "{header:?} under {sections:?}");
+            assert_eq!(
+                classified(header, &[], sections).kind,
+                expected,
+                "{header:?} under {sections:?}"
+            );
         }
     }
 
@@ -350,7 +445,11 @@ mod tests {
     fn member_rows_read_names_types_and_required() {
         let t = classified(
             &["Parameter", "Type", "Required?", "Description"],
-            &[&["**count**", "Int32", "Yes", "How many."], &["since (optional)", "DateTimeOffset", "No", ""], &["", "", "", ""]],
+            &[
+                &["**count**", "Int32", "Yes", "How many."],
+                &["since (optional)", "DateTimeOffset", "No", ""],
+                &["", "", "", ""],
+            ],
             &["Function parameters"],
         );
         let rows = t.members();
@@ -364,7 +463,14 @@ mod tests {
 
     #[test]
     fn enum_rows_read_member_value_description() {
-        let t = classified(&["Member", "Value", "Description"], &[&["userDefined", "0", "User defined."], &["`fullScreen`", "1", ""]], &["Members"]);
+        let t = classified(
+            &["Member", "Value", "Description"],
+            &[
+                &["userDefined", "0", "User defined."],
+                &["`fullScreen`", "1", ""],
+            ],
+            &["Members"],
+        );
         let rows = t.enum_members();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].value.as_deref(), Some("0"));

@@ -121,22 +121,35 @@ pub fn parse_type_cell(text: &str, links: &[Link]) -> Result<TypeExpr, String> {
         collection |= target_collection;
         let (name, _) = strip_collection(link.text.trim());
         if let Some(primitive) = Primitive::from_name(name) {
-            return Ok(TypeExpr { term: TypeTerm::Primitive(primitive), collection });
+            return Ok(TypeExpr {
+                term: TypeTerm::Primitive(primitive),
+                collection,
+            });
         }
         let (page, anchor) = split_link_target(target);
         if let Some(name) = qualified_name(name) {
             return Ok(TypeExpr {
-                term: TypeTerm::Named(TypeName { page, anchor, ..name }),
+                term: TypeTerm::Named(TypeName {
+                    page,
+                    anchor,
+                    ..name
+                }),
                 collection,
             });
         }
         return Err(text.to_owned());
     }
     if let Some(primitive) = Primitive::from_name(inner) {
-        return Ok(TypeExpr { term: TypeTerm::Primitive(primitive), collection });
+        return Ok(TypeExpr {
+            term: TypeTerm::Primitive(primitive),
+            collection,
+        });
     }
     match qualified_name(inner) {
-        Some(name) => Ok(TypeExpr { term: TypeTerm::Named(name), collection }),
+        Some(name) => Ok(TypeExpr {
+            term: TypeTerm::Named(name),
+            collection,
+        }),
         None => Err(text.to_owned()),
     }
 }
@@ -146,9 +159,15 @@ pub fn parse_type_cell(text: &str, links: &[Link]) -> Result<TypeExpr, String> {
 pub fn parse_type_name(text: &str) -> Option<TypeExpr> {
     let (inner, collection) = strip_collection(text.trim().trim_start_matches('#'));
     if let Some(primitive) = Primitive::from_name(inner) {
-        return Some(TypeExpr { term: TypeTerm::Primitive(primitive), collection });
+        return Some(TypeExpr {
+            term: TypeTerm::Primitive(primitive),
+            collection,
+        });
     }
-    qualified_name(inner).map(|name| TypeExpr { term: TypeTerm::Named(name), collection })
+    qualified_name(inner).map(|name| TypeExpr {
+        term: TypeTerm::Named(name),
+        collection,
+    })
 }
 
 /// Splits `microsoft.graph.callRecords.session` into namespace and name; accepts a bare name.
@@ -207,7 +226,8 @@ fn split_link_target(target: &str) -> (Option<String>, Option<String>) {
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 fn strip_suffix_ignore_case<'a>(text: &'a str, suffix: &str) -> Option<&'a str> {
@@ -221,7 +241,10 @@ mod tests {
     use super::*;
 
     fn link(text: &str, target: &str) -> Link {
-        Link { text: text.into(), target: target.into() }
+        Link {
+            text: text.into(),
+            target: target.into(),
+        }
     }
 
     fn named(name: &str, page: Option<&str>, anchor: Option<&str>, collection: bool) -> TypeExpr {
@@ -237,7 +260,10 @@ mod tests {
     }
 
     fn primitive(p: Primitive, collection: bool) -> TypeExpr {
-        TypeExpr { term: TypeTerm::Primitive(p), collection }
+        TypeExpr {
+            term: TypeTerm::Primitive(p),
+            collection,
+        }
     }
 
     #[test]
@@ -245,9 +271,21 @@ mod tests {
         let cases: Vec<(&str, Vec<Link>, Result<TypeExpr, String>)> = vec![
             ("String", vec![], Ok(primitive(Primitive::String, false))),
             ("Edm.Int64", vec![], Ok(primitive(Primitive::Int64, false))),
-            ("string collection", vec![], Ok(primitive(Primitive::String, true))),
-            ("Collection(Edm.Guid)", vec![], Ok(primitive(Primitive::Guid, true))),
-            ("DateTimeOffset", vec![], Ok(primitive(Primitive::DateTimeOffset, false))),
+            (
+                "string collection",
+                vec![],
+                Ok(primitive(Primitive::String, true)),
+            ),
+            (
+                "Collection(Edm.Guid)",
+                vec![],
+                Ok(primitive(Primitive::Guid, true)),
+            ),
+            (
+                "DateTimeOffset",
+                vec![],
+                Ok(primitive(Primitive::DateTimeOffset, false)),
+            ),
             ("Boolean ", vec![], Ok(primitive(Primitive::Boolean, false))),
             (
                 "sharingDetail collection",
@@ -261,8 +299,16 @@ mod tests {
             ),
             (
                 "timeZoneInformation",
-                vec![link("timeZoneInformation", "timezoneinformation.md collection")],
-                Ok(named("timeZoneInformation", Some("timezoneinformation"), None, true)),
+                vec![link(
+                    "timeZoneInformation",
+                    "timezoneinformation.md collection",
+                )],
+                Ok(named(
+                    "timeZoneInformation",
+                    Some("timezoneinformation"),
+                    None,
+                    true,
+                )),
             ),
             (
                 "String",
@@ -282,8 +328,16 @@ mod tests {
                     collection: false,
                 }),
             ),
-            ("plannerAssignments", vec![], Ok(named("plannerAssignments", None, None, false))),
-            ("a string or a number", vec![], Err("a string or a number".into())),
+            (
+                "plannerAssignments",
+                vec![],
+                Ok(named("plannerAssignments", None, None, false)),
+            ),
+            (
+                "a string or a number",
+                vec![],
+                Err("a string or a number".into()),
+            ),
             ("", vec![], Err(String::new())),
         ];
         for (text, links, expected) in cases {
@@ -306,7 +360,10 @@ mod tests {
             parse_type_name("Collection(microsoft.graph.user)").map(|t| t.collection),
             Some(true)
         );
-        assert_eq!(parse_type_name("Edm.String"), Some(primitive(Primitive::String, false)));
+        assert_eq!(
+            parse_type_name("Edm.String"),
+            Some(primitive(Primitive::String, false))
+        );
         assert_eq!(parse_type_name("not a type"), None);
     }
 }

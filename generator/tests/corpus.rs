@@ -1,0 +1,122 @@
+//! End to end over the real v1.0 reference (`../shared/corpus/graph-v1.0`, beside the
+//! repository). Skipped, with a message, when the corpus is absent.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use graphdoc::page::{BlockType, TableKind};
+
+fn corpus() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-v1.0");
+    if path.is_dir() {
+        Some(path)
+    } else {
+        eprintln!("skipped: no corpus at {}", path.display());
+        None
+    }
+}
+
+/// The expected figures were counted with grep/Python over the pages, not with this parser:
+/// `.md` files; `"blockType": "request"` (etc.) annotations; tables (a `|` header line followed
+/// by a `|-|` delimiter line, outside fences) whose header starts with `Property` / `Property
+/// name` and has a `Type` column; tables headed `Relationship`.
+#[test]
+fn every_corpus_page_parses_with_the_counts_grep_finds() {
+    let Some(corpus) = corpus() else { return };
+    let report = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .check()
+        .expect("corpus is readable");
+    assert_eq!(report.counts.pages, 3341);
+
+    let annotations_of = |block_type: BlockType| {
+        report
+            .pages
+            .iter()
+            .flat_map(|p| &p.annotations)
+            .filter(|a| a.block_type.as_ref() == Some(&block_type))
+            .count()
+    };
+    assert_eq!(annotations_of(BlockType::Request), 1474);
+    assert_eq!(annotations_of(BlockType::Response), 1606);
+    assert_eq!(annotations_of(BlockType::Resource), 1024);
+    // Two response annotations stand before requests (documentation errors, reported).
+    assert_eq!(report.counts.request_blocks, 1474);
+    assert_eq!(report.counts.response_blocks, 1604);
+    assert_eq!(report.counts.resource_blocks, 1024);
+
+    let property_tables = report
+        .pages
+        .iter()
+        .flat_map(|p| &p.tables)
+        .filter(|t| t.kind == TableKind::Properties)
+        .filter(|t| {
+            let first = t
+                .header
+                .first()
+                .map(|c| c.text.trim().to_ascii_lowercase())
+                .unwrap_or_default();
+            first == "property" || first == "property name"
+        })
+        .count();
+    assert_eq!(property_tables, 1443);
+    assert_eq!(report.counts.tables.get("relationships"), Some(&257));
+
+    // No page is lost to an error: every diagnostic names a real file and line.
+    for diagnostic in &report.diagnostics {
+        assert!(
+            diagnostic.location.line >= 1 || diagnostic.code == graphdoc::diagnostics::Code::Io,
+            "{diagnostic}"
+        );
+    }
+}
+
+/// The crate generated from the whole corpus compiles, and clippy has nothing to say.
+#[test]
+fn corpus_crate_passes_clippy_without_warnings() {
+    let Some(corpus) = corpus() else { return };
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    // Outside the workspace, or cargo would take the crate for an unlisted member.
+    let out = std::env::temp_dir().join(format!("graphdoc-corpus-crate-{}", std::process::id()));
+    let generation = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .generate()
+        .expect("generation runs");
+    let structs = generation
+        .files
+        .values()
+        .map(|f| f.matches("\npub struct ").count())
+        .sum::<usize>();
+    assert!(structs > 900, "only {structs} structs");
+
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "Cargo.toml".to_owned(),
+        graphdoc::emit::manifest::cargo_toml("msgraph-v1"),
+    );
+    for (path, contents) in &generation.files {
+        files.insert(format!("src/{path}"), contents.clone());
+    }
+    graphdoc::write::write_files(&out, &files).expect("writable scratch dir");
+    // The workspace's lock file pins the same dependency versions the workspace builds with.
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    std::fs::copy(lock, out.join("Cargo.lock")).expect("lock file copied");
+
+    let output = Command::new(env!("CARGO"))
+        .args(["clippy", "--quiet", "--message-format=short"])
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", scratch.join("corpus-target"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning") || l.contains("error"))
+        .collect();
+    let _ = std::fs::remove_dir_all(&out);
+    assert!(
+        output.status.success() && problems.is_empty(),
+        "{}",
+        problems.join("\n")
+    );
+}

@@ -1,0 +1,89 @@
+//! The project's own pages in `docs/`: they check clean, and `generated/` is what they generate.
+
+use std::path::{Path, PathBuf};
+
+fn docs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs")
+}
+
+#[test]
+fn docs_check_reports_no_errors() {
+    let report = graphdoc::Config::new()
+        .with_docs(docs())
+        .check()
+        .expect("docs exist");
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == graphdoc::diagnostics::Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert!(report.counts.pages >= 12);
+}
+
+/// `generated/` is committed; it must be exactly what the pages generate.
+#[test]
+fn committed_generated_sources_are_fresh() {
+    let generation = graphdoc::Config::new()
+        .with_docs(docs())
+        .generate()
+        .expect("docs exist");
+    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated");
+    for (path, contents) in &generation.files {
+        let committed = std::fs::read_to_string(generated.join(path)).unwrap_or_default();
+        assert!(
+            committed == *contents,
+            "generated/{path} is stale: run `cargo build` and commit it"
+        );
+    }
+    let committed_files = std::fs::read_dir(&generated)
+        .expect("generated/ exists")
+        .count();
+    assert_eq!(
+        committed_files,
+        generation.files.len(),
+        "generated/ holds files the pages no longer produce"
+    );
+}
+
+/// Same pages, any thread count: byte-identical output.
+#[test]
+fn output_does_not_depend_on_thread_count() {
+    let one = graphdoc::Config::new()
+        .with_docs(docs())
+        .with_threads(1)
+        .generate()
+        .expect("docs exist");
+    let four = graphdoc::Config::new()
+        .with_docs(docs())
+        .with_threads(4)
+        .generate()
+        .expect("docs exist");
+    assert_eq!(one.files, four.files);
+    assert_eq!(one.diagnostics, four.diagnostics);
+}
+
+/// The seeds alone define these types; the examples are their only source for five of them.
+#[test]
+fn seed_types_are_in_the_model() {
+    let generation = graphdoc::Config::new()
+        .with_docs(docs())
+        .generate()
+        .expect("docs exist");
+    let insights = &generation.files["insights.rs"];
+    for name in [
+        "SharedInsight",
+        "UsedInsight",
+        "SharingDetail",
+        "InsightIdentity",
+        "ResourceVisualization",
+        "ResourceReference",
+        "UsageDetails",
+    ] {
+        assert!(
+            insights.contains(&format!("pub struct {name} {{")),
+            "{name} missing"
+        );
+    }
+}
