@@ -350,7 +350,7 @@ pub struct SharingDetail {
 ///
 /// Graph type `microsoft.graph.trending`; derived from `Entity`, whose properties it includes; key property `id`.
 ///
-/// Defined in `docs/resources/insights-trending.md` (line 71).
+/// Defined in `docs/resources/insights-trending.md` (line 84).
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Trending {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
@@ -398,6 +398,11 @@ pub struct Trending {
     /// Terms that describe the document. Can be edited by the user.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Where the activity around the document was seen. Read-only.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub channels: ::std::option::Option<
+        crate::runtime::Flags<crate::insights::TrendingChannels>,
+    >,
     /// Navigates to the document that is trending. Read-only.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<crate::insights::Entity>,
@@ -554,9 +559,74 @@ impl<'de> ::serde::Deserialize<'de> for InsightKind {
     }
 }
 
+/// The `trendingChannels` enumeration.
+///
+/// Graph enum `microsoft.graph.trendingChannels`, defined in `docs/resources/insights-trending.md` (line 62).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrendingChannels {
+    /// `none`: No activity channel was recorded.
+    None,
+    /// `email`: The document was sent as an attachment or a link in email.
+    Email,
+    /// `chat`: The document was shared in a chat or channel conversation.
+    Chat,
+    /// `meeting`: The document was presented or shared in a meeting.
+    Meeting,
+    /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
+    UnknownFutureValue,
+    /// A value this crate does not know, kept as sent.
+    Unknown(::std::string::String),
+}
+
+impl crate::runtime::WireEnum for TrendingChannels {
+    fn as_wire_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Email => "email",
+            Self::Chat => "chat",
+            Self::Meeting => "meeting",
+            Self::UnknownFutureValue => "unknownFutureValue",
+            Self::Unknown(value) => value,
+        }
+    }
+    fn from_wire_str(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "email" => Self::Email,
+            "chat" => Self::Chat,
+            "meeting" => Self::Meeting,
+            "unknownFutureValue" => Self::UnknownFutureValue,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TrendingChannels {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(crate::runtime::WireEnum::as_wire_str(self))
+    }
+}
+
+impl ::serde::Serialize for TrendingChannels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::serialize_enum(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TrendingChannels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_enum(deserializer)
+    }
+}
+
 /// The `trendingScope` enumeration.
 ///
-/// Graph enum `microsoft.graph.trendingScope`, defined in `docs/resources/insights-trending.md` (line 50).
+/// Graph enum `microsoft.graph.trendingScope`, defined in `docs/resources/insights-trending.md` (line 51).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TrendingScope {
     /// `personal`: Activity comes from a few people the user works with directly.

@@ -559,6 +559,25 @@ fn join<S: AsRef<str>>(items: &[S]) -> String {
     items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(",")
 }
 
+/// The members of a flags enum that a value combines, written as Graph writes them: `"a,b"`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Flags<E>(pub Vec<E>);
+
+impl<E: WireEnum> Serialize for Flags<E> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let names: Vec<&str> = self.0.iter().map(WireEnum::as_wire_str).collect();
+        serializer.serialize_str(&names.join(","))
+    }
+}
+
+impl<'de, E: WireEnum> Deserialize<'de> for Flags<E> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        let members = text.split(',').map(str::trim).filter(|m| !m.is_empty());
+        Ok(Flags(members.map(E::from_wire_str).collect()))
+    }
+}
+
 /// Writes and reads enum values as their wire strings; values added to Graph after the crate
 /// was generated are kept by each enum's `Unknown` variant.
 pub trait WireEnum: Sized {

@@ -55,6 +55,8 @@ pub struct Naming {
     pub types: BTreeMap<TypeKey, ItemName>,
     /// Fields of a struct that close a cycle of plain (non-collection) fields: boxed.
     pub boxed: BTreeSet<(TypeKey, String)>,
+    /// Enums whose values combine (`"a,b"`): properties of these types hold a set of members.
+    pub flags: BTreeSet<TypeKey>,
 }
 
 impl Naming {
@@ -120,10 +122,17 @@ impl Naming {
                 },
             );
         }
+        let flags = model
+            .enums
+            .values()
+            .filter(|e| e.flags)
+            .map(|e| e.key.clone())
+            .collect();
         Naming {
             modules,
             types,
             boxed: boxed_fields(model),
+            flags,
         }
     }
 

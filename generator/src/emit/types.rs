@@ -43,9 +43,14 @@ pub fn primitive(primitive: Primitive) -> TokenStream {
 pub fn element(naming: &Naming, target: &TypeRef) -> TokenStream {
     match target {
         TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Complex(key) | TypeRef::Enum(key) => naming
+        TypeRef::Complex(key) => naming
             .type_path(key)
             .unwrap_or_else(|| quote!(::serde_json::Value)),
+        TypeRef::Enum(key) => match naming.type_path(key) {
+            Some(path) if naming.flags.contains(key) => quote!(crate::runtime::Flags<#path>),
+            Some(path) => path,
+            None => quote!(::serde_json::Value),
+        },
         TypeRef::Unresolved(_) => quote!(::serde_json::Value),
     }
 }

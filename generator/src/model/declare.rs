@@ -277,6 +277,7 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
         } else {
             String::new()
         };
+        let flags = says_flags(page, table.section);
         match declarations.enums.get_mut(&key) {
             Some(existing) => {
                 for member in members {
@@ -298,13 +299,28 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
                         description,
                         module: module_of(page),
                         members,
-                        flags: false,
+                        flags,
                         source: source_of(page, table.offset),
                     },
                 );
             }
         }
     }
+}
+
+/// Whether the prose next to an enum table (its section; the whole page for an enum page) says
+/// the values combine: "flags", "bitwise", "can be combined".
+fn says_flags(page: &Page, section: Option<usize>) -> bool {
+    page.paragraphs
+        .iter()
+        .filter(|p| p.section == section || page.kind == PageKind::Enum)
+        .any(|p| {
+            let lower = p.text.to_ascii_lowercase();
+            lower.contains("can be combined")
+                || lower
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|word| word == "flags" || word == "bitwise")
+        })
 }
 
 /// `ageGroup values` → `ageGroup`.

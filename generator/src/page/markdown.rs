@@ -118,7 +118,6 @@ struct Walk<'t> {
     pending_annotation: Option<usize>,
     tab: Option<String>,
     inline: Option<Inline>,
-    heading: Option<HeadingLevel>,
     table: Option<TableBuild>,
     code: Option<CodeBuild>,
     html: Option<(usize, String)>,
@@ -140,7 +139,6 @@ impl<'t> Walk<'t> {
             pending_annotation: None,
             tab: None,
             inline: None,
-            heading: None,
             table: None,
             code: None,
             html: None,
@@ -207,14 +205,11 @@ impl<'t> Walk<'t> {
 
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
-            Tag::Heading { level, .. } => {
-                self.heading = Some(level);
+            Tag::Heading { .. } => {
                 self.inline = Some(Inline::starting_at(range.start));
             }
-            Tag::Paragraph => {
-                if self.table.is_none() {
-                    self.inline = Some(Inline::starting_at(range.start));
-                }
+            Tag::Paragraph if self.table.is_none() => {
+                self.inline = Some(Inline::starting_at(range.start));
             }
             Tag::Link { dest_url, .. } => {
                 if let Some(inline) = &mut self.inline {
@@ -271,16 +266,13 @@ impl<'t> Walk<'t> {
     fn end(&mut self, tag: TagEnd, range: Range<usize>, sink: &mut Sink<'_>) {
         match tag {
             TagEnd::Heading(level) => {
-                self.heading = None;
                 if let Some(inline) = self.inline.take() {
                     self.heading_done(level, inline);
                 }
             }
-            TagEnd::Paragraph => {
-                if self.table.is_none() {
-                    if let Some(inline) = self.inline.take() {
-                        self.paragraph_done(inline);
-                    }
+            TagEnd::Paragraph if self.table.is_none() => {
+                if let Some(inline) = self.inline.take() {
+                    self.paragraph_done(inline);
                 }
             }
             TagEnd::Link => {

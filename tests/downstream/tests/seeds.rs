@@ -154,3 +154,19 @@ fn seed_responses_read_as_their_documented_types() {
         Some("f61710fa-10fa-f617-fa10-17f6fa1017f6")
     );
 }
+
+#[test]
+fn flags_enums_read_and_write_combined_values() {
+    use msgraph::insights::{Trending, TrendingChannels};
+    let trending: Trending =
+        serde_json::from_value(json!({"id": "1", "channels": "email,chat"})).expect("typed");
+    let channels = trending.channels.as_ref().expect("channels");
+    assert_eq!(
+        channels.0,
+        [TrendingChannels::Email, TrendingChannels::Chat]
+    );
+    assert_eq!(
+        serde_json::to_value(&trending).expect("JSON"),
+        json!({"id": "1", "channels": "email,chat"})
+    );
+}
