@@ -17,6 +17,7 @@ pub(super) struct DraftProperty {
     pub navigation: bool,
     pub read_only: bool,
     pub required: bool,
+    pub nullable: Option<bool>,
     pub source: Source,
     /// The page the property was written on, for resolving same-page anchors.
     pub page: String,
@@ -120,9 +121,9 @@ pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
         strong.module = weak.module;
         strong.placed = true;
     }
-    // A resource page is the whole truth about its type; partial sources (a request-body
-    // table, examples) complete each other.
-    if strong.origin != TypeOrigin::ResourcePage {
+    // A resource page is the whole truth about its type (two resource pages for one type are
+    // reported and merged); partial sources (a request-body table, examples) complete each other.
+    if strong.origin != TypeOrigin::ResourcePage || weak.origin == TypeOrigin::ResourcePage {
         for property in weak.properties {
             if !strong
                 .properties
@@ -431,8 +432,14 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             properties.push(draft_property(page, row, navigation));
         }
     }
+    // The annotation's `nullableProperties` say so for properties the descriptions leave open.
+    for name in annotation.map_or(&[][..], |a| a.nullable_properties.as_slice()) {
+        if let Some(property) = properties.iter_mut().find(|p| p.name == *name) {
+            property.nullable.get_or_insert(true);
+        }
+    }
     if let Some((block, _)) = resource_blocks.first() {
-        add_representation_properties(page, block, &mut properties);
+        add_representation_properties(page, block, &mut properties, &mut declarations.diagnostics);
     }
 
     let base = annotation
@@ -443,6 +450,26 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             TypeTerm::Primitive(_) => None,
         })
         .or_else(|| inherits_from(page));
+    if let Some(existing) = declarations
+        .types
+        .get(&key)
+        .filter(|t| t.origin == TypeOrigin::ResourcePage)
+    {
+        let mut message = format!(
+            "`{name}` is also defined by `{}` (line {}); the two definitions are merged",
+            existing.source.page, existing.source.line
+        );
+        for property in &properties {
+            let other = existing.properties.iter().find(|p| p.name == property.name);
+            if let Some(other) = other.filter(|other| other.ty != property.ty) {
+                message.push_str(&format!(
+                    "; `{}` has different types, the first definition wins",
+                    other.name
+                ));
+            }
+        }
+        declarations.report(page, Severity::Warning, Code::Conflict, offset, message);
+    }
     declarations
         .page_types
         .insert(page.stem.clone(), key.clone());
@@ -477,6 +504,7 @@ pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> 
         navigation,
         read_only: description_lower.contains("read-only")
             || description_lower.contains("read only"),
+        nullable: nullable_in(&description_lower),
         required: row
             .required
             .unwrap_or_else(|| description_lower.contains("required.")),
@@ -487,10 +515,13 @@ pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> 
 }
 
 /// Properties that the JSON representation shows but no table lists.
+/// The representation and the tables are two sources for one type: a property in both whose
+/// collection-ness differs is reported.
 fn add_representation_properties(
     page: &Page,
     block: &crate::page::CodeBlock,
     properties: &mut Vec<DraftProperty>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) {
     let Some(serde_json::Value::Object(object)) =
         block.json.as_ref().and_then(|j| j.value.as_ref())
@@ -498,7 +529,34 @@ fn add_representation_properties(
         return;
     };
     for (name, value) in object {
-        if name.starts_with('@') || properties.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+        if name.starts_with('@') {
+            continue;
+        }
+        if let Some(existing) = properties
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+        {
+            let shown = representation_type(value).map(|t| t.collection);
+            let written = match &existing.ty {
+                DraftType::Written(ty) => Some(ty.collection),
+                DraftType::Unreadable(_) => None,
+            };
+            if let (Some(shown), Some(written)) = (shown, written) {
+                if shown != written {
+                    let (table, json) = if written {
+                        ("a collection", "a single value")
+                    } else {
+                        ("a single value", "a collection")
+                    };
+                    diagnostics.push(Diagnostic::new(
+                        Severity::Warning,
+                        Code::Conflict,
+                        page.path.clone(),
+                        page.lines.location(block.content_offset),
+                        format!("`{name}` is {table} in the property table but {json} in the JSON representation; the table wins"),
+                    ));
+                }
+            }
             continue;
         }
         if let Some(ty) = representation_type(value) {
@@ -509,6 +567,7 @@ fn add_representation_properties(
                 navigation: false,
                 read_only: false,
                 required: false,
+                nullable: None,
                 source: source_of(page, block.offset),
                 page: page.stem.clone(),
                 offset: block.offset,
@@ -561,6 +620,17 @@ fn representation_type(value: &serde_json::Value) -> Option<TypeExpr> {
             Some(element)
         }
         Value::Null => None,
+    }
+}
+
+/// "Not nullable." / "Nullable." in a description (lower-cased).
+fn nullable_in(description: &str) -> Option<bool> {
+    if description.contains("not nullable") || description.contains("non-nullable") {
+        Some(false)
+    } else if description.contains("nullable") {
+        Some(true)
+    } else {
+        None
     }
 }
 

@@ -91,6 +91,7 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
                     navigation: false,
                     read_only: false,
                     required: false,
+                    nullable: None,
                     source: source.clone(),
                     page: seen.page.clone(),
                     offset: *offset,

@@ -93,6 +93,8 @@ pub struct Property {
     pub navigation: bool,
     pub read_only: bool,
     pub required: bool,
+    /// Whether the page says the value may be `null` (`None` when it does not say).
+    pub nullable: Option<bool>,
     pub source: Source,
 }
 

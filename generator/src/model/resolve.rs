@@ -304,6 +304,7 @@ impl Resolver<'_> {
                 navigation: p.navigation,
                 read_only: p.read_only,
                 required: p.required,
+                nullable: p.nullable,
                 source: p.source.clone(),
             })
             .collect();
