@@ -109,10 +109,31 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
                 .push((line, block.content_offset + line.offset));
         }
     }
+    // Without an HTTP request section, the example requests whose paths are templates (names
+    // and placeholders only) are the documentation of the paths.
+    if method_order.is_empty() {
+        for block in &page.code_blocks {
+            let is_request = page
+                .annotation(block.annotation)
+                .is_some_and(|a| a.block_type == Some(BlockType::Request));
+            let Some(request) = block.http_request().filter(|_| is_request) else {
+                continue;
+            };
+            for line in request.lines.iter().filter(|l| is_template(&l.target.path)) {
+                if !lines_by_method.contains_key(&line.method) {
+                    method_order.push(line.method.clone());
+                }
+                lines_by_method
+                    .entry(line.method.clone())
+                    .or_default()
+                    .push((line, block.content_offset + line.offset));
+            }
+        }
+    }
     if method_order.is_empty() {
         if !page.code_blocks.is_empty() {
             let offset = page.sections.first().map_or(0, |s| s.offset);
-            let message = "API page has no request line in an `HTTP request` section; no operation is generated".to_owned();
+            let message = "API page has no request line in an `HTTP request` section, and no example path without ids; no operation is generated".to_owned();
             report(
                 declarations,
                 page,
@@ -208,15 +229,7 @@ fn add_example_paths(
         let Ok(template) = crate::page::http::parse_path_template(&request.path) else {
             continue;
         };
-        let names_only = template.segments.iter().all(|segment| {
-            segment.parts.iter().all(|part| match part {
-                crate::page::PathPart::Param { .. } => true,
-                crate::page::PathPart::Literal(text) => text
-                    .chars()
-                    .all(|c| c.is_ascii_alphabetic() || c == '$' || c == '.'),
-            })
-        });
-        if !names_only
+        if !is_template(&template)
             || paths
                 .iter()
                 .any(|p| template_matches(&p.template, &template))
@@ -246,6 +259,18 @@ fn add_example_paths(
             source: request.source.clone(),
         });
     }
+}
+
+/// A path made only of names and `{placeholders}`: a template, not an instance with ids.
+fn is_template(template: &PathTemplate) -> bool {
+    template.segments.iter().all(|segment| {
+        segment.parts.iter().all(|part| match part {
+            crate::page::PathPart::Param { .. } => true,
+            crate::page::PathPart::Literal(text) => text
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '$' || c == '.'),
+        })
+    })
 }
 
 /// Whether a concrete path is an instance of a template: same segment count, literal parts

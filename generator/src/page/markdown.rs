@@ -47,22 +47,24 @@ pub(super) fn parse(source: &PageSource, text: &str) -> ParsedPage {
     }
 }
 
+/// The kind of a page: `doc_type` says enum or conceptual; between API and resource pages the
+/// folder wins, since pages copied from one kind to the other keep a stale `doc_type`.
 fn page_kind(doc_type: Option<&str>, path: &std::path::Path) -> PageKind {
-    match doc_type.map(str::to_ascii_lowercase).as_deref() {
-        Some("apipagetype") => return PageKind::Api,
-        Some("resourcepagetype") => return PageKind::Resource,
-        Some("enumpagetype") => return PageKind::Enum,
-        Some("conceptualpagetype") => return PageKind::Other,
-        _ => {}
-    }
     let folder = path
         .parent()
         .and_then(|p| p.file_name())
         .map(|f| f.to_string_lossy().to_ascii_lowercase());
-    match folder.as_deref() {
-        Some("api") => PageKind::Api,
-        Some("resources") => PageKind::Resource,
-        _ => PageKind::Other,
+    let by_folder = match folder.as_deref() {
+        Some("api") => Some(PageKind::Api),
+        Some("resources") => Some(PageKind::Resource),
+        _ => None,
+    };
+    match doc_type.map(str::to_ascii_lowercase).as_deref() {
+        Some("enumpagetype") => PageKind::Enum,
+        Some("conceptualpagetype") => PageKind::Other,
+        Some("apipagetype") => by_folder.unwrap_or(PageKind::Api),
+        Some("resourcepagetype") => by_folder.unwrap_or(PageKind::Resource),
+        _ => by_folder.unwrap_or(PageKind::Other),
     }
 }
 

@@ -36,7 +36,7 @@ impl Primitive {
         let name = strip_prefix_ignore_case(name, "edm.").unwrap_or(name);
         let lower = name.to_ascii_lowercase();
         Some(match lower.as_str() {
-            "string" | "str" => Primitive::String,
+            "string" | "str" | "url" | "uri" => Primitive::String,
             "boolean" | "bool" => Primitive::Boolean,
             "byte" => Primitive::Byte,
             "sbyte" => Primitive::SByte,
@@ -53,7 +53,7 @@ impl Primitive {
             "guid" | "uuid" => Primitive::Guid,
             "binary" | "base64" => Primitive::Binary,
             "stream" => Primitive::Stream,
-            "json" | "object" | "untyped" => Primitive::Json,
+            "json" | "object" | "untyped" | "json object" => Primitive::Json,
             _ => return None,
         })
     }
@@ -113,7 +113,24 @@ pub struct TypeExpr {
 /// Reads the type written in a table cell. `Err` carries the cell text when it is neither a
 /// primitive, a link to a type, nor a plausible type name.
 pub fn parse_type_cell(text: &str, links: &[Link]) -> Result<TypeExpr, String> {
-    let text = text.trim();
+    let written = text.trim();
+    // Notes in parentheses: `String (optional)`, `(Optional) String`; a note that names a
+    // primitive refines the type (`string (timestamp)`).
+    let (text, note) = split_note(written);
+    if links.is_empty() {
+        let (inner, collection) = strip_collection(&text);
+        let refined = note
+            .as_deref()
+            .and_then(Primitive::from_name)
+            .filter(|_| Primitive::from_name(inner) == Some(Primitive::String));
+        if let Some(primitive) = refined.filter(|p| *p != Primitive::String) {
+            return Ok(TypeExpr {
+                term: TypeTerm::Primitive(primitive),
+                collection,
+            });
+        }
+    }
+    let text = text.as_str();
     let (inner, mut collection) = strip_collection(text);
     // A link names the type; the link text is the type's name, the target its page.
     if let Some(link) = links.iter().find(|l| !l.text.trim().is_empty()) {
@@ -137,7 +154,7 @@ pub fn parse_type_cell(text: &str, links: &[Link]) -> Result<TypeExpr, String> {
                 collection,
             });
         }
-        return Err(text.to_owned());
+        return Err(written.to_owned());
     }
     if let Some(primitive) = Primitive::from_name(inner) {
         return Ok(TypeExpr {
@@ -150,8 +167,27 @@ pub fn parse_type_cell(text: &str, links: &[Link]) -> Result<TypeExpr, String> {
             term: TypeTerm::Named(name),
             collection,
         }),
-        None => Err(text.to_owned()),
+        None => Err(written.to_owned()),
     }
+}
+
+/// `String (optional)` → (`String`, `optional`); text without parentheses is returned whole.
+fn split_note(text: &str) -> (String, Option<String>) {
+    let Some(open) = text.find('(') else {
+        return (text.to_owned(), None);
+    };
+    let Some(close) = text[open..].find(')').map(|i| open + i) else {
+        return (text.to_owned(), None);
+    };
+    // `Collection(x)` is syntax, not a note.
+    if text[..open].trim().eq_ignore_ascii_case("collection") {
+        return (text.to_owned(), None);
+    }
+    let rest = format!("{} {}", &text[..open], &text[close + 1..]);
+    (
+        rest.split_whitespace().collect::<Vec<_>>().join(" "),
+        Some(text[open + 1..close].trim().to_owned()),
+    )
 }
 
 /// Reads a type name as annotations and CSDL-style text write it:
@@ -338,6 +374,28 @@ mod tests {
                 vec![],
                 Err("a string or a number".into()),
             ),
+            (
+                "String (optional)",
+                vec![],
+                Ok(primitive(Primitive::String, false)),
+            ),
+            (
+                "(Optional) String",
+                vec![],
+                Ok(primitive(Primitive::String, false)),
+            ),
+            (
+                "string (timestamp)",
+                vec![],
+                Ok(primitive(Primitive::DateTimeOffset, false)),
+            ),
+            (
+                "String (identifier)",
+                vec![],
+                Ok(primitive(Primitive::String, false)),
+            ),
+            ("JSON object", vec![], Ok(primitive(Primitive::Json, false))),
+            ("Url", vec![], Ok(primitive(Primitive::String, false))),
             ("", vec![], Err(String::new())),
         ];
         for (text, links, expected) in cases {
