@@ -405,7 +405,7 @@ pub struct Trending {
     >,
     /// Navigates to the document that is trending. Read-only.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource: ::std::option::Option<crate::insights::Entity>,
+    pub resource: ::std::option::Option<::std::boxed::Box<crate::insights::Entity>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
@@ -952,4 +952,457 @@ pub fn update_trending(
             ::http::StatusCode::OK,
         )
         .with_body(body)
+}
+
+/// The pages' examples, as tests.
+#[cfg(test)]
+mod examples {
+    /// `docs/api/insights-post-shared.md` line 66
+    #[test]
+    fn add_shared_ref_example_1() {
+        let request_body = r##"{
+  "@odata.type": "#microsoft.graph.sharedInsight",
+  "lastShared": {
+    "@odata.type": "microsoft.graph.sharingDetail",
+    "sharedBy": {
+      "@odata.type": "microsoft.graph.insightIdentity",
+      "address": "Address value",
+      "displayName": "Display Name value",
+      "id": "Id value"
+    },
+    "sharedDateTime": "2016-12-31T23:59:25.6718097+03:00",
+    "sharingReference": {
+      "@odata.type": "microsoft.graph.resourceReference",
+      "type": "Type value",
+      "webUrl": "https://example.com/webUrl/"
+    },
+    "sharingSubject": "Sharing Subject value",
+    "sharingType": "Sharing Type value"
+  },
+  "resourceReference": {
+    "@odata.type": "microsoft.graph.resourceReference"
+  },
+  "resourceVisualization": {
+    "@odata.type": "microsoft.graph.resourceVisualization",
+    "containerDisplayName": "Container Display Name value",
+    "containerType": "Container Type value",
+    "containerWebUrl": "https://example.com/containerWebUrl/",
+    "mediaType": "Media Type value",
+    "previewImageUrl": "https://example.com/previewImageUrl/",
+    "previewText": "Preview Text value",
+    "title": "Title value"
+  },
+  "sharingHistory": [
+    {
+      "@odata.type": "microsoft.graph.sharingDetail"
+    }
+  ]
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::SharedInsight,
+        >(request_body);
+        let request = super::add_shared(
+            crate::runtime::testing::from_json(request_body),
+        );
+        crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
+        let response_body = r##"{
+  "@odata.type": "#microsoft.graph.sharedInsight",
+  "id": "f61710fa-10fa-f617-fa10-17f6fa1017f6",
+  "lastShared": {
+    "@odata.type": "microsoft.graph.sharingDetail",
+    "sharedBy": {
+      "@odata.type": "microsoft.graph.insightIdentity",
+      "address": "Address value",
+      "displayName": "Display Name value",
+      "id": "Id value"
+    },
+    "sharedDateTime": "2016-12-31T23:59:25.6718097+03:00",
+    "sharingReference": {
+      "@odata.type": "microsoft.graph.resourceReference",
+      "type": "Type value",
+      "webUrl": "https://example.com/webUrl/"
+    },
+    "sharingSubject": "Sharing Subject value",
+    "sharingType": "Sharing Type value"
+  },
+  "resourceReference": {
+    "@odata.type": "microsoft.graph.resourceReference"
+  },
+  "resourceVisualization": {
+    "@odata.type": "microsoft.graph.resourceVisualization",
+    "containerDisplayName": "Container Display Name value",
+    "containerType": "Container Type value",
+    "containerWebUrl": "https://example.com/containerWebUrl/",
+    "mediaType": "Media Type value",
+    "previewImageUrl": "https://example.com/previewImageUrl/",
+    "previewText": "Preview Text value",
+    "title": "Title value"
+  },
+  "sharingHistory": [
+    {
+      "@odata.type": "microsoft.graph.sharingDetail"
+    }
+  ]
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::SharedInsight,
+        >(response_body);
+    }
+    /// `docs/api/insights-post-used.md` line 66
+    #[test]
+    fn create_used_example_1() {
+        let request_body = r##"{
+  "@odata.type": "#microsoft.graph.usedInsight",
+  "lastUsed": {
+    "@odata.type": "microsoft.graph.usageDetails",
+    "lastAccessedDateTime": "2016-12-31T23:58:24.6598438+00:00",
+    "lastModifiedDateTime": "2017-01-01T00:01:26.0388723+00:00"
+  },
+  "resourceReference": {
+    "@odata.type": "microsoft.graph.resourceReference",
+    "id": "Id value",
+    "webUrl": "https://example.com/webUrl/"
+  },
+  "resourceVisualization": {
+    "@odata.type": "microsoft.graph.resourceVisualization",
+    "containerDisplayName": "Container Display Name value",
+    "containerType": "Container Type value",
+    "containerWebUrl": "https://example.com/containerWebUrl/",
+    "mediaType": "Media Type value",
+    "previewImageUrl": "https://example.com/previewImageUrl/",
+    "previewText": "Preview Text value",
+    "title": "Title value",
+    "type": "Type value"
+  }
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::UsedInsight,
+        >(request_body);
+        let request = super::create_used(
+            "{invitationsId}",
+            crate::runtime::testing::from_json(request_body),
+        );
+        crate::runtime::testing::assert_request(
+            &request,
+            "POST",
+            "/invitations/{invitationsId}/invitedUser/insights/used",
+        );
+        let response_body = r##"{
+  "@odata.type": "#microsoft.graph.usedInsight",
+  "id": "36d8ba1b-ba1b-36d8-1bba-d8361bbad836",
+  "lastUsed": {
+    "@odata.type": "microsoft.graph.usageDetails",
+    "lastAccessedDateTime": "2016-12-31T23:58:24.6598438+00:00",
+    "lastModifiedDateTime": "2017-01-01T00:01:26.0388723+00:00"
+  },
+  "resourceReference": {
+    "@odata.type": "microsoft.graph.resourceReference",
+    "id": "Id value",
+    "webUrl": "https://example.com/webUrl/"
+  },
+  "resourceVisualization": {
+    "@odata.type": "microsoft.graph.resourceVisualization",
+    "containerDisplayName": "Container Display Name value",
+    "containerType": "Container Type value",
+    "containerWebUrl": "https://example.com/containerWebUrl/",
+    "mediaType": "Media Type value",
+    "previewImageUrl": "https://example.com/previewImageUrl/",
+    "previewText": "Preview Text value",
+    "title": "Title value",
+    "type": "Type value"
+  }
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::UsedInsight,
+        >(response_body);
+    }
+    /// `docs/api/trending-delete.md` line 59
+    #[test]
+    fn delete_trending_example_1() {
+        let request = super::delete_trending(
+            "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+        );
+        crate::runtime::testing::assert_request(
+            &request,
+            "DELETE",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+        );
+    }
+    /// `docs/api/trending-get.md` line 63
+    #[test]
+    fn get_trending_me_example_1() {
+        let request = super::get_trending_me(
+            "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
+        let response_body = r##"{
+  "@odata.type": "#microsoft.graph.trending",
+  "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+  "keywords": [
+    "budget",
+    "fy22"
+  ],
+  "kind": "trending",
+  "lastModifiedDateTime": "2021-06-14T09:12:44Z",
+  "resourceReference": {
+    "@odata.type": "#microsoft.graph.resourceReference",
+    "id": "drives/b!7Xk2Qm9pT0e1/items/01KTZQ4AB3X5",
+    "type": "microsoft.graph.driveItem",
+    "webUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents/FY22%20Budget%20Plan.xlsx"
+  },
+  "resourceVisualization": {
+    "@odata.type": "#microsoft.graph.resourceVisualization",
+    "containerDisplayName": "Finance",
+    "containerType": "Site",
+    "containerWebUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents",
+    "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=4f1c2e7a",
+    "previewText": "Quarterly spending targets by department",
+    "title": "FY22 Budget Plan",
+    "type": "Excel"
+  },
+  "scope": "team",
+  "weight": 3.842
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(response_body);
+    }
+    /// `docs/api/officegraphinsights-list-trending.md` line 64
+    #[test]
+    fn list_trending_me_example_1() {
+        let request = super::list_trending_me()
+            .query_param("$top", "2")
+            .query_param(
+                "$select",
+                "id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+            );
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+        );
+        let response_body = r##"{
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.trending",
+      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+      "keywords": [
+        "budget",
+        "fy22"
+      ],
+      "kind": "trending",
+      "lastModifiedDateTime": "2021-06-14T09:12:44Z",
+      "resourceReference": {
+        "id": "drives/b!7Xk2Qm9pT0e1/items/01KTZQ4AB3X5",
+        "type": "microsoft.graph.driveItem",
+        "webUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents/FY22%20Budget%20Plan.xlsx"
+      },
+      "resourceVisualization": {
+        "containerDisplayName": "Finance",
+        "containerType": "Site",
+        "containerWebUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents",
+        "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=4f1c2e7a",
+        "previewText": "Quarterly spending targets by department",
+        "title": "FY22 Budget Plan",
+        "type": "Excel"
+      },
+      "scope": "team",
+      "weight": 3.842
+    },
+    {
+      "@odata.type": "#microsoft.graph.trending",
+      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+      "keywords": [
+        "onboarding",
+        "hr",
+        "checklist"
+      ],
+      "kind": "trending",
+      "lastModifiedDateTime": "2021-06-11T16:40:03Z",
+      "resourceReference": {
+        "id": "drives/b!Qa81Lm4sR2c9/items/01MVNQ7CE6Y2",
+        "type": "microsoft.graph.driveItem",
+        "webUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents/Onboarding%20Checklist.docx"
+      },
+      "resourceVisualization": {
+        "containerDisplayName": "Human Resources",
+        "containerType": "Site",
+        "containerWebUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents",
+        "mediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=9b0d31c4",
+        "previewText": "Steps for the first week of a new hire",
+        "title": "Onboarding Checklist",
+        "type": "Word"
+      },
+      "scope": "organization",
+      "weight": 2.115
+    }
+  ]
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::insights::Trending>,
+        >(response_body);
+    }
+    /// `docs/api/officegraphinsights-toptrending.md` line 68
+    #[test]
+    fn office_graph_insights_top_trending_me_example_1() {
+        let request = super::office_graph_insights_top_trending_me(
+            crate::runtime::testing::parse::<i32>("5"),
+            crate::runtime::testing::parse::<
+                crate::runtime::DateTimeOffset,
+            >("2021-06-01T00:00:00Z"),
+        );
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
+        );
+        let response_body = r##"{
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.trending",
+      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+      "keywords": [
+        "budget",
+        "fy22"
+      ],
+      "kind": "trending",
+      "lastModifiedDateTime": "2021-06-14T09:12:44Z",
+      "resourceReference": {
+        "id": "drives/b!7Xk2Qm9pT0e1/items/01KTZQ4AB3X5",
+        "type": "microsoft.graph.driveItem",
+        "webUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents/FY22%20Budget%20Plan.xlsx"
+      },
+      "resourceVisualization": {
+        "containerDisplayName": "Finance",
+        "containerType": "Site",
+        "containerWebUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents",
+        "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=4f1c2e7a",
+        "previewText": "Quarterly spending targets by department",
+        "title": "FY22 Budget Plan",
+        "type": "Excel"
+      },
+      "scope": "team",
+      "weight": 3.842
+    },
+    {
+      "@odata.type": "#microsoft.graph.trending",
+      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+      "keywords": [
+        "onboarding",
+        "hr",
+        "checklist"
+      ],
+      "kind": "trending",
+      "lastModifiedDateTime": "2021-06-11T16:40:03Z",
+      "resourceReference": {
+        "id": "drives/b!Qa81Lm4sR2c9/items/01MVNQ7CE6Y2",
+        "type": "microsoft.graph.driveItem",
+        "webUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents/Onboarding%20Checklist.docx"
+      },
+      "resourceVisualization": {
+        "containerDisplayName": "Human Resources",
+        "containerType": "Site",
+        "containerWebUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents",
+        "mediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=9b0d31c4",
+        "previewText": "Steps for the first week of a new hire",
+        "title": "Onboarding Checklist",
+        "type": "Word"
+      },
+      "scope": "organization",
+      "weight": 2.115
+    }
+  ]
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::insights::Trending>,
+        >(response_body);
+    }
+    /// `docs/api/trending-hide.md` line 65
+    #[test]
+    fn trending_hide_example_1() {
+        let request_body = r#"{
+  "reason": "Already reviewed this checklist",
+  "scopes": [
+    "team",
+    "organization"
+  ],
+  "until": "2021-09-30T00:00:00Z"
+}"#;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::TrendingHideBody,
+        >(request_body);
+        let request = super::trending_hide(
+            "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+            crate::runtime::testing::from_json(request_body),
+        );
+        crate::runtime::testing::assert_request(
+            &request,
+            "POST",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
+        );
+    }
+    /// `docs/api/trending-update.md` line 65
+    #[test]
+    fn update_trending_example_1() {
+        let request_body = r#"{
+  "keywords": [
+    "budget",
+    "fy22",
+    "planning"
+  ],
+  "scope": "organization"
+}"#;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(request_body);
+        let request = super::update_trending(
+            "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+            crate::runtime::testing::from_json(request_body),
+        );
+        crate::runtime::testing::assert_request(
+            &request,
+            "PATCH",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
+        let response_body = r##"{
+  "@odata.type": "#microsoft.graph.trending",
+  "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+  "keywords": [
+    "budget",
+    "fy22",
+    "planning"
+  ],
+  "kind": "trending",
+  "lastModifiedDateTime": "2021-06-14T09:12:44Z",
+  "resourceReference": {
+    "id": "drives/b!7Xk2Qm9pT0e1/items/01KTZQ4AB3X5",
+    "type": "microsoft.graph.driveItem",
+    "webUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents/FY22%20Budget%20Plan.xlsx"
+  },
+  "resourceVisualization": {
+    "containerDisplayName": "Finance",
+    "containerType": "Site",
+    "containerWebUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents",
+    "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=4f1c2e7a",
+    "previewText": "Quarterly spending targets by department",
+    "title": "FY22 Budget Plan",
+    "type": "Excel"
+  },
+  "scope": "organization",
+  "weight": 3.842
+}"##;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(response_body);
+    }
 }

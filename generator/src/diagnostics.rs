@@ -61,6 +61,8 @@ pub enum Code {
     PathTemplate,
     /// An example body that is not JSON, or needed repair.
     ExampleJson,
+    /// An example that contradicts the type its page documents.
+    ExampleMismatch,
     /// A type reference that resolves to nothing the pages define.
     UnresolvedType,
     /// Two sources disagree about a type, property or operation.
@@ -94,6 +96,7 @@ impl Code {
             Code::HttpStatus => "http-status",
             Code::PathTemplate => "path-template",
             Code::ExampleJson => "example-json",
+            Code::ExampleMismatch => "example-mismatch",
             Code::UnresolvedType => "unresolved-type",
             Code::Conflict => "conflict",
             Code::InheritanceCycle => "inheritance-cycle",

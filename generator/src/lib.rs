@@ -22,6 +22,7 @@
 //! graphdoc::write::write_files("generated", &generation.files).expect("writable output");
 //! ```
 
+pub mod compare;
 pub mod diagnostics;
 pub mod discover;
 pub mod emit;
@@ -117,6 +118,19 @@ impl Config {
         })
     }
 
+    /// Parses and resolves without emitting: the API model, for tools that inspect it (such as
+    /// [`compare`]), with the diagnostics of parsing and resolution, sorted.
+    pub fn model(&self) -> Result<(model::ApiModel, Vec<Diagnostic>), Error> {
+        self.in_pool(|| {
+            let docs = parse_docs(&self.docs)?;
+            let mut diagnostics = docs.diagnostics;
+            let resolved = model::resolve(&docs.pages);
+            diagnostics.extend(resolved.diagnostics);
+            diagnostics.sort();
+            Ok((resolved.model, diagnostics))
+        })
+    }
+
     /// Parses, resolves and emits: the generated crate's files, by path relative to the crate root.
     pub fn generate(&self) -> Result<Generation, Error> {
         self.in_pool(|| {
@@ -145,6 +159,7 @@ impl Config {
                     types_inferred: resolved.model.types.values().filter(|t| t.inferred).count(),
                     enums: resolved.model.enums.len(),
                     operations: resolved.model.operations.len(),
+                    examples: emitted.examples.counts.clone(),
                 },
                 diagnostics,
                 pages: docs.pages,
@@ -292,4 +307,6 @@ pub struct GenerationCounts {
     pub types_inferred: usize,
     pub enums: usize,
     pub operations: usize,
+    /// What became of the pages' examples.
+    pub examples: emit::ExampleCounts,
 }

@@ -1,4 +1,4 @@
-//! The `graphdoc` command line: `check` and `generate`.
+//! The `graphdoc` command line: `check`, `generate` and `compare`.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -57,6 +57,43 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Compare the model derived from the pages with the service's CSDL ($metadata): which
+    /// types, properties and enums the pages miss, misstate or add.
+    Compare {
+        /// The service's CSDL document (e.g. v1.0_metadata.xml).
+        #[arg(long)]
+        csdl: PathBuf,
+        #[arg(required = true)]
+        docs: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// How many entries of each list the human format shows.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+}
+
+/// What stops a command (exit status 2).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Run(#[from] graphdoc::Error),
+    #[error("cannot write the report: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}`: {source}")]
+    Csdl {
+        path: PathBuf,
+        #[source]
+        source: graphdoc::compare::CompareError,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +125,13 @@ fn main() -> ExitCode {
             format,
             verbose,
         ),
+        Command::Compare {
+            csdl,
+            docs,
+            format,
+            top,
+            threads,
+        } => compare(config(docs, threads), &csdl, format, top),
     };
     match result {
         Ok(code) => code,
@@ -111,7 +155,7 @@ fn check(
     format: Format,
     deny_warnings: bool,
     notes: bool,
-) -> Result<ExitCode, graphdoc::Error> {
+) -> Result<ExitCode, CliError> {
     let report = config.check()?;
     let summary = Summary::of(&report.diagnostics);
     match format {
@@ -155,7 +199,7 @@ fn generate(
     out: PathBuf,
     format: Format,
     verbose: bool,
-) -> Result<ExitCode, graphdoc::Error> {
+) -> Result<ExitCode, CliError> {
     let generation = config.generate()?;
     let mut files = BTreeMap::new();
     files.insert(
@@ -196,10 +240,61 @@ fn generate(
                 files.len(),
                 written.written.len()
             );
+            let examples = &counts.examples;
+            let excluded: usize = examples.excluded.values().sum();
+            let reasons: Vec<String> = examples.excluded.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            println!(
+                "examples: {} checks emitted as tests; {excluded} excluded{}{}",
+                examples.tested,
+                if reasons.is_empty() { "" } else { ": " },
+                reasons.join(", ")
+            );
+            for (direction, bodies) in [("request", examples.request_bodies), ("response", examples.response_bodies)] {
+                let total = bodies.fitting + bodies.contradicting;
+                let share = if total == 0 { 100.0 } else { 100.0 * bodies.fitting as f64 / total as f64 };
+                println!(
+                    "  {direction} bodies: {} of {total} complete JSON bodies fit their documented type ({share:.1}%)",
+                    bodies.fitting
+                );
+            };
             print_summary(&summary);
         }
     }
     Ok(exit_code(&summary, false))
+}
+
+/// Exits 0 whenever the comparison ran, whatever the figures: it measures, it does not gate.
+fn compare(
+    config: Config,
+    csdl_path: &std::path::Path,
+    format: Format,
+    top: usize,
+) -> Result<ExitCode, CliError> {
+    let csdl = std::fs::read_to_string(csdl_path).map_err(|source| CliError::Read {
+        path: csdl_path.to_owned(),
+        source,
+    })?;
+    let (model, _diagnostics) = config.model()?;
+    let report = graphdoc::compare::compare(&model, &csdl).map_err(|source| CliError::Csdl {
+        path: csdl_path.to_owned(),
+        source,
+    })?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string(&report)?),
+        Format::Human => {
+            println!(
+                "{} against a model of {} types and {} enums from the pages\n",
+                csdl_path.display(),
+                model.types.len(),
+                model.enums.len()
+            );
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(report.to_table(top).as_bytes());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic], pages: &[Page], notes: bool) {

@@ -7,6 +7,9 @@
 
 pub mod docs;
 mod enums;
+mod examples;
+
+pub use examples::{BodyCounts, ExampleCounts, ExampleReport};
 pub mod ident;
 pub mod manifest;
 mod operations;
@@ -38,6 +41,8 @@ pub struct EmitOptions {
 pub struct Emitted {
     pub files: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What became of the pages' examples.
+    pub examples: ExampleReport,
 }
 
 /// Where an item is emitted and what it is called there.
@@ -145,28 +150,31 @@ impl Naming {
     }
 }
 
-/// Finds the fields that would make a struct contain itself by value: a plain (non-collection)
-/// field whose type can reach the struct again through plain fields. Those are boxed.
+/// The single-valued fields held in a `Box`:
+/// - navigation properties and fields typed by an entity (a type with a key): each is a separate
+///   resource, and holding the whole entity graph inline makes structs tens of kilobytes large,
+///   enough to overflow a thread's stack while serde reads one;
+/// - fields that would make a struct contain itself by value: a field whose type can reach the
+///   struct again through inline fields.
 fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
     use crate::model::TypeRef;
-    let edges: BTreeMap<&TypeKey, Vec<(&str, &TypeKey)>> = model
-        .types
-        .keys()
-        .map(|key| {
-            let plain = model
-                .all_properties(key)
-                .into_iter()
-                .filter(|p| !p.ty.collection)
-                .filter_map(|p| match &p.ty.target {
-                    TypeRef::Complex(target) if model.types.contains_key(target) => {
-                        Some((p.name.as_str(), target))
-                    }
-                    _ => None,
-                })
-                .collect();
-            (key, plain)
-        })
-        .collect();
+    let is_entity = |key: &TypeKey| model.ancestry(key).any(|t| t.key_property.is_some());
+    let mut boxed = BTreeSet::new();
+    let mut edges: BTreeMap<&TypeKey, Vec<(&str, &TypeKey)>> = BTreeMap::new();
+    for key in model.types.keys() {
+        let inline = edges.entry(key).or_default();
+        for property in model.all_properties(key).into_iter().filter(|p| !p.ty.collection) {
+            let TypeRef::Complex(target) = &property.ty.target else { continue };
+            if !model.types.contains_key(target) {
+                continue;
+            }
+            if property.navigation || is_entity(target) {
+                boxed.insert((key.clone(), property.name.clone()));
+            } else {
+                inline.push((property.name.as_str(), target));
+            }
+        }
+    }
     let reaches = |from: &TypeKey, to: &TypeKey| {
         let mut seen = BTreeSet::new();
         let mut stack = vec![from];
@@ -180,7 +188,6 @@ fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
         }
         false
     };
-    let mut boxed = BTreeSet::new();
     for (key, fields) in &edges {
         for (field, target) in fields {
             if reaches(target, key) {
@@ -197,26 +204,30 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
     let naming = Naming::new(model, &mut diagnostics);
 
     let modules: Vec<(&String, &String)> = naming.modules.iter().collect();
-    let emitted: Vec<(String, String)> = modules
+    let emitted: Vec<(String, String, ExampleReport)> = modules
         .par_iter()
         .map(|(model_module, rust_module)| {
-            (
-                format!("{rust_module}.rs"),
-                format_file(emit_module(model, &naming, model_module)),
-            )
+            let (tokens, report) = emit_module(model, &naming, model_module);
+            (format!("{rust_module}.rs"), format_file(tokens), report)
         })
         .collect();
 
-    let mut files: BTreeMap<String, String> = emitted.into_iter().collect();
+    let mut files = BTreeMap::new();
+    let mut examples = ExampleReport::default();
+    for (path, contents, report) in emitted {
+        files.insert(path, contents);
+        examples.merge(report);
+    }
+    diagnostics.append(&mut examples.diagnostics);
     files.insert(
         "lib.rs".to_owned(),
         format_file(emit_lib(model, &naming, options)),
     );
     files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
-    Emitted { files, diagnostics }
+    Emitted { files, diagnostics, examples }
 }
 
-fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> TokenStream {
+fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> (TokenStream, ExampleReport) {
     let structs = model
         .types
         .values()
@@ -233,15 +244,19 @@ fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> TokenSt
         .iter()
         .filter(|o| o.module == model_module)
         .collect();
-    let functions = operations::emit_operations(naming, &module_operations);
+    let function_names = operations::function_names(&module_operations);
+    let functions = operations::emit_operations(naming, &module_operations, &function_names);
+    let (tests, report) = examples::emit_example_tests(model, naming, &module_operations, &function_names);
     let doc = format!(" Types and operations of the `{model_module}` area of the reference.");
-    quote! {
+    let tokens = quote! {
         #![doc = #doc]
         #![doc = ""]
         #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
         #(#items)*
         #functions
-    }
+        #tests
+    };
+    (tokens, report)
 }
 
 fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenStream {

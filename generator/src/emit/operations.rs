@@ -19,23 +19,43 @@ use crate::model::{
     Operation, OperationPath, PathPart, Primitive, QueryValue, ResolvedType, TypeRef,
 };
 
-pub fn emit_operations(naming: &Naming, operations: &[&Operation]) -> TokenStream {
-    // Function names share the module's namespace with its types, which are camel case, so
-    // only functions can collide with each other here.
-    let mut function_names = Names::new();
-    let functions = operations.iter().flat_map(|operation| {
-        let names = path_function_names(operation);
+pub fn emit_operations(naming: &Naming, operations: &[&Operation], names: &[Vec<String>]) -> TokenStream {
+    let functions = operations.iter().zip(names).flat_map(|(operation, names)| {
         operation
             .paths
             .iter()
             .zip(names)
-            .map(|(path, name)| {
-                let name = function_names.claim(&name);
-                emit_function(naming, operation, path, &name)
-            })
+            .map(|(path, name)| emit_function(naming, operation, path, name))
             .collect::<Vec<_>>()
     });
     quote!(#(#functions)*)
+}
+
+/// The function name of every path of every operation of a module, unique in the module.
+pub fn function_names(operations: &[&Operation]) -> Vec<Vec<String>> {
+    // Function names share the module's namespace with its types, which are camel case, so
+    // only functions can collide with each other here.
+    let mut taken = Names::new();
+    operations
+        .iter()
+        .map(|operation| path_function_names(operation).iter().map(|name| taken.claim(name)).collect())
+        .collect()
+}
+
+/// The type an operation's request parses its response into.
+pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
+    match &operation.response {
+        None => quote!(()),
+        Some(ResolvedType { target, collection: true }) => {
+            let element = element(naming, target);
+            quote!(crate::runtime::Collection<#element>)
+        }
+        Some(ResolvedType { target: target @ TypeRef::Primitive(p), collection: false }) if *p != Primitive::Json => {
+            let element = element(naming, target);
+            quote!(crate::runtime::Single<#element>)
+        }
+        Some(ty) => reference(naming, ty, false),
+    }
 }
 
 /// One name per path: the operation's name, plus for several paths the static segments that
@@ -156,24 +176,7 @@ fn emit_function(
         _ => quote!([#(#pieces),*].concat()),
     };
 
-    let response = match &operation.response {
-        None => quote!(()),
-        Some(ResolvedType {
-            target,
-            collection: true,
-        }) => {
-            let element = element(naming, target);
-            quote!(crate::runtime::Collection<#element>)
-        }
-        Some(ResolvedType {
-            target: target @ TypeRef::Primitive(p),
-            collection: false,
-        }) if *p != Primitive::Json => {
-            let element = element(naming, target);
-            quote!(crate::runtime::Single<#element>)
-        }
-        Some(ty) => reference(naming, ty, false),
-    };
+    let response = response_type(naming, operation);
     let method = ident(&operation.method.to_ascii_uppercase());
     let status = status_code(operation.success_status);
     let request = quote! {
@@ -222,7 +225,7 @@ fn status_code(status: u16) -> TokenStream {
 }
 
 /// Path parameters by value for plain data, as `&str` for text.
-fn parameter_type(ty: Primitive) -> TokenStream {
+pub fn parameter_type(ty: Primitive) -> TokenStream {
     match ty {
         Primitive::Boolean
         | Primitive::Byte

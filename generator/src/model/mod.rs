@@ -251,6 +251,10 @@ pub struct ExampleRequest {
     pub path: String,
     pub query: Vec<(String, Option<String>)>,
     pub body: Option<serde_json::Value>,
+    /// The body elides content, so it is no complete instance of its type.
+    pub truncated: bool,
+    /// Why a body that is there could not be read as JSON.
+    pub body_error: Option<String>,
     pub source: Source,
 }
 
@@ -259,6 +263,8 @@ pub struct ExampleResponse {
     pub status: u16,
     pub body: Option<serde_json::Value>,
     pub truncated: bool,
+    /// Why a body that is there could not be read as JSON.
+    pub body_error: Option<String>,
     pub source: Source,
 }
 

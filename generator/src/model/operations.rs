@@ -410,6 +410,8 @@ fn examples(page: &Page) -> Vec<Example> {
             continue;
         };
         let body = || block.json.as_ref().and_then(|j| j.value.clone());
+        let body_error = || block.json.as_ref().and_then(|j| j.error.clone());
+        let body_truncated = block.json.as_ref().is_some_and(|j| j.truncated);
         match annotation.block_type {
             Some(BlockType::Request) => {
                 let Some(request) = block.http_request() else {
@@ -430,6 +432,8 @@ fn examples(page: &Page) -> Vec<Example> {
                             .map(|q| (q.name.clone(), q.value.clone()))
                             .collect(),
                         body: body(),
+                        truncated: body_truncated,
+                        body_error: body_error(),
                         source: source_of(page, block.content_offset + line.offset),
                     }),
                     response: None,
@@ -442,8 +446,10 @@ fn examples(page: &Page) -> Vec<Example> {
                 let example_response = ExampleResponse {
                     status: response.status,
                     body: body(),
-                    truncated: annotation.truncated.unwrap_or(false)
-                        || block.json.as_ref().is_some_and(|j| j.truncated),
+                    // Only elided text makes a body incomplete; the annotation's `truncated` says
+                    // the service may send more properties, which the types allow anyway.
+                    truncated: body_truncated,
+                    body_error: body_error(),
                     source: source_of(page, block.content_offset + response.offset),
                 };
                 match examples.last_mut() {

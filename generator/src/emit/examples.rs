@@ -1,0 +1,664 @@
+//! The pages' examples become tests of the generated crate: for each documented request and
+//! response, a test calls the endpoint function with the example's path parameters and query
+//! options and checks method and path, and round-trips the example bodies through the
+//! operation's types.
+//!
+//! Each example is first checked here, against the model, the way serde will read it (value
+//! kinds, integer ranges, date and GUID formats). An example that cannot be tested (truncated,
+//! not JSON, a path that matches no documented path) or that contradicts its own page (a value
+//! of the wrong kind) is not emitted as a test; it is listed in the test module's documentation
+//! with the reason, and counted.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use super::ident::{ident, Names};
+use super::operations::response_type;
+use super::types::reference;
+use super::Naming;
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::model::{
+    ApiModel, Example, Operation, OperationPath, PathPart, Primitive, ResolvedType, Source, TypeRef,
+};
+
+/// What happened to the examples of a module.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ExampleReport {
+    pub counts: ExampleCounts,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Example figures: how many checks became tests, what was left out and why, and of the
+/// JSON bodies, how many fit their documented types.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExampleCounts {
+    /// Example bodies (requests and responses) and request lines that became test assertions.
+    pub tested: usize,
+    /// Examples (or example bodies) left out, by reason.
+    pub excluded: BTreeMap<&'static str, usize>,
+    pub request_bodies: BodyCounts,
+    pub response_bodies: BodyCounts,
+}
+
+/// Complete JSON bodies (readable, not truncated) of one direction.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct BodyCounts {
+    /// Fit the documented type: round-trip tests.
+    pub fitting: usize,
+    /// Contradict the documented type: reported and excluded.
+    pub contradicting: usize,
+}
+
+impl ExampleReport {
+    pub fn merge(&mut self, other: ExampleReport) {
+        let counts = &mut self.counts;
+        counts.tested += other.counts.tested;
+        for (reason, count) in other.counts.excluded {
+            *counts.excluded.entry(reason).or_default() += count;
+        }
+        for (mine, theirs) in [
+            (&mut counts.request_bodies, other.counts.request_bodies),
+            (&mut counts.response_bodies, other.counts.response_bodies),
+        ] {
+            mine.fitting += theirs.fitting;
+            mine.contradicting += theirs.contradicting;
+        }
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// Why an example, or one of its bodies, is not tested.
+mod reason {
+    pub const NO_PATH: &str = "request path matches no documented path";
+    pub const METHOD: &str = "request method differs from the operation's";
+    pub const PARAMETER: &str = "path parameter is not a value of its type";
+    pub const TRUNCATED: &str = "body is truncated";
+    pub const NOT_JSON: &str = "body is not readable JSON";
+    pub const NO_BODY_TYPE: &str = "operation documents no body type";
+    pub const MISMATCH: &str = "body contradicts the documented type";
+}
+
+pub fn emit_example_tests(
+    model: &ApiModel,
+    naming: &Naming,
+    operations: &[&Operation],
+    function_names: &[Vec<String>],
+) -> (TokenStream, ExampleReport) {
+    let mut report = ExampleReport::default();
+    let mut tests = Vec::new();
+    let mut excluded_lines = Vec::new();
+    let mut test_names = Names::new();
+    for (operation, names) in operations.iter().zip(function_names) {
+        for (index, example) in operation.examples.iter().enumerate() {
+            let name = test_names.claim(&format!("{}_example_{}", names.first().map_or("operation", String::as_str), index + 1));
+            let built = example_test(model, naming, operation, names, example, &mut report);
+            excluded_lines.extend(built.excluded);
+            if !built.body.is_empty() {
+                let test = ident(&name);
+                let body = built.body;
+                let doc = format!(" {}", built.origin);
+                tests.push(quote! {
+                    #[doc = #doc]
+                    #[test]
+                    fn #test() {
+                        #(#body)*
+                    }
+                });
+            }
+        }
+    }
+    if tests.is_empty() && excluded_lines.is_empty() {
+        return (TokenStream::new(), report);
+    }
+    let mut doc = vec![" The pages' examples, as tests.".to_owned()];
+    if !excluded_lines.is_empty() {
+        doc.push(String::new());
+        doc.push(" Not tested:".to_owned());
+        doc.extend(excluded_lines.iter().map(|line| format!(" - {line}")));
+    }
+    let tokens = quote! {
+        #(#[doc = #doc])*
+        #[cfg(test)]
+        mod examples {
+            #(#tests)*
+        }
+    };
+    (tokens, report)
+}
+
+/// A test's statements, and the lines listing what of the example was left out.
+struct BuiltTest {
+    body: Vec<TokenStream>,
+    excluded: Vec<String>,
+    origin: String,
+}
+
+fn example_test(
+    model: &ApiModel,
+    naming: &Naming,
+    operation: &Operation,
+    names: &[String],
+    example: &Example,
+    report: &mut ExampleReport,
+) -> BuiltTest {
+    let source = example
+        .request
+        .as_ref()
+        .map(|r| &r.source)
+        .or(example.response.as_ref().map(|r| &r.source))
+        .cloned()
+        .unwrap_or_default();
+    let origin = format!("`{}` line {}", source.page, source.line);
+    let mut built = BuiltTest { body: Vec::new(), excluded: Vec::new(), origin };
+
+    if let Some(request) = &example.request {
+        let call = if !request.method.eq_ignore_ascii_case(&operation.method) {
+            exclude(&mut built, report, reason::METHOD, format!(" (`{}`)", request.method), &request.source);
+            None
+        } else {
+            match matching_path(operation, names, &request.path) {
+                None => {
+                    exclude(&mut built, report, reason::NO_PATH, format!(" (`{}`)", request.path), &request.source);
+                    None
+                }
+                Some((path, name, values)) => match arguments(path, &values, &request.query) {
+                    Err(detail) => {
+                        exclude(&mut built, report, reason::PARAMETER, detail, &request.source);
+                        None
+                    }
+                    Ok(arguments) => Some((name, arguments)),
+                },
+            }
+        };
+        // The body: checked against the body type, then round-tripped and passed to the call.
+        if let Some(error) = &request.body_error {
+            exclude(&mut built, report, reason::NOT_JSON, format!(": {error}"), &request.source);
+        }
+        let body_argument = match (&operation.body, &request.body) {
+            (Some(body_type), Some(_)) if request.truncated => {
+                exclude(&mut built, report, reason::TRUNCATED, String::new(), &request.source);
+                default_value(body_type)
+            }
+            (Some(body_type), Some(value)) => match check(model, body_type, value) {
+                Ok(()) => {
+                    let ty = reference(naming, body_type, false);
+                    let json = raw_string(value);
+                    built.body.push(quote! {
+                        let request_body = #json;
+                        crate::runtime::testing::assert_round_trip::<#ty>(request_body);
+                    });
+                    report.counts.tested += 1;
+                    report.counts.request_bodies.fitting += 1;
+                    Some(quote!(crate::runtime::testing::from_json(request_body)))
+                }
+                Err(problem) => {
+                    report.counts.request_bodies.contradicting += 1;
+                    mismatch(report, operation, &request.source, &problem);
+                    exclude(&mut built, report, reason::MISMATCH, format!(": {problem}"), &request.source);
+                    default_value(body_type)
+                }
+            },
+            (Some(body_type), None) => default_value(body_type),
+            (None, _) => Some(TokenStream::new()),
+        };
+        // A call needs a body value; types without a default cannot stand in for a missing one.
+        let call = call.zip(body_argument).map(|((function, mut arguments), body)| {
+            if !body.is_empty() {
+                arguments.push(body);
+            }
+            (function, arguments)
+        });
+        if let Some((function, arguments)) = call {
+            let function = ident(function);
+            let query = request.query.iter().map(|(name, value)| {
+                let value = value.clone().unwrap_or_default();
+                quote!(.query_param(#name, #value))
+            });
+            let method = operation.method.to_ascii_uppercase();
+            let target = target_of(&request.path, &request.query);
+            built.body.push(quote! {
+                let request = super::#function(#(#arguments),*) #(#query)*;
+                crate::runtime::testing::assert_request(&request, #method, #target);
+            });
+            report.counts.tested += 1;
+        }
+    }
+
+    if let Some(response) = &example.response {
+        match (&operation.response, &response.body) {
+            (_, None) => {
+                if let Some(error) = &response.body_error {
+                    exclude(&mut built, report, reason::NOT_JSON, format!(": {error}"), &response.source);
+                }
+            }
+            (_, Some(_)) if response.truncated => {
+                exclude(&mut built, report, reason::TRUNCATED, String::new(), &response.source);
+            }
+            (None, Some(_)) => {
+                exclude(&mut built, report, reason::NO_BODY_TYPE, String::new(), &response.source);
+            }
+            (Some(documented), Some(value)) => {
+                let expected = response_value_type(documented);
+                match check(model, &expected, value) {
+                    Ok(()) => {
+                        let ty = response_type(naming, operation);
+                        let json = raw_string(value);
+                        built.body.push(quote! {
+                            let response_body = #json;
+                            crate::runtime::testing::assert_round_trip::<#ty>(response_body);
+                        });
+                        report.counts.tested += 1;
+                        report.counts.response_bodies.fitting += 1;
+                    }
+                    Err(problem) => {
+                        report.counts.response_bodies.contradicting += 1;
+                        mismatch(report, operation, &response.source, &problem);
+                        exclude(&mut built, report, reason::MISMATCH, format!(": {problem}"), &response.source);
+                    }
+                }
+            }
+        }
+    }
+    built
+}
+
+fn exclude(built: &mut BuiltTest, report: &mut ExampleReport, why: &'static str, detail: String, source: &Source) {
+    *report.counts.excluded.entry(why).or_default() += 1;
+    built.excluded.push(format!("`{}` line {}: {why}{detail}", source.page, source.line));
+}
+
+/// `Default::default()` for a body type that has a default (structs, collections, text, JSON).
+fn default_value(ty: &ResolvedType) -> Option<TokenStream> {
+    let has_default = ty.collection
+        || match &ty.target {
+            TypeRef::Complex(_) | TypeRef::Unresolved(_) => true,
+            TypeRef::Enum(_) => false,
+            TypeRef::Primitive(p) => !matches!(
+                p,
+                Primitive::DateTimeOffset | Primitive::Date | Primitive::TimeOfDay
+            ),
+        };
+    has_default.then(|| quote!(::std::default::Default::default()))
+}
+
+/// A documentation error: the example contradicts the type its page documents.
+fn mismatch(report: &mut ExampleReport, operation: &Operation, source: &Source, problem: &str) {
+    report.diagnostics.push(Diagnostic::new(
+        Severity::Warning,
+        Code::ExampleMismatch,
+        source.page.clone(),
+        Location { line: source.line, column: 1, offset: 0 },
+        format!(
+            "example of `{}` contradicts its documented type ({}, line {}): {problem}; the example is not tested",
+            operation.title, operation.source.page, operation.source.line
+        ),
+    ));
+}
+
+/// How the JSON of a response is typed: collections through `value`, single primitives
+/// wrapped as `{"value": ...}`.
+fn response_value_type(documented: &ResolvedType) -> ResponseShape<'_> {
+    match documented {
+        ResolvedType { collection: true, .. } => ResponseShape::Wrapped(documented),
+        ResolvedType { target: TypeRef::Primitive(p), .. } if *p != Primitive::Json => ResponseShape::Wrapped(documented),
+        _ => ResponseShape::Plain(documented),
+    }
+}
+
+enum ResponseShape<'a> {
+    Plain(&'a ResolvedType),
+    /// `{"value": <documented>}`.
+    Wrapped(&'a ResolvedType),
+}
+
+trait Expected {
+    fn check_value(&self, model: &ApiModel, value: &Value) -> Result<(), String>;
+}
+
+impl Expected for ResolvedType {
+    fn check_value(&self, model: &ApiModel, value: &Value) -> Result<(), String> {
+        check_type(model, self, value, 0)
+    }
+}
+
+impl Expected for ResponseShape<'_> {
+    fn check_value(&self, model: &ApiModel, value: &Value) -> Result<(), String> {
+        match self {
+            ResponseShape::Plain(ty) => check_type(model, ty, value, 0),
+            ResponseShape::Wrapped(ty) => match value.get("value") {
+                Some(inner) => check_type(model, ty, inner, 0),
+                None if value.is_object() => Err("no `value` in a collection or primitive response".to_owned()),
+                None => Err(format!("expected an object with `value`, found {}", kind(value))),
+            },
+        }
+    }
+}
+
+fn check(model: &ApiModel, expected: &impl Expected, value: &Value) -> Result<(), String> {
+    expected.check_value(model, value)
+}
+
+/// Deeper than this, serde_json itself refuses the document.
+const MAX_DEPTH: usize = 120;
+
+/// Whether serde will read `value` as `ty`: the checks mirror the generated types and the
+/// runtime's primitive types.
+fn check_type(model: &ApiModel, ty: &ResolvedType, value: &Value, depth: usize) -> Result<(), String> {
+    if value.is_null() || depth > MAX_DEPTH {
+        return Ok(());
+    }
+    if ty.collection {
+        let Value::Array(items) = value else {
+            return Err(format!("expected an array, found {}", kind(value)));
+        };
+        let element = ResolvedType { target: ty.target.clone(), collection: false };
+        return items.iter().try_for_each(|item| check_type(model, &element, item, depth + 1));
+    }
+    match &ty.target {
+        TypeRef::Primitive(p) => check_primitive(*p, value),
+        TypeRef::Unresolved(_) => Ok(()),
+        TypeRef::Enum(_) => match value {
+            Value::String(_) => Ok(()),
+            other => Err(format!("expected an enum value (a string), found {}", kind(other))),
+        },
+        TypeRef::Complex(key) => {
+            let Value::Object(object) = value else {
+                return Err(format!("expected an object, found {}", kind(value)));
+            };
+            if let Some(odata_type) = object.get("@odata.type") {
+                if !odata_type.is_string() {
+                    return Err("`@odata.type` is not a string".to_owned());
+                }
+            }
+            let properties = model.all_properties(key);
+            for (name, value) in object {
+                let Some(property) = properties.iter().find(|p| p.name == *name) else { continue };
+                check_type(model, &property.ty, value, depth + 1).map_err(|e| format!("`{name}`: {e}"))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), String> {
+    let text = || value.as_str().ok_or_else(|| format!("expected a string, found {}", kind(value)));
+    let ok = match primitive {
+        Primitive::Json => true,
+        Primitive::String | Primitive::Duration => text().is_ok(),
+        Primitive::Boolean => value.is_boolean(),
+        Primitive::Byte => value.as_u64().is_some_and(|n| n <= u64::from(u8::MAX)),
+        Primitive::SByte => value.as_i64().is_some_and(|n| i8::try_from(n).is_ok()),
+        Primitive::Int16 => value.as_i64().is_some_and(|n| i16::try_from(n).is_ok()),
+        Primitive::Int32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+        Primitive::Int64 => value.as_i64().is_some(),
+        Primitive::Single | Primitive::Double | Primitive::Decimal => value.is_number(),
+        Primitive::DateTimeOffset => text().is_ok_and(|t| is_date_time(t)),
+        Primitive::Date => text().is_ok_and(|t| t.parse::<chrono::NaiveDate>().is_ok()),
+        Primitive::TimeOfDay => text().is_ok_and(|t| t.parse::<chrono::NaiveTime>().is_ok()),
+        Primitive::Guid => text().is_ok_and(|t| uuid::Uuid::parse_str(t).is_ok()),
+        Primitive::Binary | Primitive::Stream => text().is_ok_and(is_base64),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("`{}` is not a valid {}", short(value), primitive.edm_name()))
+    }
+}
+
+/// What the runtime's `DateTimeOffset` accepts: RFC 3339, or the same without an offset.
+fn is_date_time(text: &str) -> bool {
+    let text = text.trim();
+    chrono::DateTime::parse_from_rfc3339(text).is_ok()
+        || chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+}
+
+fn is_base64(text: &str) -> bool {
+    use base64::Engine;
+    let engines = [
+        &base64::engine::general_purpose::STANDARD,
+        &base64::engine::general_purpose::URL_SAFE,
+        &base64::engine::general_purpose::STANDARD_NO_PAD,
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ];
+    engines.iter().any(|engine| engine.decode(text.trim()).is_ok())
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
+
+/// The JSON, pretty-printed, as a raw string literal (`r#"..."#` with enough `#`s).
+fn raw_string(value: &Value) -> TokenStream {
+    let json = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    let mut hashes = String::from("#");
+    while json.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let literal = format!("r{hashes}\"{json}\"{hashes}");
+    literal.parse().unwrap_or_else(|_| quote!(#json))
+}
+
+/// The path (of the operation's functions) an example path is an instance of: the path, its
+/// function name, and the example's value for each parameter.
+fn matching_path<'a>(
+    operation: &'a Operation,
+    names: &'a [String],
+    example_path: &str,
+) -> Option<(&'a OperationPath, &'a str, Vec<String>)> {
+    operation
+        .paths
+        .iter()
+        .zip(names)
+        .find_map(|(path, name)| Some((path, name.as_str(), match_template(path, example_path)?)))
+}
+
+/// Matches a concrete path against a template, segment by segment: literal parts must match
+/// (ignoring case), a parameter takes the text up to the next literal part.
+fn match_template(path: &OperationPath, example: &str) -> Option<Vec<String>> {
+    let segments: Vec<&str> = example.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.len() != path.template.segments.len() {
+        return None;
+    }
+    let mut values = Vec::new();
+    for (segment, text) in path.template.segments.iter().zip(segments) {
+        let mut rest = text;
+        let mut parts = segment.parts.iter().peekable();
+        while let Some(part) = parts.next() {
+            match part {
+                PathPart::Literal(literal) => {
+                    let head = rest.get(..literal.len())?;
+                    if !head.eq_ignore_ascii_case(literal) {
+                        return None;
+                    }
+                    rest = &rest[literal.len()..];
+                }
+                PathPart::Param { .. } => {
+                    let end = match parts.peek() {
+                        Some(PathPart::Literal(next)) => rest.find(next.as_str())?,
+                        _ => rest.len(),
+                    };
+                    values.push(rest[..end].to_owned());
+                    rest = &rest[end..];
+                }
+            }
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(values)
+}
+
+/// The arguments for a path's parameters from the example's values: text as string literals,
+/// typed values parsed at test time (checked here first).
+fn arguments(
+    path: &OperationPath,
+    values: &[String],
+    query: &[(String, Option<String>)],
+) -> Result<Vec<TokenStream>, String> {
+    let mut arguments = Vec::new();
+    for (param, value) in path.params.iter().zip(values) {
+        let value = percent_decode(value);
+        let argument = match param.ty {
+            Primitive::String | Primitive::Json | Primitive::Duration | Primitive::Binary | Primitive::Stream => {
+                quote!(#value)
+            }
+            ty => {
+                let unquoted = value.trim_matches('\'').to_owned();
+                check_primitive(ty, &typed_json(ty, &unquoted))
+                    .map_err(|e| format!(" (`{}`: {e})", param.name))?;
+                let rust_type = super::operations::parameter_type(ty);
+                quote!(crate::runtime::testing::parse::<#rust_type>(#unquoted))
+            }
+        };
+        arguments.push(argument);
+    }
+    // Query placeholders of the path are arguments too, with the example's values.
+    for fixed in &path.query {
+        if let crate::model::QueryValue::Param(param) = &fixed.value {
+            let value = query
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(&fixed.name))
+                .and_then(|(_, value)| value.clone())
+                .ok_or_else(|| format!(" (query parameter `{}` has no value)", fixed.name))?;
+            let value = percent_decode(&value);
+            arguments.push(match param.ty {
+                Primitive::String | Primitive::Json | Primitive::Duration | Primitive::Binary | Primitive::Stream => {
+                    quote!(#value)
+                }
+                ty => {
+                    let rust_type = super::operations::parameter_type(ty);
+                    quote!(crate::runtime::testing::parse::<#rust_type>(#value))
+                }
+            });
+        }
+    }
+    Ok(arguments)
+}
+
+/// A path value as the JSON value that [`check_primitive`] expects for its type.
+fn typed_json(ty: Primitive, text: &str) -> Value {
+    match ty {
+        Primitive::Boolean => text.parse::<bool>().map_or(Value::Null, Value::Bool),
+        Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 => {
+            text.parse::<i64>().map_or(Value::String(text.to_owned()), Value::from)
+        }
+        Primitive::Single | Primitive::Double | Primitive::Decimal => {
+            text.parse::<f64>().map_or(Value::String(text.to_owned()), Value::from)
+        }
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// The request target the example wrote: path plus query, as the test compares it.
+fn target_of(path: &str, query: &[(String, Option<String>)]) -> String {
+    let mut target = path.to_owned();
+    for (i, (name, value)) in query.iter().enumerate() {
+        target.push(if i == 0 { '?' } else { '&' });
+        target.push_str(name);
+        if let Some(value) = value {
+            target.push('=');
+            target.push_str(value);
+        }
+    }
+    target
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PathParam;
+    use crate::page::http::parse_path_template;
+
+    fn path(template: &str) -> OperationPath {
+        let template = parse_path_template(template).unwrap_or_else(|e| panic!("{template}: {e}"));
+        let params = template
+            .params()
+            .map(|names| PathParam {
+                name: names[0].clone(),
+                alternatives: names.to_vec(),
+                ty: Primitive::String,
+                description: String::new(),
+            })
+            .collect();
+        OperationPath { template, params, query: vec![], source: Source::default() }
+    }
+
+    #[test]
+    fn example_paths_match_templates_and_yield_values() {
+        let cases: Vec<(&str, &str, Option<Vec<&str>>)> = vec![
+            ("/me/messages/{id}", "/me/messages/AAMk=", Some(vec!["AAMk="])),
+            ("/users/{id | userPrincipalName}/messages", "/users/a@b.com/messages", Some(vec!["a@b.com"])),
+            ("/me/insights/topTrending(count={count},since={since})", "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)", Some(vec!["5", "2021-06-01T00:00:00Z"])),
+            ("/reports/getX(period='{period}')", "/reports/getX(period='D7')", Some(vec!["D7"])),
+            ("/me/messages", "/me/events", None),
+            ("/me/messages/{id}", "/me/messages", None),
+        ];
+        for (template, example, expected) in cases {
+            let expected = expected.map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>());
+            assert_eq!(match_template(&path(template), example), expected, "{template} vs {example}");
+        }
+    }
+
+    #[test]
+    fn primitives_are_checked_as_serde_reads_them() {
+        use serde_json::json;
+        let cases = [
+            (Primitive::Int32, json!(5), true),
+            (Primitive::Int32, json!(5_000_000_000_i64), false),
+            (Primitive::Int32, json!("5"), false),
+            (Primitive::Double, json!(5), true),
+            (Primitive::DateTimeOffset, json!("2016-12-31T23:59:25.6718097+03:00"), true),
+            (Primitive::DateTimeOffset, json!("2017-05-30T00:00:00"), true),
+            (Primitive::DateTimeOffset, json!("String (timestamp)"), false),
+            (Primitive::Guid, json!("f61710fa-10fa-f617-fa10-17f6fa1017f6"), true),
+            (Primitive::Guid, json!("Id value"), false),
+            (Primitive::TimeOfDay, json!("08:00:00.0000000"), true),
+            (Primitive::Date, json!("2021-06-01"), true),
+            (Primitive::Binary, json!("aGVsbG8="), true),
+            (Primitive::Boolean, json!("true"), false),
+            (Primitive::Json, json!({"a": [1]}), true),
+        ];
+        for (primitive, value, ok) in cases {
+            assert_eq!(check_primitive(primitive, &value).is_ok(), ok, "{primitive:?} {value}");
+        }
+    }
+}
