@@ -454,10 +454,11 @@ impl<T, B> Request<T, B> {
         target
     }
 
-    /// Adds any query parameter; a later value for the same name replaces the earlier one.
+    /// Adds any query parameter; a later value for the same name (in any case, as Graph reads
+    /// names) replaces the earlier one.
     pub fn query_param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let name = name.into();
-        self.query.retain(|(n, _)| *n != name);
+        self.query.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
         self.query.push((name, value.into()));
         self
     }

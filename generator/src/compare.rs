@@ -253,13 +253,13 @@ impl FidelityReport {
 
         let _ = writeln!(
             out,
-            "\n{:<36} {:>14} {:>16} {:>16} {:>12} {:>14}",
+            "\n{:<36} {:>18} {:>18} {:>18} {:>18} {:>18}",
             "namespace", "types", "properties", "property types", "enums", "enum members"
         );
         for ns in &self.namespaces {
             let _ = writeln!(
                 out,
-                "{:<36} {:>14} {:>16} {:>16} {:>12} {:>14}",
+                "{:<36} {:>18} {:>18} {:>18} {:>18} {:>18}",
                 ns.namespace,
                 cell(ns.types),
                 cell(ns.properties),
@@ -394,7 +394,7 @@ fn percent(share: Share) -> String {
 }
 
 fn cell(share: Share) -> String {
-    format!("{} {}", fraction(share), percent(share))
+    format!("{:>11} {:>6}", fraction(share), percent(share))
 }
 
 fn abbreviate(names: &[String], at_most: usize) -> String {
@@ -445,10 +445,54 @@ struct Csdl {
 struct CsdlType {
     /// Namespace-qualified, as written.
     name: String,
+    local_name: String,
     namespace: String,
     entity: bool,
     base: Option<TypeKey>,
     properties: Vec<CsdlProperty>,
+}
+
+impl CsdlType {
+    /// An `EntityType` or `ComplexType` element.
+    fn parse(
+        node: roxmltree::Node,
+        namespace: &str,
+        aliases: &Aliases,
+    ) -> Result<CsdlType, CompareError> {
+        let local_name = required(node, "Name")?.to_owned();
+        let mut properties = Vec::new();
+        for child in node.children().filter(roxmltree::Node::is_element) {
+            let navigation = match child.tag_name().name() {
+                "Property" => false,
+                "NavigationProperty" => true,
+                _ => continue,
+            };
+            let written = required(child, "Type")?.trim();
+            let (element, collection) = match written
+                .strip_prefix("Collection(")
+                .and_then(|t| t.strip_suffix(')'))
+            {
+                Some(element) => (element.trim(), true),
+                None => (written, false),
+            };
+            properties.push(CsdlProperty {
+                name: required(child, "Name")?.to_owned(),
+                element: aliases.qualify(element),
+                collection,
+                navigation,
+            });
+        }
+        Ok(CsdlType {
+            name: format!("{namespace}.{local_name}"),
+            local_name,
+            namespace: namespace.to_owned(),
+            entity: node.has_tag_name("EntityType"),
+            base: node
+                .attribute("BaseType")
+                .map(|b| TypeKey(aliases.qualify(b.trim()).to_ascii_lowercase())),
+            properties,
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -494,6 +538,22 @@ fn wrap_collection(element: &str, collection: bool) -> String {
     }
 }
 
+/// Schema aliases (`graph` for `microsoft.graph`), which qualified names may use in place of the
+/// namespace.
+struct Aliases(HashMap<String, String>);
+
+impl Aliases {
+    /// `graph.user` → `microsoft.graph.user`; other names unchanged.
+    fn qualify(&self, name: &str) -> String {
+        name.rsplit_once('.')
+            .and_then(|(prefix, local)| {
+                let namespace = self.0.get(&prefix.to_ascii_lowercase())?;
+                Some(format!("{namespace}.{local}"))
+            })
+            .unwrap_or_else(|| name.to_owned())
+    }
+}
+
 impl Csdl {
     fn parse(text: &str) -> Result<Csdl, CompareError> {
         let document = roxmltree::Document::parse(text)?;
@@ -505,35 +565,30 @@ impl Csdl {
             return Err(CompareError::NoSchema);
         }
         // Every alias first: a schema may refer to one declared by a later schema.
-        let mut aliases: HashMap<String, String> = HashMap::new();
+        let mut aliases = Aliases(HashMap::new());
         let mut namespaces = Vec::new();
         for schema in &schemas {
             let namespace = required(*schema, "Namespace")?;
             if let Some(alias) = schema.attribute("Alias") {
-                aliases.insert(alias.to_ascii_lowercase(), namespace.to_owned());
+                aliases
+                    .0
+                    .insert(alias.to_ascii_lowercase(), namespace.to_owned());
             }
             namespaces.push(namespace.to_owned());
         }
-        let qualify = |name: &str| -> String {
-            match name.rsplit_once('.') {
-                Some((prefix, local)) => match aliases.get(&prefix.to_ascii_lowercase()) {
-                    Some(namespace) => format!("{namespace}.{local}"),
-                    None => name.to_owned(),
-                },
-                None => name.to_owned(),
-            }
-        };
 
-        let mut csdl = Csdl {
-            namespaces,
-            types: BTreeMap::new(),
-            enums: BTreeMap::new(),
-        };
-        for (schema, namespace) in schemas.iter().zip(csdl.namespaces.clone()) {
+        let mut types = BTreeMap::new();
+        let mut enums = BTreeMap::new();
+        for (schema, namespace) in schemas.iter().zip(&namespaces) {
             for node in schema.children().filter(roxmltree::Node::is_element) {
-                let entity = match node.tag_name().name() {
-                    "EntityType" => true,
-                    "ComplexType" => false,
+                // The first definition of a name wins; a valid CSDL has only one.
+                match node.tag_name().name() {
+                    "EntityType" | "ComplexType" => {
+                        let ty = CsdlType::parse(node, namespace, &aliases)?;
+                        types
+                            .entry(TypeKey::new(namespace, &ty.local_name))
+                            .or_insert(ty);
+                    }
                     "EnumType" => {
                         let name = required(node, "Name")?;
                         let members = node
@@ -541,55 +596,23 @@ impl Csdl {
                             .filter(|m| m.has_tag_name("Member"))
                             .map(|m| required(m, "Name").map(str::to_owned))
                             .collect::<Result<Vec<_>, _>>()?;
-                        csdl.enums
-                            .entry(TypeKey::new(&namespace, name))
+                        enums
+                            .entry(TypeKey::new(namespace, name))
                             .or_insert(CsdlEnum {
                                 name: format!("{namespace}.{name}"),
                                 namespace: namespace.clone(),
                                 members,
                             });
-                        continue;
                     }
-                    _ => continue,
-                };
-                let name = required(node, "Name")?;
-                let mut properties = Vec::new();
-                for child in node.children().filter(roxmltree::Node::is_element) {
-                    let navigation = match child.tag_name().name() {
-                        "Property" => false,
-                        "NavigationProperty" => true,
-                        _ => continue,
-                    };
-                    let written = required(child, "Type")?.trim();
-                    let (element, collection) = match written
-                        .strip_prefix("Collection(")
-                        .and_then(|t| t.strip_suffix(')'))
-                    {
-                        Some(element) => (element.trim(), true),
-                        None => (written, false),
-                    };
-                    properties.push(CsdlProperty {
-                        name: required(child, "Name")?.to_owned(),
-                        element: qualify(element),
-                        collection,
-                        navigation,
-                    });
+                    _ => {}
                 }
-                let base = node
-                    .attribute("BaseType")
-                    .map(|b| TypeKey(qualify(b.trim()).to_ascii_lowercase()));
-                csdl.types
-                    .entry(TypeKey::new(&namespace, name))
-                    .or_insert(CsdlType {
-                        name: format!("{namespace}.{name}"),
-                        namespace: namespace.clone(),
-                        entity,
-                        base,
-                        properties,
-                    });
             }
         }
-        Ok(csdl)
+        Ok(Csdl {
+            namespaces,
+            types,
+            enums,
+        })
     }
 
     /// A type's properties, inherited ones first (base-most first), each name once, with the

@@ -71,9 +71,10 @@ fn every_corpus_page_parses_with_the_counts_grep_finds() {
     }
 }
 
-/// The crate generated from the whole corpus compiles, and clippy has nothing to say.
+/// The crate generated from the whole corpus compiles, clippy has nothing to say (about the
+/// library or the tests generated from the examples), and the example tests pass.
 #[test]
-fn corpus_crate_passes_clippy_without_warnings() {
+fn corpus_crate_passes_clippy_and_its_example_tests() {
     let Some(corpus) = corpus() else { return };
     let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
     // Outside the workspace, or cargo would take the crate for an unlisted member.
@@ -102,21 +103,26 @@ fn corpus_crate_passes_clippy_without_warnings() {
     let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lock, out.join("Cargo.lock")).expect("lock file copied");
 
-    let output = Command::new(env!("CARGO"))
-        .args(["clippy", "--quiet", "--message-format=short"])
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", scratch.join("corpus-target"))
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let problems: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.contains("warning") || l.contains("error"))
-        .collect();
+    let cargo = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(&out)
+            .env("CARGO_TARGET_DIR", scratch.join("corpus-target"))
+            .output()
+            .expect("cargo runs")
+    };
+    let clippy = cargo(&["clippy", "--all-targets", "--quiet", "--message-format=short"]);
+    let stderr = String::from_utf8_lossy(&clippy.stderr);
+    let problems: Vec<&str> = stderr.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
+    assert!(clippy.status.success() && problems.is_empty(), "{}", problems.join("\n"));
+
+    let tests = cargo(&["test", "--lib", "--quiet"]);
+    let stdout = String::from_utf8_lossy(&tests.stdout);
     let _ = std::fs::remove_dir_all(&out);
+    assert!(tests.status.success(), "example tests failed:\n{stdout}");
     assert!(
-        output.status.success() && problems.is_empty(),
-        "{}",
-        problems.join("\n")
-    );
+        generation.counts.examples.response_bodies.fitting > 1000,
+        "{:?}",
+        generation.counts.examples
+    );;
 }

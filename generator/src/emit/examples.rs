@@ -213,8 +213,9 @@ fn example_test(
         });
         if let Some((function, arguments)) = call {
             let function = ident(function);
+            // Values as the example wrote them on the wire, decoded: `query_param` encodes.
             let query = request.query.iter().map(|(name, value)| {
-                let value = value.clone().unwrap_or_default();
+                let value = percent_decode(value.as_deref().unwrap_or_default());
                 quote!(.query_param(#name, #value))
             });
             let method = operation.method.to_ascii_uppercase();
@@ -521,12 +522,11 @@ fn arguments(
             Primitive::String | Primitive::Json | Primitive::Duration | Primitive::Binary | Primitive::Stream => {
                 quote!(#value)
             }
+            // A quoted value where the template has none is a string, not a value of the type.
             ty => {
-                let unquoted = value.trim_matches('\'').to_owned();
-                check_primitive(ty, &typed_json(ty, &unquoted))
-                    .map_err(|e| format!(" (`{}`: {e})", param.name))?;
+                check_primitive(ty, &typed_json(ty, &value)).map_err(|e| format!(" (`{}`: {e})", param.name))?;
                 let rust_type = super::operations::parameter_type(ty);
-                quote!(crate::runtime::testing::parse::<#rust_type>(#unquoted))
+                quote!(crate::runtime::testing::parse::<#rust_type>(#value))
             }
         };
         arguments.push(argument);
