@@ -684,158 +684,100 @@ fn model_type_text(model: &ApiModel, target: &TypeRef, collection: bool) -> Stri
 // ---------------------------------------------------------------------------------------------
 // The comparison itself.
 
-/// Per-namespace running counts.
+/// Running counts of one scope (the whole CSDL, or one namespace).
 #[derive(Debug, Default)]
-struct NamespaceTally {
+struct Tallies {
     types: Tally,
     properties: Tally,
+    properties_of_present_types: Tally,
     property_types: Tally,
     enums: Tally,
     enum_members: Tally,
+    enum_members_of_present_enums: Tally,
 }
 
+/// A key that gathers one finding repeated over the types inheriting it: (declaring type,
+/// property) for gaps, plus both type texts for disagreements.
+type GapKey = (String, String);
+type DisagreementKey = (String, String, String, String);
+
+/// The comparison's accumulator: every CSDL type and enum is visited once, then the extras.
 struct Comparison<'a> {
     model: &'a ApiModel,
     csdl: &'a Csdl,
-    namespaces: BTreeMap<String, NamespaceTally>,
+    all: Tallies,
+    namespaces: BTreeMap<String, Tallies>,
+    coverage: Vec<TypeCoverage>,
+    gaps: BTreeMap<GapKey, PropertyGap>,
+    disagreements: BTreeMap<DisagreementKey, TypeDisagreement>,
+    missing_enums: Vec<String>,
+    missing_members: Vec<EnumMemberGap>,
+}
+
+/// Counts one finding in the totals and in its namespace.
+fn tally(
+    all: &mut Tallies,
+    namespace: &mut Tallies,
+    which: fn(&mut Tallies) -> &mut Tally,
+    present: bool,
+) {
+    which(all).add(present);
+    which(namespace).add(present);
 }
 
 impl<'a> Comparison<'a> {
     fn new(model: &'a ApiModel, csdl: &'a Csdl) -> Self {
-        let namespaces = csdl
-            .namespaces
-            .iter()
-            .map(|ns| (ns.clone(), NamespaceTally::default()))
-            .collect();
         Comparison {
             model,
             csdl,
-            namespaces,
+            all: Tallies::default(),
+            namespaces: csdl
+                .namespaces
+                .iter()
+                .map(|ns| (ns.clone(), Tallies::default()))
+                .collect(),
+            coverage: Vec::new(),
+            gaps: BTreeMap::new(),
+            disagreements: BTreeMap::new(),
+            missing_enums: Vec::new(),
+            missing_members: Vec::new(),
         }
     }
 
     fn run(mut self) -> FidelityReport {
-        let mut types = Tally::default();
-        let mut properties = Tally::default();
-        let mut properties_of_present = Tally::default();
-        let mut property_types = Tally::default();
-        let mut coverage = Vec::new();
-        let mut gaps: BTreeMap<(String, String), PropertyGap> = BTreeMap::new();
-        let mut disagreements: BTreeMap<(String, String, String, String), TypeDisagreement> =
-            BTreeMap::new();
-
-        for (key, csdl_type) in &self.csdl.types {
-            let model_type = self.model.types.get(key);
-            types.add(model_type.is_some());
-            let ns = self
-                .namespaces
-                .entry(csdl_type.namespace.clone())
-                .or_default();
-            ns.types.add(model_type.is_some());
-            let model_properties = match model_type {
-                Some(_) => self.model.all_properties(key),
-                None => Vec::new(),
-            };
-            let mut type_properties = Tally::default();
-            let mut type_agreeing = Tally::default();
-            let mut missing = Vec::new();
-            for (property, declared_in) in self.csdl.all_properties(key) {
-                let found = model_properties.iter().find(|p| p.name == property.name);
-                type_properties.add(found.is_some());
-                ns.properties.add(found.is_some());
-                if model_type.is_some() {
-                    properties_of_present.add(found.is_some());
-                }
-                let Some(found) = found else {
-                    missing.push(property.name.clone());
-                    if model_type.is_some() {
-                        let model_spelling = model_properties
-                            .iter()
-                            .find(|p| p.name.eq_ignore_ascii_case(&property.name))
-                            .map(|p| p.name.clone());
-                        gaps.entry((declared_in.name.clone(), property.name.clone()))
-                            .or_insert_with(|| PropertyGap {
-                                declared_in: declared_in.name.clone(),
-                                property: property.name.clone(),
-                                navigation: property.navigation,
-                                csdl_type: property.type_text(),
-                                affected_types: 0,
-                                model_spelling,
-                            })
-                            .affected_types += 1;
-                    }
-                    continue;
-                };
-                let agrees = found.ty.collection == property.collection
-                    && self.csdl.agrees(&property.element, &found.ty.target);
-                type_agreeing.add(agrees);
-                ns.property_types.add(agrees);
-                if !agrees {
-                    let csdl_text = property.type_text();
-                    let model_text =
-                        model_type_text(self.model, &found.ty.target, found.ty.collection);
-                    disagreements
-                        .entry((
-                            declared_in.name.clone(),
-                            property.name.clone(),
-                            csdl_text.clone(),
-                            model_text.clone(),
-                        ))
-                        .or_insert_with(|| TypeDisagreement {
-                            declared_in: declared_in.name.clone(),
-                            property: property.name.clone(),
-                            csdl_type: csdl_text,
-                            model_type: model_text,
-                            affected_types: 0,
-                        })
-                        .affected_types += 1;
-                }
-            }
-            properties.present += type_properties.present;
-            properties.total += type_properties.total;
-            property_types.present += type_agreeing.present;
-            property_types.total += type_agreeing.total;
-            coverage.push(TypeCoverage {
-                name: csdl_type.name.clone(),
-                kind: if csdl_type.entity {
-                    "entity"
-                } else {
-                    "complex"
-                },
-                present: model_type.is_some(),
-                model_origin: model_type.map(|t| origin_name(t.origin)),
-                in_model_as_enum: model_type.is_none() && self.model.enums.contains_key(key),
-                properties: type_properties.share(),
-                property_types: type_agreeing.share(),
-                missing,
-            });
+        let csdl = self.csdl;
+        for (key, csdl_type) in &csdl.types {
+            self.compare_type(key, csdl_type);
         }
-        coverage.sort_by(|a, b| {
+        for (key, csdl_enum) in &csdl.enums {
+            self.compare_enum(key, csdl_enum);
+        }
+        let extras = self.extras();
+
+        self.coverage.sort_by(|a, b| {
             a.properties
                 .ratio
                 .total_cmp(&b.properties.ratio)
                 .then_with(|| b.missing.len().cmp(&a.missing.len()))
                 .then_with(|| a.name.cmp(&b.name))
         });
-
-        let (enums, enum_members, members_of_present, missing_enums, missing_members) =
-            self.compare_enums();
-
-        let mut missing_properties: Vec<PropertyGap> = gaps.into_values().collect();
+        self.missing_enums.sort();
+        let mut missing_properties: Vec<PropertyGap> = self.gaps.into_values().collect();
         missing_properties.sort_by_key(|gap| std::cmp::Reverse(gap.affected_types));
-        let mut type_disagreements: Vec<TypeDisagreement> = disagreements.into_values().collect();
+        let mut type_disagreements: Vec<TypeDisagreement> =
+            self.disagreements.into_values().collect();
         type_disagreements.sort_by_key(|d| std::cmp::Reverse(d.affected_types));
 
-        let extras = self.extras();
+        let all = self.all;
         FidelityReport {
-            csdl_namespaces: self.csdl.namespaces.clone(),
-            types: types.share(),
-            properties: properties.share(),
-            properties_of_present_types: properties_of_present.share(),
-            property_types: property_types.share(),
-            enums: enums.share(),
-            enum_members: enum_members.share(),
-            enum_members_of_present_enums: members_of_present.share(),
+            csdl_namespaces: csdl.namespaces.clone(),
+            types: all.types.share(),
+            properties: all.properties.share(),
+            properties_of_present_types: all.properties_of_present_types.share(),
+            property_types: all.property_types.share(),
+            enums: all.enums.share(),
+            enum_members: all.enum_members.share(),
+            enum_members_of_present_enums: all.enum_members_of_present_enums.share(),
             namespaces: self
                 .namespaces
                 .into_iter()
@@ -848,56 +790,134 @@ impl<'a> Comparison<'a> {
                     enum_members: t.enum_members.share(),
                 })
                 .collect(),
-            type_coverage: coverage,
-            missing_enums,
+            type_coverage: self.coverage,
+            missing_enums: self.missing_enums,
             missing_properties,
             type_disagreements,
-            missing_enum_members: missing_members,
+            missing_enum_members: self.missing_members,
             extras,
         }
     }
 
-    /// Enum types, members, members of present enums, the missing enums and missing members.
-    fn compare_enums(&mut self) -> (Tally, Tally, Tally, Vec<String>, Vec<EnumMemberGap>) {
-        let mut enums = Tally::default();
-        let mut members = Tally::default();
-        let mut members_of_present = Tally::default();
-        let mut missing_enums = Vec::new();
-        let mut missing_members = Vec::new();
-        for (key, csdl_enum) in &self.csdl.enums {
-            let model_enum = self.model.enums.get(key);
-            enums.add(model_enum.is_some());
-            let ns = self
-                .namespaces
-                .entry(csdl_enum.namespace.clone())
-                .or_default();
-            ns.enums.add(model_enum.is_some());
-            if model_enum.is_none() {
-                missing_enums.push(csdl_enum.name.clone());
+    /// One CSDL entity or complex type: is it there, and are its properties, with their types.
+    fn compare_type(&mut self, key: &TypeKey, csdl_type: &CsdlType) {
+        let model_type = self.model.types.get(key);
+        let present = model_type.is_some();
+        let ns = self
+            .namespaces
+            .entry(csdl_type.namespace.clone())
+            .or_default();
+        tally(&mut self.all, ns, |t| &mut t.types, present);
+        let model_properties = match model_type {
+            Some(_) => self.model.all_properties(key),
+            None => Vec::new(),
+        };
+        let mut type_properties = Tally::default();
+        let mut type_agreeing = Tally::default();
+        let mut missing = Vec::new();
+        for (property, declared_in) in self.csdl.all_properties(key) {
+            let found = model_properties.iter().find(|p| p.name == property.name);
+            type_properties.add(found.is_some());
+            tally(&mut self.all, ns, |t| &mut t.properties, found.is_some());
+            if present {
+                tally(
+                    &mut self.all,
+                    ns,
+                    |t| &mut t.properties_of_present_types,
+                    found.is_some(),
+                );
             }
-            for member in &csdl_enum.members {
-                let found = model_enum.is_some_and(|e| e.members.iter().any(|m| m.name == *member));
-                members.add(found);
-                ns.enum_members.add(found);
-                if model_enum.is_some() {
-                    members_of_present.add(found);
-                    if !found {
-                        missing_members.push(EnumMemberGap {
-                            enum_name: csdl_enum.name.clone(),
-                            member: member.clone(),
-                        });
-                    }
+            let Some(found) = found else {
+                missing.push(property.name.clone());
+                // A missing type's properties are explained by the type; list only the others.
+                if present {
+                    let model_spelling = model_properties
+                        .iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(&property.name))
+                        .map(|p| p.name.clone());
+                    self.gaps
+                        .entry((declared_in.name.clone(), property.name.clone()))
+                        .or_insert_with(|| PropertyGap {
+                            declared_in: declared_in.name.clone(),
+                            property: property.name.clone(),
+                            navigation: property.navigation,
+                            csdl_type: property.type_text(),
+                            affected_types: 0,
+                            model_spelling,
+                        })
+                        .affected_types += 1;
+                }
+                continue;
+            };
+            let agrees = found.ty.collection == property.collection
+                && self.csdl.agrees(&property.element, &found.ty.target);
+            type_agreeing.add(agrees);
+            tally(&mut self.all, ns, |t| &mut t.property_types, agrees);
+            if !agrees {
+                let csdl_text = property.type_text();
+                let model_text = model_type_text(self.model, &found.ty.target, found.ty.collection);
+                self.disagreements
+                    .entry((
+                        declared_in.name.clone(),
+                        property.name.clone(),
+                        csdl_text.clone(),
+                        model_text.clone(),
+                    ))
+                    .or_insert_with(|| TypeDisagreement {
+                        declared_in: declared_in.name.clone(),
+                        property: property.name.clone(),
+                        csdl_type: csdl_text,
+                        model_type: model_text,
+                        affected_types: 0,
+                    })
+                    .affected_types += 1;
+            }
+        }
+        self.coverage.push(TypeCoverage {
+            name: csdl_type.name.clone(),
+            kind: if csdl_type.entity {
+                "entity"
+            } else {
+                "complex"
+            },
+            present,
+            model_origin: model_type.map(|t| origin_name(t.origin)),
+            in_model_as_enum: !present && self.model.enums.contains_key(key),
+            properties: type_properties.share(),
+            property_types: type_agreeing.share(),
+            missing,
+        });
+    }
+
+    /// One CSDL enum: is it there, and are its members.
+    fn compare_enum(&mut self, key: &TypeKey, csdl_enum: &CsdlEnum) {
+        let model_enum = self.model.enums.get(key);
+        let ns = self
+            .namespaces
+            .entry(csdl_enum.namespace.clone())
+            .or_default();
+        tally(&mut self.all, ns, |t| &mut t.enums, model_enum.is_some());
+        if model_enum.is_none() {
+            self.missing_enums.push(csdl_enum.name.clone());
+        }
+        for member in &csdl_enum.members {
+            let found = model_enum.is_some_and(|e| e.members.iter().any(|m| m.name == *member));
+            tally(&mut self.all, ns, |t| &mut t.enum_members, found);
+            if model_enum.is_some() {
+                tally(
+                    &mut self.all,
+                    ns,
+                    |t| &mut t.enum_members_of_present_enums,
+                    found,
+                );
+                if !found {
+                    self.missing_members.push(EnumMemberGap {
+                        enum_name: csdl_enum.name.clone(),
+                        member: member.clone(),
+                    });
                 }
             }
         }
-        missing_enums.sort();
-        (
-            enums,
-            members,
-            members_of_present,
-            missing_enums,
-            missing_members,
-        )
     }
 
     fn extras(&self) -> Extras {
@@ -1055,7 +1075,7 @@ mod tests {
         );
         // entity, widget and part; not thing.
         assert_eq!(report.types, share(3, 4));
-        // entity.id; widget's 7 with the inherited id, less description; part.size; not thing.label.
+        // entity.id; widget's 7 (id inherited) but description; part.size; not thing.label.
         assert_eq!(report.properties, share(8, 10));
         assert_eq!(report.properties_of_present_types, share(8, 9));
         // widget.count is Int32 on the page, Int64 in the CSDL.

@@ -242,21 +242,32 @@ fn generate(
             );
             let examples = &counts.examples;
             let excluded: usize = examples.excluded.values().sum();
-            let reasons: Vec<String> = examples.excluded.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            let reasons: Vec<String> = examples
+                .excluded
+                .iter()
+                .map(|(r, n)| format!("{n} {r}"))
+                .collect();
             println!(
                 "examples: {} checks emitted as tests; {excluded} excluded{}{}",
                 examples.tested,
                 if reasons.is_empty() { "" } else { ": " },
                 reasons.join(", ")
             );
-            for (direction, bodies) in [("request", examples.request_bodies), ("response", examples.response_bodies)] {
+            for (direction, bodies) in [
+                ("request", examples.request_bodies),
+                ("response", examples.response_bodies),
+            ] {
                 let total = bodies.fitting + bodies.contradicting;
-                let share = if total == 0 { 100.0 } else { 100.0 * bodies.fitting as f64 / total as f64 };
+                let share = if total == 0 {
+                    100.0
+                } else {
+                    100.0 * bodies.fitting as f64 / total as f64
+                };
                 println!(
                     "  {direction} bodies: {} of {total} complete JSON bodies fit their documented type ({share:.1}%)",
                     bodies.fitting
                 );
-            };
+            }
             print_summary(&summary);
         }
     }
