@@ -240,16 +240,46 @@ impl<'a> Sink<'a> {
 pub struct LineIndex {
     starts: Vec<usize>,
     text: String,
+    /// For text that is not all ASCII: the number of characters before every
+    /// [`CHAR_CHECKPOINT`]-th byte, so a column costs a bounded scan however long the line (a
+    /// page can be one multi-megabyte line with a diagnostic every few bytes).
+    char_checkpoints: Vec<usize>,
 }
+
+/// Bytes between two entries of [`LineIndex::char_checkpoints`].
+const CHAR_CHECKPOINT: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_newlines(text));
+        let char_checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut chars = 0;
+            let mut checkpoints = Vec::with_capacity(text.len() / CHAR_CHECKPOINT + 1);
+            for block in text.as_bytes().chunks(CHAR_CHECKPOINT) {
+                checkpoints.push(chars);
+                chars += count_chars(block);
+            }
+            checkpoints
+        };
         LineIndex {
             starts,
             text: text.to_owned(),
+            char_checkpoints,
         }
+    }
+
+    /// The number of characters before byte `offset` (a char boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_checkpoints.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_CHECKPOINT;
+        let block_start = block * CHAR_CHECKPOINT;
+        self.char_checkpoints.get(block).copied().unwrap_or(0)
+            + count_chars(&self.text.as_bytes()[block_start..offset])
     }
 
     pub fn text(&self) -> &str {
@@ -266,19 +296,20 @@ impl LineIndex {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.starts.partition_point(|&start| start <= offset).max(1);
         let start = self.starts[line - 1].min(offset);
-        let line_text = &self.text[start..offset];
         // Columns count characters, as editors do.
-        let column = if line_text.is_ascii() {
-            line_text.len()
-        } else {
-            line_text.chars().count()
-        };
+        let column = self.chars_before(offset) - self.chars_before(start);
         Location {
             line: line as u32,
             column: column as u32 + 1,
             offset,
         }
     }
+}
+
+/// Characters in UTF-8 `bytes` that start and end on char boundaries: the bytes that are not
+/// continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xc0) != 0x80).count()
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -409,6 +440,21 @@ mod tests {
                 (line, column),
                 "offset {offset}"
             );
+        }
+    }
+
+    /// Columns on a long line that mixes one- to four-byte characters, across the checkpoints.
+    #[test]
+    fn columns_on_long_non_ascii_lines_count_characters() {
+        let text = format!("x\n{}\nlast", "aé€😀".repeat(5_000));
+        let index = LineIndex::new(&text);
+        for offset in (2..text.len()).step_by(997).chain([text.len()]) {
+            let expected = {
+                let offset = floor_char_boundary(&text, offset);
+                let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                text[start..offset].chars().count() as u32 + 1
+            };
+            assert_eq!(index.location(offset).column, expected, "offset {offset}");
         }
     }
 

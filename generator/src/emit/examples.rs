@@ -93,7 +93,11 @@ pub fn emit_example_tests(
     let mut test_names = Names::new();
     for (operation, names) in operations.iter().zip(function_names) {
         for (index, example) in operation.examples.iter().enumerate() {
-            let name = test_names.claim(&format!("{}_example_{}", names.first().map_or("operation", String::as_str), index + 1));
+            let name = test_names.claim(&format!(
+                "{}_example_{}",
+                names.first().map_or("operation", String::as_str),
+                index + 1
+            ));
             let built = example_test(model, naming, operation, names, example, &mut report);
             excluded_lines.extend(built.excluded);
             if !built.body.is_empty() {
@@ -152,21 +156,43 @@ fn example_test(
         .cloned()
         .unwrap_or_default();
     let origin = format!("`{}` line {}", source.page, source.line);
-    let mut built = BuiltTest { body: Vec::new(), excluded: Vec::new(), origin };
+    let mut built = BuiltTest {
+        body: Vec::new(),
+        excluded: Vec::new(),
+        origin,
+    };
 
     if let Some(request) = &example.request {
         let call = if !request.method.eq_ignore_ascii_case(&operation.method) {
-            exclude(&mut built, report, reason::METHOD, format!(" (`{}`)", request.method), &request.source);
+            exclude(
+                &mut built,
+                report,
+                reason::METHOD,
+                format!(" (`{}`)", request.method),
+                &request.source,
+            );
             None
         } else {
             match matching_path(operation, names, &request.path) {
                 None => {
-                    exclude(&mut built, report, reason::NO_PATH, format!(" (`{}`)", request.path), &request.source);
+                    exclude(
+                        &mut built,
+                        report,
+                        reason::NO_PATH,
+                        format!(" (`{}`)", request.path),
+                        &request.source,
+                    );
                     None
                 }
                 Some((path, name, values)) => match arguments(path, &values, &request.query) {
                     Err(detail) => {
-                        exclude(&mut built, report, reason::PARAMETER, detail, &request.source);
+                        exclude(
+                            &mut built,
+                            report,
+                            reason::PARAMETER,
+                            detail,
+                            &request.source,
+                        );
                         None
                     }
                     Ok(arguments) => Some((name, arguments)),
@@ -175,11 +201,23 @@ fn example_test(
         };
         // The body: checked against the body type, then round-tripped and passed to the call.
         if let Some(error) = &request.body_error {
-            exclude(&mut built, report, reason::NOT_JSON, format!(": {error}"), &request.source);
+            exclude(
+                &mut built,
+                report,
+                reason::NOT_JSON,
+                format!(": {error}"),
+                &request.source,
+            );
         }
         let body_argument = match (&operation.body, &request.body) {
             (Some(body_type), Some(_)) if request.truncated => {
-                exclude(&mut built, report, reason::TRUNCATED, String::new(), &request.source);
+                exclude(
+                    &mut built,
+                    report,
+                    reason::TRUNCATED,
+                    String::new(),
+                    &request.source,
+                );
                 default_value(body_type)
             }
             (Some(body_type), Some(value)) => match check(model, body_type, value) {
@@ -197,7 +235,13 @@ fn example_test(
                 Err(problem) => {
                     report.counts.request_bodies.contradicting += 1;
                     mismatch(report, operation, &request.source, &problem);
-                    exclude(&mut built, report, reason::MISMATCH, format!(": {problem}"), &request.source);
+                    exclude(
+                        &mut built,
+                        report,
+                        reason::MISMATCH,
+                        format!(": {problem}"),
+                        &request.source,
+                    );
                     default_value(body_type)
                 }
             },
@@ -205,12 +249,14 @@ fn example_test(
             (None, _) => Some(TokenStream::new()),
         };
         // A call needs a body value; types without a default cannot stand in for a missing one.
-        let call = call.zip(body_argument).map(|((function, mut arguments), body)| {
-            if !body.is_empty() {
-                arguments.push(body);
-            }
-            (function, arguments)
-        });
+        let call = call
+            .zip(body_argument)
+            .map(|((function, mut arguments), body)| {
+                if !body.is_empty() {
+                    arguments.push(body);
+                }
+                (function, arguments)
+            });
         if let Some((function, arguments)) = call {
             let function = ident(function);
             // Values as the example wrote them on the wire, decoded: `query_param` encodes.
@@ -232,14 +278,32 @@ fn example_test(
         match (&operation.response, &response.body) {
             (_, None) => {
                 if let Some(error) = &response.body_error {
-                    exclude(&mut built, report, reason::NOT_JSON, format!(": {error}"), &response.source);
+                    exclude(
+                        &mut built,
+                        report,
+                        reason::NOT_JSON,
+                        format!(": {error}"),
+                        &response.source,
+                    );
                 }
             }
             (_, Some(_)) if response.truncated => {
-                exclude(&mut built, report, reason::TRUNCATED, String::new(), &response.source);
+                exclude(
+                    &mut built,
+                    report,
+                    reason::TRUNCATED,
+                    String::new(),
+                    &response.source,
+                );
             }
             (None, Some(_)) => {
-                exclude(&mut built, report, reason::NO_BODY_TYPE, String::new(), &response.source);
+                exclude(
+                    &mut built,
+                    report,
+                    reason::NO_BODY_TYPE,
+                    String::new(),
+                    &response.source,
+                );
             }
             (Some(documented), Some(value)) => {
                 let expected = response_value_type(documented);
@@ -257,7 +321,13 @@ fn example_test(
                     Err(problem) => {
                         report.counts.response_bodies.contradicting += 1;
                         mismatch(report, operation, &response.source, &problem);
-                        exclude(&mut built, report, reason::MISMATCH, format!(": {problem}"), &response.source);
+                        exclude(
+                            &mut built,
+                            report,
+                            reason::MISMATCH,
+                            format!(": {problem}"),
+                            &response.source,
+                        );
                     }
                 }
             }
@@ -266,9 +336,18 @@ fn example_test(
     built
 }
 
-fn exclude(built: &mut BuiltTest, report: &mut ExampleReport, why: &'static str, detail: String, source: &Source) {
+fn exclude(
+    built: &mut BuiltTest,
+    report: &mut ExampleReport,
+    why: &'static str,
+    detail: String,
+    source: &Source,
+) {
     *report.counts.excluded.entry(why).or_default() += 1;
-    built.excluded.push(format!("`{}` line {}: {why}{detail}", source.page, source.line));
+    built.excluded.push(format!(
+        "`{}` line {}: {why}{detail}",
+        source.page, source.line
+    ));
 }
 
 /// `Default::default()` for a body type that has a default (structs, collections, text, JSON).
@@ -303,8 +382,13 @@ fn mismatch(report: &mut ExampleReport, operation: &Operation, source: &Source, 
 /// wrapped as `{"value": ...}`.
 fn response_value_type(documented: &ResolvedType) -> ResponseShape<'_> {
     match documented {
-        ResolvedType { collection: true, .. } => ResponseShape::Wrapped(documented),
-        ResolvedType { target: TypeRef::Primitive(p), .. } if *p != Primitive::Json => ResponseShape::Wrapped(documented),
+        ResolvedType {
+            collection: true, ..
+        } => ResponseShape::Wrapped(documented),
+        ResolvedType {
+            target: TypeRef::Primitive(p),
+            ..
+        } if *p != Primitive::Json => ResponseShape::Wrapped(documented),
         _ => ResponseShape::Plain(documented),
     }
 }
@@ -331,8 +415,13 @@ impl Expected for ResponseShape<'_> {
             ResponseShape::Plain(ty) => check_type(model, ty, value, 0),
             ResponseShape::Wrapped(ty) => match value.get("value") {
                 Some(inner) => check_type(model, ty, inner, 0),
-                None if value.is_object() => Err("no `value` in a collection or primitive response".to_owned()),
-                None => Err(format!("expected an object with `value`, found {}", kind(value))),
+                None if value.is_object() => {
+                    Err("no `value` in a collection or primitive response".to_owned())
+                }
+                None => Err(format!(
+                    "expected an object with `value`, found {}",
+                    kind(value)
+                )),
             },
         }
     }
@@ -347,7 +436,12 @@ const MAX_DEPTH: usize = 120;
 
 /// Whether serde will read `value` as `ty`: the checks mirror the generated types and the
 /// runtime's primitive types.
-fn check_type(model: &ApiModel, ty: &ResolvedType, value: &Value, depth: usize) -> Result<(), String> {
+fn check_type(
+    model: &ApiModel,
+    ty: &ResolvedType,
+    value: &Value,
+    depth: usize,
+) -> Result<(), String> {
     if value.is_null() || depth > MAX_DEPTH {
         return Ok(());
     }
@@ -355,15 +449,23 @@ fn check_type(model: &ApiModel, ty: &ResolvedType, value: &Value, depth: usize) 
         let Value::Array(items) = value else {
             return Err(format!("expected an array, found {}", kind(value)));
         };
-        let element = ResolvedType { target: ty.target.clone(), collection: false };
-        return items.iter().try_for_each(|item| check_type(model, &element, item, depth + 1));
+        let element = ResolvedType {
+            target: ty.target.clone(),
+            collection: false,
+        };
+        return items
+            .iter()
+            .try_for_each(|item| check_type(model, &element, item, depth + 1));
     }
     match &ty.target {
         TypeRef::Primitive(p) => check_primitive(*p, value),
         TypeRef::Unresolved(_) => Ok(()),
         TypeRef::Enum(_) => match value {
             Value::String(_) => Ok(()),
-            other => Err(format!("expected an enum value (a string), found {}", kind(other))),
+            other => Err(format!(
+                "expected an enum value (a string), found {}",
+                kind(other)
+            )),
         },
         TypeRef::Complex(key) => {
             let Value::Object(object) = value else {
@@ -376,8 +478,11 @@ fn check_type(model: &ApiModel, ty: &ResolvedType, value: &Value, depth: usize) 
             }
             let properties = model.all_properties(key);
             for (name, value) in object {
-                let Some(property) = properties.iter().find(|p| p.name == *name) else { continue };
-                check_type(model, &property.ty, value, depth + 1).map_err(|e| format!("`{name}`: {e}"))?;
+                let Some(property) = properties.iter().find(|p| p.name == *name) else {
+                    continue;
+                };
+                check_type(model, &property.ty, value, depth + 1)
+                    .map_err(|e| format!("`{name}`: {e}"))?;
             }
             Ok(())
         }
@@ -385,7 +490,11 @@ fn check_type(model: &ApiModel, ty: &ResolvedType, value: &Value, depth: usize) 
 }
 
 fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), String> {
-    let text = || value.as_str().ok_or_else(|| format!("expected a string, found {}", kind(value)));
+    let text = || {
+        value
+            .as_str()
+            .ok_or_else(|| format!("expected a string, found {}", kind(value)))
+    };
     let ok = match primitive {
         Primitive::Json => true,
         Primitive::String | Primitive::Duration => text().is_ok(),
@@ -405,7 +514,11 @@ fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{}` is not a valid {}", short(value), primitive.edm_name()))
+        Err(format!(
+            "`{}` is not a valid {}",
+            short(value),
+            primitive.edm_name()
+        ))
     }
 }
 
@@ -424,7 +537,9 @@ fn is_base64(text: &str) -> bool {
         &base64::engine::general_purpose::STANDARD_NO_PAD,
         &base64::engine::general_purpose::URL_SAFE_NO_PAD,
     ];
-    engines.iter().any(|engine| engine.decode(text.trim()).is_ok())
+    engines
+        .iter()
+        .any(|engine| engine.decode(text.trim()).is_ok())
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -519,12 +634,17 @@ fn arguments(
     for (param, value) in path.params.iter().zip(values) {
         let value = percent_decode(value);
         let argument = match param.ty {
-            Primitive::String | Primitive::Json | Primitive::Duration | Primitive::Binary | Primitive::Stream => {
+            Primitive::String
+            | Primitive::Json
+            | Primitive::Duration
+            | Primitive::Binary
+            | Primitive::Stream => {
                 quote!(#value)
             }
             // A quoted value where the template has none is a string, not a value of the type.
             ty => {
-                check_primitive(ty, &typed_json(ty, &value)).map_err(|e| format!(" (`{}`: {e})", param.name))?;
+                check_primitive(ty, &typed_json(ty, &value))
+                    .map_err(|e| format!(" (`{}`: {e})", param.name))?;
                 let rust_type = super::operations::parameter_type(ty);
                 quote!(crate::runtime::testing::parse::<#rust_type>(#value))
             }
@@ -541,7 +661,11 @@ fn arguments(
                 .ok_or_else(|| format!(" (query parameter `{}` has no value)", fixed.name))?;
             let value = percent_decode(&value);
             arguments.push(match param.ty {
-                Primitive::String | Primitive::Json | Primitive::Duration | Primitive::Binary | Primitive::Stream => {
+                Primitive::String
+                | Primitive::Json
+                | Primitive::Duration
+                | Primitive::Binary
+                | Primitive::Stream => {
                     quote!(#value)
                 }
                 ty => {
@@ -558,12 +682,16 @@ fn arguments(
 fn typed_json(ty: Primitive, text: &str) -> Value {
     match ty {
         Primitive::Boolean => text.parse::<bool>().map_or(Value::Null, Value::Bool),
-        Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64 => {
-            text.parse::<i64>().map_or(Value::String(text.to_owned()), Value::from)
-        }
-        Primitive::Single | Primitive::Double | Primitive::Decimal => {
-            text.parse::<f64>().map_or(Value::String(text.to_owned()), Value::from)
-        }
+        Primitive::Byte
+        | Primitive::SByte
+        | Primitive::Int16
+        | Primitive::Int32
+        | Primitive::Int64 => text
+            .parse::<i64>()
+            .map_or(Value::String(text.to_owned()), Value::from),
+        Primitive::Single | Primitive::Double | Primitive::Decimal => text
+            .parse::<f64>()
+            .map_or(Value::String(text.to_owned()), Value::from),
         _ => Value::String(text.to_owned()),
     }
 }
@@ -588,7 +716,11 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(high), Some(low)) => {
                 out.push((high * 16 + low) as u8);
                 i += 3;
@@ -619,22 +751,47 @@ mod tests {
                 description: String::new(),
             })
             .collect();
-        OperationPath { template, params, query: vec![], source: Source::default() }
+        OperationPath {
+            template,
+            params,
+            query: vec![],
+            source: Source::default(),
+        }
     }
 
     #[test]
     fn example_paths_match_templates_and_yield_values() {
         let cases: Vec<(&str, &str, Option<Vec<&str>>)> = vec![
-            ("/me/messages/{id}", "/me/messages/AAMk=", Some(vec!["AAMk="])),
-            ("/users/{id | userPrincipalName}/messages", "/users/a@b.com/messages", Some(vec!["a@b.com"])),
-            ("/me/insights/topTrending(count={count},since={since})", "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)", Some(vec!["5", "2021-06-01T00:00:00Z"])),
-            ("/reports/getX(period='{period}')", "/reports/getX(period='D7')", Some(vec!["D7"])),
+            (
+                "/me/messages/{id}",
+                "/me/messages/AAMk=",
+                Some(vec!["AAMk="]),
+            ),
+            (
+                "/users/{id | userPrincipalName}/messages",
+                "/users/a@b.com/messages",
+                Some(vec!["a@b.com"]),
+            ),
+            (
+                "/me/insights/topTrending(count={count},since={since})",
+                "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
+                Some(vec!["5", "2021-06-01T00:00:00Z"]),
+            ),
+            (
+                "/reports/getX(period='{period}')",
+                "/reports/getX(period='D7')",
+                Some(vec!["D7"]),
+            ),
             ("/me/messages", "/me/events", None),
             ("/me/messages/{id}", "/me/messages", None),
         ];
         for (template, example, expected) in cases {
             let expected = expected.map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>());
-            assert_eq!(match_template(&path(template), example), expected, "{template} vs {example}");
+            assert_eq!(
+                match_template(&path(template), example),
+                expected,
+                "{template} vs {example}"
+            );
         }
     }
 
@@ -646,10 +803,26 @@ mod tests {
             (Primitive::Int32, json!(5_000_000_000_i64), false),
             (Primitive::Int32, json!("5"), false),
             (Primitive::Double, json!(5), true),
-            (Primitive::DateTimeOffset, json!("2016-12-31T23:59:25.6718097+03:00"), true),
-            (Primitive::DateTimeOffset, json!("2017-05-30T00:00:00"), true),
-            (Primitive::DateTimeOffset, json!("String (timestamp)"), false),
-            (Primitive::Guid, json!("f61710fa-10fa-f617-fa10-17f6fa1017f6"), true),
+            (
+                Primitive::DateTimeOffset,
+                json!("2016-12-31T23:59:25.6718097+03:00"),
+                true,
+            ),
+            (
+                Primitive::DateTimeOffset,
+                json!("2017-05-30T00:00:00"),
+                true,
+            ),
+            (
+                Primitive::DateTimeOffset,
+                json!("String (timestamp)"),
+                false,
+            ),
+            (
+                Primitive::Guid,
+                json!("f61710fa-10fa-f617-fa10-17f6fa1017f6"),
+                true,
+            ),
             (Primitive::Guid, json!("Id value"), false),
             (Primitive::TimeOfDay, json!("08:00:00.0000000"), true),
             (Primitive::Date, json!("2021-06-01"), true),
@@ -658,7 +831,11 @@ mod tests {
             (Primitive::Json, json!({"a": [1]}), true),
         ];
         for (primitive, value, ok) in cases {
-            assert_eq!(check_primitive(primitive, &value).is_ok(), ok, "{primitive:?} {value}");
+            assert_eq!(
+                check_primitive(primitive, &value).is_ok(),
+                ok,
+                "{primitive:?} {value}"
+            );
         }
     }
 }

@@ -163,8 +163,14 @@ fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
     let mut edges: BTreeMap<&TypeKey, Vec<(&str, &TypeKey)>> = BTreeMap::new();
     for key in model.types.keys() {
         let inline = edges.entry(key).or_default();
-        for property in model.all_properties(key).into_iter().filter(|p| !p.ty.collection) {
-            let TypeRef::Complex(target) = &property.ty.target else { continue };
+        for property in model
+            .all_properties(key)
+            .into_iter()
+            .filter(|p| !p.ty.collection)
+        {
+            let TypeRef::Complex(target) = &property.ty.target else {
+                continue;
+            };
             if !model.types.contains_key(target) {
                 continue;
             }
@@ -224,10 +230,18 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         format_file(emit_lib(model, &naming, options)),
     );
     files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
-    Emitted { files, diagnostics, examples }
+    Emitted {
+        files,
+        diagnostics,
+        examples,
+    }
 }
 
-fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> (TokenStream, ExampleReport) {
+fn emit_module(
+    model: &ApiModel,
+    naming: &Naming,
+    model_module: &str,
+) -> (TokenStream, ExampleReport) {
     let structs = model
         .types
         .values()
@@ -246,7 +260,8 @@ fn emit_module(model: &ApiModel, naming: &Naming, model_module: &str) -> (TokenS
         .collect();
     let function_names = operations::function_names(&module_operations);
     let functions = operations::emit_operations(naming, &module_operations, &function_names);
-    let (tests, report) = examples::emit_example_tests(model, naming, &module_operations, &function_names);
+    let (tests, report) =
+        examples::emit_example_tests(model, naming, &module_operations, &function_names);
     let doc = format!(" Types and operations of the `{model_module}` area of the reference.");
     let tokens = quote! {
         #![doc = #doc]

@@ -19,7 +19,11 @@ use crate::model::{
     Operation, OperationPath, PathPart, Primitive, QueryValue, ResolvedType, TypeRef,
 };
 
-pub fn emit_operations(naming: &Naming, operations: &[&Operation], names: &[Vec<String>]) -> TokenStream {
+pub fn emit_operations(
+    naming: &Naming,
+    operations: &[&Operation],
+    names: &[Vec<String>],
+) -> TokenStream {
     let functions = operations.iter().zip(names).flat_map(|(operation, names)| {
         operation
             .paths
@@ -38,7 +42,12 @@ pub fn function_names(operations: &[&Operation]) -> Vec<Vec<String>> {
     let mut taken = Names::new();
     operations
         .iter()
-        .map(|operation| path_function_names(operation).iter().map(|name| taken.claim(name)).collect())
+        .map(|operation| {
+            path_function_names(operation)
+                .iter()
+                .map(|name| taken.claim(name))
+                .collect()
+        })
         .collect()
 }
 
@@ -46,11 +55,17 @@ pub fn function_names(operations: &[&Operation]) -> Vec<Vec<String>> {
 pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
     match &operation.response {
         None => quote!(()),
-        Some(ResolvedType { target, collection: true }) => {
+        Some(ResolvedType {
+            target,
+            collection: true,
+        }) => {
             let element = element(naming, target);
             quote!(crate::runtime::Collection<#element>)
         }
-        Some(ResolvedType { target: target @ TypeRef::Primitive(p), collection: false }) if *p != Primitive::Json => {
+        Some(ResolvedType {
+            target: target @ TypeRef::Primitive(p),
+            collection: false,
+        }) if *p != Primitive::Json => {
             let element = element(naming, target);
             quote!(crate::runtime::Single<#element>)
         }

@@ -18,6 +18,9 @@ pub(super) struct DraftProperty {
     pub read_only: bool,
     pub required: bool,
     pub nullable: Option<bool>,
+    /// Known only from the JSON representation, which also lists inherited properties: it
+    /// yields to a base type's table.
+    pub from_representation: bool,
     pub source: Source,
     /// The page the property was written on, for resolving same-page anchors.
     pub page: String,
@@ -250,7 +253,10 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
             );
             continue;
         };
-        let (namespace, name) = split_namespace(&name);
+        let (namespace, name) = match (name.contains('.'), page_namespace(page)) {
+            (false, Some(namespace)) => (namespace.to_owned(), name),
+            _ => split_namespace(&name),
+        };
         let key = TypeKey::new(&namespace, &name);
         let mut members: Vec<EnumMember> = Vec::new();
         for row in table.enum_members() {
@@ -348,6 +354,12 @@ fn enum_name(heading: &str) -> Option<String> {
 
 /// `user resource type` → `user`; `windowsStartMenuModeType enum type` → `windowsStartMenuModeType`.
 fn title_type_name(title: &str) -> Option<String> {
+    // Only titles that say they name a type ("user resource type", "x enum type"): other
+    // pages in the folder are overviews ("Use the ... API").
+    let lower = title.trim().to_ascii_lowercase();
+    if !(lower.ends_with(" type") || lower.ends_with(" resource")) {
+        return None;
+    }
     let first = title.split_whitespace().next()?;
     let first = first.trim_matches(|c: char| matches!(c, '`' | '*' | ':'));
     is_type_name(first).then(|| first.to_owned())
@@ -357,6 +369,14 @@ fn is_type_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+}
+
+/// The `Namespace: microsoft.graph.callRecords` line under a page's title.
+fn page_namespace(page: &Page) -> Option<&str> {
+    page.paragraphs.iter().take(4).find_map(|p| {
+        let namespace = p.text.strip_prefix("Namespace:")?.trim();
+        is_type_name(namespace).then_some(namespace)
+    })
 }
 
 /// `microsoft.graph.callRecords.session` → (`microsoft.graph.callRecords`, `session`).
@@ -449,7 +469,15 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             TypeTerm::Named(name) => Some(name),
             TypeTerm::Primitive(_) => None,
         })
-        .or_else(|| inherits_from(page));
+        .or_else(|| inherits_from(page))
+        // A row "Inherited from [entity](entity.md)" names an ancestor when nothing else does.
+        .or_else(|| {
+            page.tables
+                .iter()
+                .filter(|t| t.kind == TableKind::Properties)
+                .flat_map(|t| t.members())
+                .find_map(inherited_from)
+        });
     if let Some(existing) = declarations
         .types
         .get(&key)
@@ -505,6 +533,7 @@ pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> 
         read_only: description_lower.contains("read-only")
             || description_lower.contains("read only"),
         nullable: nullable_in(&description_lower),
+        from_representation: false,
         required: row
             .required
             .unwrap_or_else(|| description_lower.contains("required.")),
@@ -568,6 +597,7 @@ fn add_representation_properties(
                 read_only: false,
                 required: false,
                 nullable: None,
+                from_representation: true,
                 source: source_of(page, block.offset),
                 page: page.stem.clone(),
                 offset: block.offset,
@@ -651,6 +681,26 @@ fn inherits_from(page: &Page) -> Option<TypeName> {
             TypeTerm::Primitive(_) => None,
         }
     })
+}
+
+/// The type named by an "Inherited from [x](x.md)" description.
+pub(super) fn inherited_from(row: &crate::page::MemberRow) -> Option<TypeName> {
+    let lower = row.description_markdown.to_ascii_lowercase();
+    let at = lower.find("inherited from [")?;
+    let rest = &row.description_markdown[at + "inherited from [".len()..];
+    let (text, rest) = rest.split_once("](")?;
+    let (target, _) = rest.split_once(')')?;
+    let link = crate::page::Link {
+        text: text.to_owned(),
+        target: target.to_owned(),
+    };
+    match crate::page::type_expr::parse_type_cell(text, std::slice::from_ref(&link))
+        .ok()?
+        .term
+    {
+        TypeTerm::Named(name) => Some(name),
+        TypeTerm::Primitive(_) => None,
+    }
 }
 
 #[cfg(test)]

@@ -92,6 +92,7 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
                     read_only: false,
                     required: false,
                     nullable: None,
+                    from_representation: false,
                     source: source.clone(),
                     page: seen.page.clone(),
                     offset: *offset,

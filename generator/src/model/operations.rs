@@ -13,8 +13,8 @@ use crate::page::{
 };
 
 use super::declare::{
-    draft_property, module_of, page_area, page_description, source_of, Declarations, DraftComplex,
-    DraftType,
+    draft_property, inherited_from, module_of, page_area, page_description, source_of,
+    Declarations, DraftComplex, DraftType,
 };
 use super::{
     Example, ExampleRequest, ExampleResponse, QueryOption, RequestHeader, Source, TypeKey,
@@ -625,10 +625,21 @@ fn table_properties_into(
     tables: &[&crate::page::Table],
     declarations: &mut Declarations,
 ) {
-    let namespace = name
-        .namespace
-        .clone()
-        .unwrap_or_else(|| super::DEFAULT_NAMESPACE.to_owned());
+    // A link to a resource page names that page's type, whatever the link text says
+    // (`[FormatProtection](formatprotection.md)` is `workbookFormatProtection`).
+    let declared = name
+        .page
+        .as_ref()
+        .and_then(|page| declarations.page_types.get(page))
+        .and_then(|key| declarations.types.get(key))
+        .map(|t| (t.namespace.clone(), t.name.clone()));
+    let (namespace, type_name) = declared.unwrap_or_else(|| {
+        let namespace = name
+            .namespace
+            .clone()
+            .unwrap_or_else(|| super::DEFAULT_NAMESPACE.to_owned());
+        (namespace, name.name.clone())
+    });
     let mut base = None;
     let mut properties = Vec::new();
     for row in tables.iter().flat_map(|t| t.members()) {
@@ -640,8 +651,8 @@ fn table_properties_into(
         properties.push(draft_property(page, row, false));
     }
     declarations.add_type(DraftComplex {
-        key: TypeKey::new(&namespace, &name.name),
-        name: name.name.clone(),
+        key: TypeKey::new(&namespace, &type_name),
+        name: type_name,
         namespace,
         description: String::new(),
         module: module_of(page),
@@ -656,26 +667,6 @@ fn table_properties_into(
         page: page.stem.clone(),
         placed: page_area(page).is_some(),
     });
-}
-
-/// The type named by an "Inherited from [x](x.md)" description.
-fn inherited_from(row: &crate::page::MemberRow) -> Option<TypeName> {
-    let lower = row.description_markdown.to_ascii_lowercase();
-    let at = lower.find("inherited from [")?;
-    let rest = &row.description_markdown[at + "inherited from [".len()..];
-    let (text, rest) = rest.split_once("](")?;
-    let (target, _) = rest.split_once(')')?;
-    let link = crate::page::Link {
-        text: text.to_owned(),
-        target: target.to_owned(),
-    };
-    match crate::page::type_expr::parse_type_cell(text, std::slice::from_ref(&link))
-        .ok()?
-        .term
-    {
-        TypeTerm::Named(name) => Some(name),
-        TypeTerm::Primitive(_) => None,
-    }
 }
 
 /// The type linked from the "Response" section prose, with collection-ness from its wording.

@@ -36,6 +36,7 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         .chain(declarations.unplaced_enums.iter().cloned())
         .collect();
 
+    drop_restated_inherited(&mut declarations, &resolver.index);
     let mut types: BTreeMap<TypeKey, ComplexType> = declarations
         .types
         .values()
@@ -454,6 +455,51 @@ impl Resolver<'_> {
             alternatives: names.to_vec(),
             ty,
             description: documented.map(|(_, d)| d.clone()).unwrap_or_default(),
+        }
+    }
+}
+
+/// A JSON representation lists inherited properties too; where a base type declares one, the
+/// representation's guess from a placeholder value must not restate it.
+fn drop_restated_inherited(declarations: &mut Declarations, index: &NameIndex) {
+    let mut drops: Vec<(TypeKey, String)> = Vec::new();
+    for draft in declarations.types.values() {
+        let mut ancestors = Vec::new();
+        let mut current = draft;
+        while let Some(TypeRef::Complex(base)) = current
+            .base
+            .as_ref()
+            .and_then(|b| index.lookup(b, &current.page))
+        {
+            if ancestors.contains(&base) || base == draft.key {
+                break;
+            }
+            let Some(next) = declarations.types.get(&base) else {
+                break;
+            };
+            ancestors.push(base);
+            current = next;
+        }
+        for property in draft.properties.iter().filter(|p| p.from_representation) {
+            let inherited = ancestors
+                .iter()
+                .filter_map(|k| declarations.types.get(k))
+                .any(|ancestor| {
+                    ancestor
+                        .properties
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(&property.name))
+                });
+            if inherited {
+                drops.push((draft.key.clone(), property.name.clone()));
+            }
+        }
+    }
+    for (key, name) in drops {
+        if let Some(draft) = declarations.types.get_mut(&key) {
+            draft
+                .properties
+                .retain(|p| !(p.from_representation && p.name == name));
         }
     }
 }

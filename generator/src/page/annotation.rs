@@ -123,7 +123,10 @@ impl Annotation {
             offset,
             block_type: fields.string("blockType").map(|s| BlockType::from_name(&s)),
             name: fields.string("name"),
-            odata_type: fields.string("@odata.type"),
+            // Some pages write `@type` for `@odata.type`.
+            odata_type: fields
+                .string("@odata.type")
+                .or_else(|| fields.string("@type")),
             is_collection: fields.boolean("isCollection"),
             collection_property: fields.string("collectionProperty"),
             truncated: fields.boolean("truncated"),

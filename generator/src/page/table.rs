@@ -303,17 +303,24 @@ pub fn source_cell_count(line: &str) -> usize {
     let mut pipes: usize = 0;
     let mut in_code = false;
     let mut escaped = false;
+    // Whether the line's last character is a pipe that delimits (`\\|` ends with one; `\|`
+    // does not).
+    let mut ends_with_delimiter = false;
     for c in line.chars() {
+        ends_with_delimiter = false;
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
             '`' => in_code = !in_code,
-            '|' if !in_code => pipes += 1,
+            '|' if !in_code => {
+                pipes += 1;
+                ends_with_delimiter = true;
+            }
             _ => {}
         }
     }
     let leading = usize::from(line.starts_with('|'));
-    let trailing = usize::from(line.len() > 1 && line.ends_with('|') && !line.ends_with("\\|"));
+    let trailing = usize::from(line.len() > 1 && ends_with_delimiter);
     (pipes + 1).saturating_sub(leading + trailing).max(1)
 }
 

@@ -53,7 +53,12 @@ impl Primitive {
             "guid" | "uuid" => Primitive::Guid,
             "binary" | "base64" => Primitive::Binary,
             "stream" => Primitive::Stream,
-            "json" | "object" | "untyped" | "json object" => Primitive::Json,
+            "json"
+            | "object"
+            | "untyped"
+            | "json object"
+            | "untyped json"
+            | "untyped json object" => Primitive::Json,
             _ => return None,
         })
     }
