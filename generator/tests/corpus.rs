@@ -111,10 +111,22 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
             .output()
             .expect("cargo runs")
     };
-    let clippy = cargo(&["clippy", "--all-targets", "--quiet", "--message-format=short"]);
+    let clippy = cargo(&[
+        "clippy",
+        "--all-targets",
+        "--quiet",
+        "--message-format=short",
+    ]);
     let stderr = String::from_utf8_lossy(&clippy.stderr);
-    let problems: Vec<&str> = stderr.lines().filter(|l| l.contains("warning") || l.contains("error")).collect();
-    assert!(clippy.status.success() && problems.is_empty(), "{}", problems.join("\n"));
+    let problems: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("warning") || l.contains("error"))
+        .collect();
+    assert!(
+        clippy.status.success() && problems.is_empty(),
+        "{}",
+        problems.join("\n")
+    );
 
     let tests = cargo(&["test", "--lib", "--quiet"]);
     let stdout = String::from_utf8_lossy(&tests.stdout);
@@ -124,5 +136,5 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
         generation.counts.examples.response_bodies.fitting > 1000,
         "{:?}",
         generation.counts.examples
-    );;
+    );
 }
