@@ -76,6 +76,11 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
         }
     }
     for (key, seen) in observed {
+        // `{"@odata.type": "microsoft.graph.x"}` placeholders name enums too: a declared enum
+        // is not an object type.
+        if declarations.enums.contains_key(&key) {
+            continue;
+        }
         let properties = seen
             .order
             .iter()

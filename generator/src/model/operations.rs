@@ -165,7 +165,14 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
         let lines = lines_by_method.remove(&method).unwrap_or_default();
         let mut paths: Vec<DraftPath> = Vec::new();
         for (line, offset) in &lines {
-            let template = line.target.path.clone();
+            let template = parameterize_ids(&line.target.path);
+            if template != line.target.path {
+                let message = format!(
+                    "documented path `{}` has concrete ids where parameters belong; they are read as parameters",
+                    line.target.path.to_template_string()
+                );
+                report(declarations, page, Severity::Warning, Code::PathTemplate, *offset, message);
+            }
             if !paths.iter().any(|p| p.template == template) {
                 paths.push(DraftPath {
                     template,
@@ -259,6 +266,36 @@ fn add_example_paths(
             source: request.source.clone(),
         });
     }
+}
+
+/// Segments that are GUIDs or numbers are ids written where a parameter belongs: they become
+/// parameters named after the segment before them (`classes/0f1e...` → `classes/{classes-id}`).
+fn parameterize_ids(template: &PathTemplate) -> PathTemplate {
+    use crate::page::{PathPart, PathSegment};
+    let mut segments: Vec<PathSegment> = Vec::with_capacity(template.segments.len());
+    for segment in &template.segments {
+        let id = match segment.parts.as_slice() {
+            [PathPart::Literal(text)] => is_concrete_id(text),
+            _ => false,
+        };
+        if !id {
+            segments.push(segment.clone());
+            continue;
+        }
+        let owner = match segments.last().map(|s| s.parts.as_slice()) {
+            Some([PathPart::Literal(previous)]) => previous.clone(),
+            _ => "item".to_owned(),
+        };
+        segments.push(PathSegment { parts: vec![PathPart::Param { names: vec![format!("{owner}-id")] }] });
+    }
+    PathTemplate { segments }
+}
+
+fn is_concrete_id(text: &str) -> bool {
+    let guid = text.len() == 36
+        && text.chars().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() });
+    let number = text.len() > 1 && text.chars().all(|c| c.is_ascii_digit());
+    guid || number
 }
 
 /// A path made only of names and `{placeholders}`: a template, not an instance with ids.
@@ -792,6 +829,20 @@ mod tests {
             operation_name("Delete an app role assignment", "x"),
             "delete_app_role_assignment"
         );
+    }
+
+    #[test]
+    fn concrete_ids_in_documented_paths_become_parameters() {
+        let path = crate::page::http::parse_path_template(
+            "/education/classes/acdefc6b-2dc6-4e71-b1e9-6d9810ab1793/assignments/11010/submit",
+        )
+        .expect("a path");
+        assert_eq!(
+            parameterize_ids(&path).to_template_string(),
+            "/education/classes/{classes-id}/assignments/{assignments-id}/submit"
+        );
+        let plain = crate::page::http::parse_path_template("/me/events/{id}/v1").expect("a path");
+        assert_eq!(parameterize_ids(&plain), plain);
     }
 
     #[test]
