@@ -365,6 +365,14 @@ fn title_type_name(title: &str) -> Option<String> {
     is_type_name(first).then(|| first.to_owned())
 }
 
+/// A property name: an identifier, possibly with `@` annotations (`x@odata.type`) or dots.
+fn is_property_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '-'))
+        && !text.ends_with("-value")
+}
+
 fn is_type_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
@@ -436,17 +444,23 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             TableKind::Relationships => true,
             _ => continue,
         };
-        // Tables under an enum's heading or inside another type's section are not this type's.
-        if page.is_under(table.section, |t| {
-            t.to_ascii_lowercase().ends_with("values")
-        }) {
+        // Tables under an enum's heading, or describing the JSON inside a string property
+        // ("Properties of a token lifetime policy definition"), are not this type's.
+        let elsewhere = page.is_under(table.section, |t| {
+            let t = t.to_ascii_lowercase();
+            t.ends_with("values") || t.starts_with("properties of")
+        });
+        if elsewhere {
             continue;
         }
         for row in table.members() {
-            if properties
-                .iter()
-                .any(|p: &DraftProperty| p.name == row.name)
-            {
+            if properties.iter().any(|p: &DraftProperty| p.name == row.name) {
+                continue;
+            }
+            // A row broken across lines leaves text where the name belongs.
+            if !is_property_name(&row.name) {
+                let message = format!("`{}` is not a property name; the row is left out", row.name);
+                declarations.report(page, Severity::Warning, Code::TableShape, row.offset, message);
                 continue;
             }
             properties.push(draft_property(page, row, navigation));
@@ -558,7 +572,9 @@ fn add_representation_properties(
         return;
     };
     for (name, value) in object {
-        if name.starts_with('@') {
+        // Graph property names are camel case; capitalised keys are sample dynamic properties
+        // of open types (`"Author"` on a list item's fields).
+        if name.starts_with('@') || !is_property_name(name) || name.starts_with(char::is_uppercase) {
             continue;
         }
         if let Some(existing) = properties
