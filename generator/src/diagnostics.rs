@@ -43,6 +43,8 @@ pub enum Code {
     AnnotationJson,
     /// An annotation has no block after it to attach to, or a key of the wrong type.
     Annotation,
+    /// Markdown that swallows the rest of the page: a code fence that is never closed.
+    Markdown,
     /// A table row has a different number of cells than its header.
     TableShape,
     /// A type cell that is not a primitive, a link to a type, or a known name.
@@ -87,6 +89,7 @@ impl Code {
             Code::FrontMatter => "front-matter",
             Code::AnnotationJson => "annotation-json",
             Code::Annotation => "annotation",
+            Code::Markdown => "markdown",
             Code::TableShape => "table-shape",
             Code::UnknownType => "unknown-type",
             Code::HttpBlock => "http-block",
@@ -371,7 +374,12 @@ pub fn render(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> Str
     let title = level
         .primary_title(diagnostic.message.as_str())
         .id(diagnostic.code.as_str());
-    let group = match source.and_then(|s| line_around(s, diagnostic.location.offset)) {
+    // Rendering a snippet costs time in the length of its line, and a page can be one
+    // multi-megabyte line with thousands of diagnostics on it: such lines are not shown.
+    let line = source
+        .and_then(|s| line_around(s, diagnostic.location.offset))
+        .filter(|(line_text, _)| line_text.len() <= LONG_LINE);
+    let group = match line {
         Some((line_text, line_start)) => {
             let start = diagnostic
                 .location
@@ -395,13 +403,26 @@ pub fn render(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> Str
     renderer.render(&[group])
 }
 
+/// Source lines longer than this (in bytes) are not shown, only their location.
+const LONG_LINE: usize = 4096;
+
 /// The line containing `offset`, and the byte offset where it starts.
+/// `None` when the line is longer than [`LONG_LINE`]: the search for its ends stops there, so
+/// the cost does not grow with the line.
 fn line_around(source: &str, offset: usize) -> Option<(&str, usize)> {
     let offset = floor_char_boundary(source, offset.min(source.len()));
-    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = source[offset..]
-        .find('\n')
-        .map_or(source.len(), |i| offset + i);
+    let window_start = floor_char_boundary(source, offset.saturating_sub(LONG_LINE + 1));
+    let start = match source[window_start..offset].rfind('\n') {
+        Some(i) => window_start + i + 1,
+        None if window_start == 0 => 0,
+        None => return None,
+    };
+    let window_end = floor_char_boundary(source, (offset + LONG_LINE + 1).min(source.len()));
+    let end = match source[offset..window_end].find('\n') {
+        Some(i) => offset + i,
+        None if window_end == source.len() => source.len(),
+        None => return None,
+    };
     let line = source.get(start..end)?.trim_end_matches('\r');
     Some((line, start))
 }
@@ -456,6 +477,29 @@ mod tests {
             };
             assert_eq!(index.location(offset).column, expected, "offset {offset}");
         }
+    }
+
+    #[test]
+    fn render_gives_only_the_location_on_a_very_long_line() {
+        let line = "<!-- { -->".repeat(50_000);
+        let source = format!("# T\n{line}\n");
+        let index = LineIndex::new(&source);
+        let offset = 4 + 250_007;
+        let diagnostic = Diagnostic::new(
+            Severity::Warning,
+            Code::AnnotationJson,
+            "api/x.md",
+            index.location(offset),
+            "annotation is not readable JSON",
+        );
+        let start = std::time::Instant::now();
+        for _ in 0..100 {
+            let text = render(&diagnostic, Some(&source), false);
+            assert!(text.contains("api/x.md:2:250008"), "{text}");
+            assert!(text.contains("annotation is not readable JSON"), "{text}");
+            assert!(text.len() < 200, "{text}");
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -103,6 +103,8 @@ struct CodeBuild {
     content_offset: Option<usize>,
     fence_end: usize,
     text: String,
+    /// The opening fence's character and length; `None` for an indented block.
+    fence: Option<(char, usize)>,
 }
 
 struct Walk<'t> {
@@ -243,9 +245,11 @@ impl<'t> Walk<'t> {
             }
             Tag::TableCell => self.inline = Some(Inline::starting_at(range.start)),
             Tag::CodeBlock(kind) => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.into_string(),
-                    CodeBlockKind::Indented => String::new(),
+                let (info, fence) = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        (info.into_string(), opening_fence(&self.text[range.start..]))
+                    }
+                    CodeBlockKind::Indented => (String::new(), None),
                 };
                 // Content starts after the fence line; remember where that line ends in case
                 // the block is empty.
@@ -258,6 +262,7 @@ impl<'t> Walk<'t> {
                     content_offset: None,
                     fence_end,
                     text: String::new(),
+                    fence,
                 });
             }
             Tag::HtmlBlock => self.html = Some((range.start, String::new())),
@@ -330,6 +335,15 @@ impl<'t> Walk<'t> {
             }
             TagEnd::CodeBlock => {
                 if let Some(build) = self.code.take() {
+                    let block = self.text.get(build.offset..range.end).unwrap_or("");
+                    if let Some(fence) = build.fence.filter(|&f| !is_closed(block, f)) {
+                        let last_line = sink.location(range.end.saturating_sub(1)).line;
+                        let message = format!(
+                            "code fence `{}` is never closed: everything up to line {last_line} was read as code",
+                            fence.0.to_string().repeat(fence.1)
+                        );
+                        sink.warn(Code::Markdown, build.offset, message);
+                    }
                     self.code_done(build, sink);
                 }
             }
@@ -586,6 +600,26 @@ fn interior_tabs_to_spaces(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The character and length of the fence that opens a fenced block (`text` starts at the
+/// fence, or at the indentation before it).
+fn opening_fence(text: &str) -> Option<(char, usize)> {
+    let text = text.trim_start_matches([' ', '\t']);
+    let c = text.chars().next().filter(|&c| c == '`' || c == '~')?;
+    Some((c, text.chars().take_while(|&x| x == c).count()))
+}
+
+/// Whether a fenced block's source (opening fence to the end of the block) ends with a closing
+/// fence: a line of at least as many of the same fence characters, after the indentation and
+/// the `>` markers of an enclosing block quote.
+fn is_closed(block: &str, (fence, length): (char, usize)) -> bool {
+    let mut lines = block.trim_end().lines();
+    let _opening = lines.next();
+    lines.next_back().is_some_and(|last| {
+        let last = last.trim_start_matches([' ', '\t', '>']).trim_end();
+        last.chars().count() >= length && last.chars().all(|c| c == fence)
+    })
+}
+
 /// For blocks without an info string: does the first line read like a request or status line?
 fn looks_like_http(text: &str) -> bool {
     let first = text
@@ -781,6 +815,42 @@ mod tests {
             .map(|d| d.location.line)
             .collect();
         assert_eq!(shapes, [8, 9]);
+    }
+
+    #[test]
+    fn unclosed_fences_are_reported_where_they_open() {
+        let closed = [
+            "# T\n\n```http\nGET /a\n```\n",
+            "# T\n\n~~~\nx\n~~~~~\n",
+            "# T\n\n````\n```\n````",
+            "# T\n\n> ```\n> quoted\n> ```\n\nafter\n",
+            "# T\n\n- item\n\n  ```json\n  {}\n  ```\n",
+            "# T\n\n```\n```\n",
+            "# T\n\n    indented code has no fence\n",
+        ];
+        for text in closed {
+            let parsed = parse_text(text);
+            let codes: Vec<Code> = parsed.diagnostics.iter().map(|d| d.code).collect();
+            assert!(!codes.contains(&Code::Markdown), "{text:?}: {codes:?}");
+        }
+        let unclosed = [
+            ("# T\n\n```http\nGET /a\n\n## Not a heading\n", 3),
+            ("# T\n\n\n~~~~\nx\n~~~\n", 4),
+            ("# T\n\n```", 3),
+            ("# T\n\n````\n```\n", 3),
+        ];
+        for (text, line) in unclosed {
+            let parsed = parse_text(text);
+            let found: Vec<(Code, u32)> = parsed
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.location.line))
+                .collect();
+            assert!(
+                found.contains(&(Code::Markdown, line)),
+                "{text:?}: {found:?}"
+            );
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn classify(table: &mut Table, section_titles: &[&str], sink: &mut Sink<'_>)
         | TableKind::Relationships
         | TableKind::Parameters
         | TableKind::Headers => TypedRows::Members(member_rows(table, sink)),
-        TableKind::EnumMembers => TypedRows::EnumMembers(enum_rows(table)),
+        TableKind::EnumMembers => TypedRows::EnumMembers(enum_rows(table, sink)),
         _ => TypedRows::None,
     };
 }
@@ -202,6 +202,14 @@ fn member_rows(table: &Table, sink: &mut Sink<'_>) -> Vec<MemberRow> {
             member_name(&name_cell.text)
         };
         if name.is_empty() {
+            // A blank row is only spacing; a row with content but no name loses that content.
+            if row.cells.iter().any(|c| !c.text.trim().is_empty()) {
+                sink.warn(
+                    Code::TableShape,
+                    row.offset,
+                    "table row has no name; it is left out",
+                );
+            }
             continue;
         }
         let type_cell = type_column.and_then(|i| row.cells.get(i));
@@ -238,7 +246,7 @@ fn member_rows(table: &Table, sink: &mut Sink<'_>) -> Vec<MemberRow> {
     rows
 }
 
-fn enum_rows(table: &Table) -> Vec<EnumMemberRow> {
+fn enum_rows(table: &Table, sink: &mut Sink<'_>) -> Vec<EnumMemberRow> {
     let name_column = table.column(ColumnRole::Name).unwrap_or(0);
     let value_column = table
         .column(ColumnRole::Value)
@@ -249,6 +257,13 @@ fn enum_rows(table: &Table) -> Vec<EnumMemberRow> {
         .iter()
         .filter_map(|row| {
             let name = member_name(&row.cells.get(name_column)?.text);
+            if name.is_empty() && row.cells.iter().any(|c| !c.text.trim().is_empty()) {
+                sink.warn(
+                    Code::TableShape,
+                    row.offset,
+                    "enum member row has no name; it is left out",
+                );
+            }
             (!name.is_empty()).then(|| EnumMemberRow {
                 name,
                 value: value_column
@@ -266,11 +281,12 @@ fn enum_rows(table: &Table) -> Vec<EnumMemberRow> {
 }
 
 /// The name in a name cell: the first word, without emphasis, code marks or trailing notes
-/// (`**id** (deprecated)` → `id`).
+/// (`**id** (deprecated)` → `id`). Underscores are kept: the cell's text has had its markdown
+/// emphasis read already, so an underscore left at either end is part of the name (`_id`).
 fn member_name(text: &str) -> String {
     let word = text.split_whitespace().next().unwrap_or("");
     let word = word.split('(').next().unwrap_or(word);
-    word.trim_matches(|c: char| matches!(c, '*' | '`' | '_' | '"' | '\'' | ',' | ':' | '\\'))
+    word.trim_matches(|c: char| matches!(c, '*' | '`' | '"' | '\'' | ',' | ':' | '\\'))
         .to_owned()
 }
 
@@ -295,32 +311,23 @@ fn normalize_header(header: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// Counts the cells a table row has in its source line: unescaped `|` outside code spans,
-/// not counting a leading and trailing pipe. pulldown-cmark pads or drops cells to the header's
-/// count, so ragged rows are only visible in the source.
+/// Counts the cells a table row has in its source line: `|` not preceded by `\`, not counting a
+/// leading and trailing pipe. This is how GFM and pulldown-cmark split rows: a pipe inside a
+/// code span splits the cell too, and `\\|` is a backslash and an escaped pipe, not an escaped
+/// backslash and a delimiter. pulldown-cmark pads or drops cells to the header's count, so
+/// ragged rows are only visible in the source.
 pub fn source_cell_count(line: &str) -> usize {
     let line = line.trim();
     let mut pipes: usize = 0;
-    let mut in_code = false;
-    let mut escaped = false;
-    // Whether the line's last character is a pipe that delimits (`\\|` ends with one; `\|`
-    // does not).
-    let mut ends_with_delimiter = false;
+    let mut previous = None;
     for c in line.chars() {
-        ends_with_delimiter = false;
-        match c {
-            _ if escaped => escaped = false,
-            '\\' => escaped = true,
-            '`' => in_code = !in_code,
-            '|' if !in_code => {
-                pipes += 1;
-                ends_with_delimiter = true;
-            }
-            _ => {}
+        if c == '|' && previous != Some('\\') {
+            pipes += 1;
         }
+        previous = Some(c);
     }
     let leading = usize::from(line.starts_with('|'));
-    let trailing = usize::from(line.len() > 1 && ends_with_delimiter);
+    let trailing = usize::from(line.len() > 1 && line.ends_with('|') && !line.ends_with("\\|"));
     (pipes + 1).saturating_sub(leading + trailing).max(1)
 }
 
@@ -456,11 +463,15 @@ mod tests {
                 &["**count**", "Int32", "Yes", "How many."],
                 &["since (optional)", "DateTimeOffset", "No", ""],
                 &["", "", "", ""],
+                &["_leading", "String", "No", ""],
+                &["trailing_", "String", "No", ""],
             ],
             &["Function parameters"],
         );
         let rows = t.members();
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[2].name, "_leading");
+        assert_eq!(rows[3].name, "trailing_");
         assert_eq!(rows[0].name, "count");
         assert_eq!(rows[0].required, Some(true));
         assert!(rows[0].ty.is_some());
@@ -485,12 +496,16 @@ mod tests {
     }
 
     #[test]
-    fn source_cells_count_ignores_escaped_pipes_and_code() {
+    fn source_cells_count_ignores_escaped_pipes() {
         let cases = [
             ("|a|b|c|", 3),
             ("a|b", 2),
             ("| a \\| b | c |", 2),
-            ("| `a|b` | c |", 2),
+            ("| `a|b` | c |", 3),
+            ("| `a\\|b` | c |", 2),
+            ("| a | ends with a backslash \\\\|", 2),
+            ("|x|y \\\\| z|", 2),
+            ("| a | ends with an escaped pipe \\|", 2),
             ("|a|", 1),
             ("|", 1),
             ("", 1),
