@@ -714,13 +714,6 @@ fn thread_cpu_time() -> Option<Duration> {
 }
 
 #[test]
-#[ignore = "model: quadratic in the number of properties of one type (10k properties: 8 s, \
-            20k: 31 s, 40k: over 2 min in debug): model/declare.rs declare_resource looks up \
-            every table row in the properties so far (`properties.iter().any(..)`), \
-            add_representation_properties does the same with `eq_ignore_ascii_case` for every \
-            JSON representation key, and model/mod.rs ApiModel::all_properties `find`s every \
-            property in the list it builds (called per type, and per type again by \
-            emit::boxed_fields)"]
 fn five_megabyte_page_is_generated_in_linear_time() {
     let half = Scratch::new("big-gen-half");
     let full = Scratch::new("big-gen-full");
@@ -975,8 +968,6 @@ fn inheritance_cycles() {
 
 /// A base type that is a primitive is a mistake in the page, not something to drop silently.
 #[test]
-#[ignore = "model: `\"baseType\": \"Edm.String\"` is dropped without a diagnostic \
-            (model/declare.rs declare_resource keeps only named base types)"]
 fn primitive_base_type_is_reported() {
     let outcome = run(&[&fixture("inheritance-cycle")]);
     let codes = outcome.codes_for("resources/primitive-base.md");
@@ -1083,9 +1074,6 @@ fn hostile_names_become_valid_distinct_identifiers() {
 /// Property names that cannot be Rust identifiers, even converted: kept under another name, or
 /// reported.
 #[test]
-#[ignore = "model: keys of a resource's JSON representation that are not property names \
-            (`display name`, `with\"quote`, `back\\slash`, ``, ` `) are left out without a \
-            diagnostic (model/declare.rs, add_representation_properties); table rows are reported"]
 fn property_names_that_are_not_identifiers_are_kept_or_reported() {
     let outcome = run(&[&fixture("names")]);
     let keywords = struct_with_field(&outcome, "pub x_ms_dashed:");
@@ -1114,9 +1102,6 @@ fn property_names_that_are_not_identifiers_are_kept_or_reported() {
 
 /// A page-declared module name that is a file cargo gives a meaning to.
 #[test]
-#[ignore = "emitter: `ms.prod: lib` makes module file `lib.rs`, which the crate root overwrites \
-            (`pub mod lib;` in lib.rs: circular modules); `ms.prod: main` makes `src/main.rs`, \
-            which cargo takes for a binary target"]
 fn module_names_lib_and_main() {
     let scratch = Scratch::new("module-lib-main");
     for area in ["lib", "main"] {
@@ -1135,8 +1120,6 @@ fn module_names_lib_and_main() {
 
 /// A resource page and an enum page for one Graph name.
 #[test]
-#[ignore = "emitter: a struct and an enum with the same type key (resource page `thing`, enum \
-            page `thing`) get the same Rust name: E0428 `Thing` is defined multiple times"]
 fn struct_and_enum_with_one_name() {
     let scratch = Scratch::new("struct-enum");
     scratch.write(
@@ -1166,10 +1149,6 @@ fn struct_and_enum_with_one_name() {
 /// Names that collide once converted, when the first of them is an escaped keyword: enum
 /// members, properties, path parameters and the operation itself named `Self` and `self`.
 #[test]
-#[ignore = "emitter: `self` and `Self` both convert to `self_` / `Self_`, and ident::Names \
-            numbers the second `self__2` / `Self__2` (field, function parameter, enum variant, \
-            and the example test `self__example_1`), which rustc's non_snake_case and \
-            non_camel_case_types lints warn about"]
 fn names_that_collide_with_an_escaped_keyword() {
     let scratch = Scratch::new("self-self");
     scratch.write(
@@ -1411,10 +1390,6 @@ fn wire_names_round_trip() {{
 /// (about the library, the example tests and the doc tests), its tests pass, and nothing is
 /// written outside the output folder.
 #[test]
-#[ignore = "emitter: the crate does not compile: `ms.prod: lib` gives circular modules and \
-            `ms.prod: main` a src/main.rs (module_names_lib_and_main), resource and enum pages \
-            `clash` give two items `Clash` (struct_and_enum_with_one_name), and `self`/`Self` \
-            give `self__2`/`Self__2` lint warnings (names_that_collide_with_an_escaped_keyword)"]
 fn hostile_crate_passes_clippy_and_doc_tests() {
     let scratch = Scratch::new("crate-pages");
     generated_pages(&scratch);

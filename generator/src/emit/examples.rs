@@ -93,11 +93,11 @@ pub fn emit_example_tests(
     let mut test_names = Names::new();
     for (operation, names) in operations.iter().zip(function_names) {
         for (index, example) in operation.examples.iter().enumerate() {
-            let name = test_names.claim(&format!(
-                "{}_example_{}",
-                names.first().map_or("operation", String::as_str),
-                index + 1
-            ));
+            // `self_` (an escaped keyword) makes `self_example_1`, not `self__example_1`.
+            let function = names
+                .first()
+                .map_or("operation", |n| n.trim_end_matches('_'));
+            let name = test_names.claim(&format!("{function}_example_{}", index + 1));
             let built = example_test(model, naming, operation, names, example, &mut report);
             excluded_lines.extend(built.excluded);
             if !built.body.is_empty() {

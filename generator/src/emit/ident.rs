@@ -90,7 +90,10 @@ impl Names {
 
     /// Returns `wanted` or the first free variant of it, and marks it taken.
     pub fn claim(&mut self, wanted: &str) -> String {
-        let separator = if wanted.contains('_') || wanted.chars().all(|c| !c.is_uppercase()) {
+        // An escaped keyword (`self_`, `Self_`) is numbered from its stem: `self_2`, `Self2`.
+        let stem = wanted.trim_end_matches('_');
+        let stem = if stem.is_empty() { wanted } else { stem };
+        let separator = if stem.contains('_') || stem.chars().all(|c| !c.is_uppercase()) {
             "_"
         } else {
             ""
@@ -98,7 +101,7 @@ impl Names {
         let mut candidate = wanted.to_owned();
         let mut n = 2;
         while self.taken.contains(&candidate) {
-            candidate = format!("{wanted}{separator}{n}");
+            candidate = format!("{stem}{separator}{n}");
             n += 1;
         }
         self.taken.insert(candidate.clone());
@@ -170,5 +173,10 @@ mod tests {
         let mut types = Names::new();
         assert_eq!(types.claim("Session"), "Session");
         assert_eq!(types.claim("Session"), "Session2");
+        let mut escaped = Names::new();
+        assert_eq!(escaped.claim("self_"), "self_");
+        assert_eq!(escaped.claim("self_"), "self_2");
+        assert_eq!(escaped.claim("Self_"), "Self_");
+        assert_eq!(escaped.claim("Self_"), "Self2");
     }
 }

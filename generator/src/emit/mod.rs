@@ -66,7 +66,9 @@ pub struct Naming {
 
 impl Naming {
     fn new(model: &ApiModel, diagnostics: &mut Vec<Diagnostic>) -> Naming {
-        let mut module_names = Names::reserving(&["runtime", "tests", "prelude"]);
+        // `lib` and `main` are files cargo gives a meaning to; `runtime` is the support module.
+        let mut module_names =
+            Names::reserving(&["runtime", "lib", "main", "mod", "build", "tests", "prelude"]);
         let all_modules: BTreeSet<&str> = model
             .types
             .values()

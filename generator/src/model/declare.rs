@@ -127,12 +127,13 @@ pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
     // A resource page is the whole truth about its type (two resource pages for one type are
     // reported and merged); partial sources (a request-body table, examples) complete each other.
     if strong.origin != TypeOrigin::ResourcePage || weak.origin == TypeOrigin::ResourcePage {
+        let mut known: std::collections::HashSet<String> = strong
+            .properties
+            .iter()
+            .map(|p| p.name.to_ascii_lowercase())
+            .collect();
         for property in weak.properties {
-            if !strong
-                .properties
-                .iter()
-                .any(|p| p.name.eq_ignore_ascii_case(&property.name))
-            {
+            if known.insert(property.name.to_ascii_lowercase()) {
                 strong.properties.push(property);
             }
         }
@@ -368,7 +369,9 @@ fn title_type_name(title: &str) -> Option<String> {
 /// A property name: an identifier, possibly with `@` annotations (`x@odata.type`) or dots.
 fn is_property_name(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@')
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '@')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '-'))
         && !text.ends_with("-value")
 }
@@ -438,6 +441,7 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
     let offset = resource_blocks.first().map_or(0, |(b, _)| b.offset);
 
     let mut properties = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for table in &page.tables {
         let navigation = match table.kind {
             TableKind::Properties => false,
@@ -454,13 +458,19 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             continue;
         }
         for row in table.members() {
-            if properties.iter().any(|p: &DraftProperty| p.name == row.name) {
+            if !seen.insert(row.name.clone()) {
                 continue;
             }
             // A row broken across lines leaves text where the name belongs.
             if !is_property_name(&row.name) {
                 let message = format!("`{}` is not a property name; the row is left out", row.name);
-                declarations.report(page, Severity::Warning, Code::TableShape, row.offset, message);
+                declarations.report(
+                    page,
+                    Severity::Warning,
+                    Code::TableShape,
+                    row.offset,
+                    message,
+                );
                 continue;
             }
             properties.push(draft_property(page, row, navigation));
@@ -476,12 +486,24 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         add_representation_properties(page, block, &mut properties, &mut declarations.diagnostics);
     }
 
-    let base = annotation
+    let annotated_base = annotation
         .and_then(|a| a.base_type.as_deref())
-        .and_then(parse_type_name)
-        .and_then(|t| match t.term {
-            TypeTerm::Named(name) => Some(name),
-            TypeTerm::Primitive(_) => None,
+        .filter(|b| !b.is_empty());
+    let base = annotated_base
+        .and_then(|written| match parse_type_name(written).map(|t| t.term) {
+            Some(TypeTerm::Named(name)) => Some(name),
+            _ => {
+                let message =
+                    format!("base type `{written}` is not a structured type; the type has no base");
+                declarations.report(
+                    page,
+                    Severity::Warning,
+                    Code::UnresolvedType,
+                    offset,
+                    message,
+                );
+                None
+            }
         })
         .or_else(|| inherits_from(page))
         // A row "Inherited from [entity](entity.md)" names an ancestor when nothing else does.
@@ -571,15 +593,30 @@ fn add_representation_properties(
     else {
         return;
     };
+    let mut by_name: std::collections::HashMap<String, usize> = properties
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.to_ascii_lowercase(), i))
+        .collect();
     for (name, value) in object {
-        // Graph property names are camel case; capitalised keys are sample dynamic properties
-        // of open types (`"Author"` on a list item's fields).
-        if name.starts_with('@') || !is_property_name(name) || name.starts_with(char::is_uppercase) {
+        if name.starts_with('@') {
             continue;
         }
-        if let Some(existing) = properties
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name))
+        // Graph property names are camel case; capitalised keys are sample dynamic properties
+        // of open types (`"Author"` on a list item's fields), and other keys name nothing.
+        if !is_property_name(name) || name.starts_with(char::is_uppercase) {
+            diagnostics.push(Diagnostic::new(
+                Severity::Note,
+                Code::Dropped,
+                page.path.clone(),
+                page.lines.location(block.content_offset),
+                format!("JSON representation key `{name}` is not a property name; it is left out"),
+            ));
+            continue;
+        }
+        if let Some(existing) = by_name
+            .get(&name.to_ascii_lowercase())
+            .and_then(|&i| properties.get(i))
         {
             let shown = representation_type(value).map(|t| t.collection);
             let written = match &existing.ty {
@@ -605,6 +642,7 @@ fn add_representation_properties(
             continue;
         }
         if let Some(ty) = representation_type(value) {
+            by_name.insert(name.to_ascii_lowercase(), properties.len());
             properties.push(DraftProperty {
                 name: name.clone(),
                 ty: DraftType::Written(ty),

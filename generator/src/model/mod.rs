@@ -315,12 +315,17 @@ impl ApiModel {
     pub fn all_properties<'a>(&'a self, key: &'a TypeKey) -> Vec<&'a Property> {
         let chain: Vec<&ComplexType> = self.ancestry(key).collect();
         let mut properties: Vec<&Property> = Vec::new();
+        let mut positions: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::new();
         for ty in chain.iter().rev() {
             for property in &ty.properties {
-                match properties.iter_mut().find(|p| p.name == property.name) {
+                match positions.get(property.name.as_str()) {
                     // A derived type restating a property refines it.
-                    Some(existing) => *existing = property,
-                    None => properties.push(property),
+                    Some(&at) => properties[at] = property,
+                    None => {
+                        positions.insert(&property.name, properties.len());
+                        properties.push(property);
+                    }
                 }
             }
         }

@@ -171,7 +171,14 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
                     "documented path `{}` has concrete ids where parameters belong; they are read as parameters",
                     line.target.path.to_template_string()
                 );
-                report(declarations, page, Severity::Warning, Code::PathTemplate, *offset, message);
+                report(
+                    declarations,
+                    page,
+                    Severity::Warning,
+                    Code::PathTemplate,
+                    *offset,
+                    message,
+                );
             }
             if !paths.iter().any(|p| p.template == template) {
                 paths.push(DraftPath {
@@ -286,14 +293,24 @@ fn parameterize_ids(template: &PathTemplate) -> PathTemplate {
             Some([PathPart::Literal(previous)]) => previous.clone(),
             _ => "item".to_owned(),
         };
-        segments.push(PathSegment { parts: vec![PathPart::Param { names: vec![format!("{owner}-id")] }] });
+        segments.push(PathSegment {
+            parts: vec![PathPart::Param {
+                names: vec![format!("{owner}-id")],
+            }],
+        });
     }
     PathTemplate { segments }
 }
 
 fn is_concrete_id(text: &str) -> bool {
     let guid = text.len() == 36
-        && text.chars().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() });
+        && text.chars().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
     let number = text.len() > 1 && text.chars().all(|c| c.is_ascii_digit());
     guid || number
 }

@@ -21,6 +21,7 @@ pub fn resolve(pages: &[Page]) -> Resolved {
     infer::infer_from_examples(pages, &mut declarations);
     let drafts = operations::collect(pages, &mut declarations);
     let pages_by_path: HashMap<&str, &Page> = pages.iter().map(|p| (p.path.as_str(), p)).collect();
+    drop_enums_named_like_types(&mut declarations, &pages_by_path);
 
     let mut resolver = Resolver {
         index: NameIndex::new(&declarations),
@@ -456,6 +457,45 @@ impl Resolver<'_> {
             ty,
             description: documented.map(|(_, d)| d.clone()).unwrap_or_default(),
         }
+    }
+}
+
+/// One qualified name cannot be both a structured type and an enum: the pages contradict each
+/// other. The structured type (a resource page) is kept and the enum reported.
+fn drop_enums_named_like_types(declarations: &mut Declarations, pages: &HashMap<&str, &Page>) {
+    let clashing: Vec<TypeKey> = declarations
+        .enums
+        .keys()
+        .filter(|k| declarations.types.contains_key(*k))
+        .cloned()
+        .collect();
+    for key in clashing {
+        let Some(dropped) = declarations.enums.remove(&key) else {
+            continue;
+        };
+        let kept = declarations
+            .types
+            .get(&key)
+            .map(|t| t.source.clone())
+            .unwrap_or_default();
+        let location = match pages.get(dropped.source.page.as_str()) {
+            Some(page) => page.lines.line_location(dropped.source.line),
+            None => Location {
+                line: dropped.source.line,
+                column: 1,
+                offset: 0,
+            },
+        };
+        declarations.diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            Code::Conflict,
+            dropped.source.page.clone(),
+            location,
+            format!(
+                "enum `{}` has the name of the type defined by `{}` (line {}); the enum is left out",
+                dropped.name, kept.page, kept.line
+            ),
+        ));
     }
 }
 
