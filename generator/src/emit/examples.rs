@@ -623,8 +623,8 @@ fn match_template(path: &OperationPath, example: &str) -> Option<Vec<String>> {
     Some(values)
 }
 
-/// The arguments for a path's parameters from the example's values: text as string literals,
-/// typed values parsed at test time (checked here first).
+/// The arguments for a path's parameters (and the query placeholders it carries) from the
+/// example's values.
 fn arguments(
     path: &OperationPath,
     values: &[String],
@@ -632,26 +632,8 @@ fn arguments(
 ) -> Result<Vec<TokenStream>, String> {
     let mut arguments = Vec::new();
     for (param, value) in path.params.iter().zip(values) {
-        let value = percent_decode(value);
-        let argument = match param.ty {
-            Primitive::String
-            | Primitive::Json
-            | Primitive::Duration
-            | Primitive::Binary
-            | Primitive::Stream => {
-                quote!(#value)
-            }
-            // A quoted value where the template has none is a string, not a value of the type.
-            ty => {
-                check_primitive(ty, &typed_json(ty, &value))
-                    .map_err(|e| format!(" (`{}`: {e})", param.name))?;
-                let rust_type = super::operations::parameter_type(ty);
-                quote!(crate::runtime::testing::parse::<#rust_type>(#value))
-            }
-        };
-        arguments.push(argument);
+        arguments.push(argument(&param.name, param.ty, &percent_decode(value))?);
     }
-    // Query placeholders of the path are arguments too, with the example's values.
     for fixed in &path.query {
         if let crate::model::QueryValue::Param(param) = &fixed.value {
             let value = query
@@ -659,23 +641,27 @@ fn arguments(
                 .find(|(name, _)| name.eq_ignore_ascii_case(&fixed.name))
                 .and_then(|(_, value)| value.clone())
                 .ok_or_else(|| format!(" (query parameter `{}` has no value)", fixed.name))?;
-            let value = percent_decode(&value);
-            arguments.push(match param.ty {
-                Primitive::String
-                | Primitive::Json
-                | Primitive::Duration
-                | Primitive::Binary
-                | Primitive::Stream => {
-                    quote!(#value)
-                }
-                ty => {
-                    let rust_type = super::operations::parameter_type(ty);
-                    quote!(crate::runtime::testing::parse::<#rust_type>(#value))
-                }
-            });
+            arguments.push(argument(&param.name, param.ty, &percent_decode(&value))?);
         }
     }
     Ok(arguments)
+}
+
+/// One argument: text as a string literal, a typed value parsed at test time (checked here
+/// first; a quoted value where the template has none is a string, not a value of the type).
+fn argument(name: &str, ty: Primitive, value: &str) -> Result<TokenStream, String> {
+    match ty {
+        Primitive::String
+        | Primitive::Json
+        | Primitive::Duration
+        | Primitive::Binary
+        | Primitive::Stream => Ok(quote!(#value)),
+        ty => {
+            check_primitive(ty, &typed_json(ty, value)).map_err(|e| format!(" (`{name}`: {e})"))?;
+            let rust_type = super::operations::parameter_type(ty);
+            Ok(quote!(crate::runtime::testing::parse::<#rust_type>(#value)))
+        }
+    }
 }
 
 /// A path value as the JSON value that [`check_primitive`] expects for its type.

@@ -92,43 +92,40 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
     // The request lines of the "HTTP request" section: one operation per method.
     let mut lines_by_method: BTreeMap<String, Vec<(&RequestLine, usize)>> = BTreeMap::new();
     let mut method_order: Vec<String> = Vec::new();
-    for block in &page.code_blocks {
-        if !section_is(page, block.section, &["http request"]) {
-            continue;
-        }
-        let Some(request) = block.http_request() else {
-            continue;
+    let request_lines =
+        |keep: &dyn Fn(&CodeBlock, &RequestLine) -> bool| -> Vec<(&RequestLine, usize)> {
+            page.code_blocks
+                .iter()
+                .filter_map(|block| Some((block, block.http_request()?)))
+                .flat_map(|(block, request)| {
+                    request
+                        .lines
+                        .iter()
+                        .filter(|l| keep(block, l))
+                        .map(|l| (l, block.content_offset + l.offset))
+                })
+                .collect()
         };
-        for line in &request.lines {
-            if !lines_by_method.contains_key(&line.method) {
-                method_order.push(line.method.clone());
-            }
-            lines_by_method
-                .entry(line.method.clone())
-                .or_default()
-                .push((line, block.content_offset + line.offset));
-        }
-    }
+    let mut documented =
+        request_lines(&|block, _| section_is(page, block.section, &["http request"]));
     // Without an HTTP request section, the example requests whose paths are templates (names
     // and placeholders only) are the documentation of the paths.
-    if method_order.is_empty() {
-        for block in &page.code_blocks {
+    if documented.is_empty() {
+        documented = request_lines(&|block, line| {
             let is_request = page
                 .annotation(block.annotation)
                 .is_some_and(|a| a.block_type == Some(BlockType::Request));
-            let Some(request) = block.http_request().filter(|_| is_request) else {
-                continue;
-            };
-            for line in request.lines.iter().filter(|l| is_template(&l.target.path)) {
-                if !lines_by_method.contains_key(&line.method) {
-                    method_order.push(line.method.clone());
-                }
-                lines_by_method
-                    .entry(line.method.clone())
-                    .or_default()
-                    .push((line, block.content_offset + line.offset));
-            }
+            is_request && is_template(&line.target.path)
+        });
+    }
+    for (line, offset) in documented {
+        if !lines_by_method.contains_key(&line.method) {
+            method_order.push(line.method.clone());
         }
+        lines_by_method
+            .entry(line.method.clone())
+            .or_default()
+            .push((line, offset));
     }
     if method_order.is_empty() {
         if !page.code_blocks.is_empty() {
