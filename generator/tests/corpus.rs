@@ -138,3 +138,37 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
         generation.counts.examples
     );
 }
+
+/// The whole corpus, one thread against several, and the pages in another order: the same
+/// bytes.
+#[test]
+fn corpus_output_is_identical_whatever_the_thread_count_and_page_order() {
+    let Some(corpus) = corpus() else { return };
+    let one = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .with_threads(1)
+        .generate()
+        .expect("generation runs");
+    let many = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .with_threads(4)
+        .generate()
+        .expect("generation runs");
+    assert_eq!(one.files, many.files);
+    assert_eq!(one.diagnostics, many.diagnostics);
+
+    // The same pages given as two folders, in the opposite order.
+    let api = corpus.join("api");
+    let resources = corpus.join("resources");
+    let forward = graphdoc::Config::new()
+        .with_docs(&api)
+        .with_docs(&resources)
+        .generate()
+        .expect("runs");
+    let backward = graphdoc::Config::new()
+        .with_docs(&resources)
+        .with_docs(&api)
+        .generate()
+        .expect("runs");
+    assert_eq!(forward.files, backward.files);
+}
