@@ -32,6 +32,7 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -135,8 +136,11 @@ impl Config {
     pub fn generate(&self) -> Result<Generation, Error> {
         self.in_pool(|| {
             let docs = parse_docs(&self.docs)?;
+            let mut timings = docs.timings;
             let mut diagnostics = docs.diagnostics;
+            let started = Instant::now();
             let resolved = model::resolve(&docs.pages);
+            timings.resolve = started.elapsed();
             diagnostics.extend(resolved.diagnostics);
             let emitted = emit::emit(
                 &resolved.model,
@@ -144,9 +148,12 @@ impl Config {
                     crate_name: self.crate_name.clone(),
                 },
             );
+            timings.emit = emitted.emit_time;
+            timings.format = emitted.format_time;
             diagnostics.extend(emitted.diagnostics);
             diagnostics.sort();
             Ok(Generation {
+                timings,
                 files: emitted.files,
                 counts: GenerationCounts {
                     pages: docs.pages.len(),
@@ -184,10 +191,28 @@ impl Config {
 pub struct ParsedDocs {
     pub pages: Vec<Page>,
     pub diagnostics: Vec<Diagnostic>,
+    pub timings: StageTimings,
+}
+
+/// Wall time of each pipeline stage (writing is the caller's: see [`write`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageTimings {
+    /// Walking the docs folders.
+    pub discover: Duration,
+    /// Reading and parsing every page.
+    pub parse: Duration,
+    pub resolve: Duration,
+    /// Building token streams, summed over worker threads.
+    pub emit: Duration,
+    /// prettyplease, summed over worker threads.
+    pub format: Duration,
 }
 
 fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
+    let started = Instant::now();
     let (sources, mut diagnostics) = discover::discover(roots)?;
+    let discovered = started.elapsed();
+    let started = Instant::now();
     if sources.is_empty() {
         return Err(Error::NoPages);
     }
@@ -209,7 +234,16 @@ fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
         pages.extend(page);
         diagnostics.extend(page_diagnostics);
     }
-    Ok(ParsedDocs { pages, diagnostics })
+    let timings = StageTimings {
+        discover: discovered,
+        parse: started.elapsed(),
+        ..StageTimings::default()
+    };
+    Ok(ParsedDocs {
+        pages,
+        diagnostics,
+        timings,
+    })
 }
 
 /// What `check` found.
@@ -293,6 +327,7 @@ fn table_kind_name(kind: TableKind) -> &'static str {
 /// The result of [`Config::generate`].
 #[derive(Debug)]
 pub struct Generation {
+    pub timings: StageTimings,
     /// Relative path (with `/` separators) → file contents, in path order.
     pub files: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,

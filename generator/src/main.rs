@@ -209,12 +209,27 @@ fn generate(
     for (path, contents) in generation.files {
         files.insert(format!("src/{path}"), contents);
     }
+    let started = std::time::Instant::now();
     let written = graphdoc::write::write_files(&out, &files)?;
+    let write_time = started.elapsed();
+    let timings = &generation.timings;
+    let stages = [
+        ("discover", timings.discover),
+        ("parse", timings.parse),
+        ("resolve", timings.resolve),
+        ("emit", timings.emit),
+        ("format", timings.format),
+        ("write", write_time),
+    ];
     let summary = Summary::of(&generation.diagnostics);
     match format {
         Format::Json => {
             let json = serde_json::json!({
                 "counts": generation.counts,
+                "seconds": stages
+                    .iter()
+                    .map(|(stage, time)| (stage.to_string(), serde_json::json!(time.as_secs_f64())))
+                    .collect::<serde_json::Map<_, _>>(),
                 "files": files.len(),
                 "written": written.written.len(),
                 "summary": summary,
@@ -268,6 +283,14 @@ fn generate(
                     bodies.fitting
                 );
             }
+            let stages: Vec<String> = stages
+                .iter()
+                .map(|(stage, time)| format!("{stage} {:.3} s", time.as_secs_f64()))
+                .collect();
+            println!(
+                "stages (emit and format summed over threads): {}",
+                stages.join(", ")
+            );
             print_summary(&summary);
         }
     }

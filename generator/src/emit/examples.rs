@@ -505,7 +505,7 @@ fn check_primitive(primitive: Primitive, value: &Value) -> Result<(), String> {
         Primitive::Int32 => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
         Primitive::Int64 => value.as_i64().is_some(),
         Primitive::Single | Primitive::Double | Primitive::Decimal => value.is_number(),
-        Primitive::DateTimeOffset => text().is_ok_and(|t| is_date_time(t)),
+        Primitive::DateTimeOffset => text().is_ok_and(is_date_time),
         Primitive::Date => text().is_ok_and(|t| t.parse::<chrono::NaiveDate>().is_ok()),
         Primitive::TimeOfDay => text().is_ok_and(|t| t.parse::<chrono::NaiveTime>().is_ok()),
         Primitive::Guid => text().is_ok_and(|t| uuid::Uuid::parse_str(t).is_ok()),

@@ -17,6 +17,7 @@ mod structs;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -43,6 +44,9 @@ pub struct Emitted {
     pub diagnostics: Vec<Diagnostic>,
     /// What became of the pages' examples.
     pub examples: ExampleReport,
+    /// Time spent building token streams, and formatting them, summed over worker threads.
+    pub emit_time: Duration,
+    pub format_time: Duration,
 }
 
 /// Where an item is emitted and what it is called there.
@@ -211,31 +215,46 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
     let mut diagnostics = Vec::new();
     let naming = Naming::new(model, &mut diagnostics);
 
+    // Token streams cannot cross threads, so each module is emitted and formatted on one; the
+    // two are timed apart and summed over the modules.
+    let timed = |emit: &dyn Fn() -> (TokenStream, ExampleReport)| {
+        let started = Instant::now();
+        let (tokens, report) = emit();
+        let emitted = started.elapsed();
+        let started = Instant::now();
+        let contents = format_file(tokens);
+        (contents, report, emitted, started.elapsed())
+    };
     let modules: Vec<(&String, &String)> = naming.modules.iter().collect();
-    let emitted: Vec<(String, String, ExampleReport)> = modules
+    let mut formatted: Vec<(String, (String, ExampleReport, Duration, Duration))> = modules
         .par_iter()
         .map(|(model_module, rust_module)| {
-            let (tokens, report) = emit_module(model, &naming, model_module);
-            (format!("{rust_module}.rs"), format_file(tokens), report)
+            (
+                format!("{rust_module}.rs"),
+                timed(&|| emit_module(model, &naming, model_module)),
+            )
         })
         .collect();
+    let lib = timed(&|| (emit_lib(model, &naming, options), ExampleReport::default()));
+    formatted.push(("lib.rs".to_owned(), lib));
 
     let mut files = BTreeMap::new();
     let mut examples = ExampleReport::default();
-    for (path, contents, report) in emitted {
+    let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
+    for (path, (contents, report, emitted, formatting)) in formatted {
         files.insert(path, contents);
         examples.merge(report);
+        emit_time += emitted;
+        format_time += formatting;
     }
     diagnostics.append(&mut examples.diagnostics);
-    files.insert(
-        "lib.rs".to_owned(),
-        format_file(emit_lib(model, &naming, options)),
-    );
     files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
     Emitted {
         files,
         diagnostics,
         examples,
+        emit_time,
+        format_time,
     }
 }
 
