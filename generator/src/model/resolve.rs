@@ -181,7 +181,7 @@ impl NameIndex {
                 return Some(TypeRef::Enum(key.clone()));
             }
         }
-        if let Some(found) = self.by_name(name) {
+        if let Some(found) = self.by_name(name, from_page) {
             return Some(found);
         }
         // The link's page is authoritative when the link text is not the type's name
@@ -190,7 +190,9 @@ impl NameIndex {
         self.page_types.get(page).map(|key| self.reference(key))
     }
 
-    fn by_name(&self, name: &TypeName) -> Option<TypeRef> {
+    /// A bare name means the referring page's own namespace first (`callType` on a
+    /// `microsoft.graph.callRecords` page), then `microsoft.graph`, then any.
+    fn by_name(&self, name: &TypeName, from_page: &str) -> Option<TypeRef> {
         let candidates = self.by_name.get(&name.name.to_ascii_lowercase())?;
         let in_namespace = |namespace: &str| {
             candidates.iter().find(|(key, _)| {
@@ -201,9 +203,17 @@ impl NameIndex {
                     })
             })
         };
+        let page_namespace = self
+            .page_types
+            .get(from_page)
+            .and_then(|key| key.0.rsplit_once('.'))
+            .map(|(namespace, _)| namespace);
         let chosen = match &name.namespace {
             Some(namespace) => in_namespace(namespace),
-            None => in_namespace(DEFAULT_NAMESPACE).or(candidates.first()),
+            None => page_namespace
+                .and_then(in_namespace)
+                .or_else(|| in_namespace(DEFAULT_NAMESPACE))
+                .or(candidates.first()),
         }?;
         Some(if chosen.1 {
             TypeRef::Enum(chosen.0.clone())
