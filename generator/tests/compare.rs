@@ -7,17 +7,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use graphdoc::compare::{compare, Share};
+mod common;
+use common::corpus;
 
-fn corpus() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-v1.0");
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!("skipped: no corpus at {}", path.display());
-        None
-    }
-}
+use graphdoc::compare::{compare, Share};
 
 fn csdl_of(corpus: &Path) -> PathBuf {
     corpus.join("metadata/v1.0_metadata.xml")

@@ -1,20 +1,13 @@
 //! End to end over the real v1.0 reference (`../shared/corpus/graph-v1.0`, beside the
 //! repository). Skipped, with a message, when the corpus is absent.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use graphdoc::page::{BlockType, TableKind};
+mod common;
+use common::corpus;
 
-fn corpus() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-v1.0");
-    if path.is_dir() {
-        Some(path)
-    } else {
-        eprintln!("skipped: no corpus at {}", path.display());
-        None
-    }
-}
+use graphdoc::page::{BlockType, TableKind};
 
 /// The expected figures were counted with grep/Python over the pages, not with this parser:
 /// `.md` files; `"blockType": "request"` (etc.) annotations; tables (a `|` header line followed

@@ -723,26 +723,9 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::PathParam;
-    use crate::page::http::parse_path_template;
 
     fn path(template: &str) -> OperationPath {
-        let template = parse_path_template(template).unwrap_or_else(|e| panic!("{template}: {e}"));
-        let params = template
-            .params()
-            .map(|names| PathParam {
-                name: names[0].clone(),
-                alternatives: names.to_vec(),
-                ty: Primitive::String,
-                description: String::new(),
-            })
-            .collect();
-        OperationPath {
-            template,
-            params,
-            query: vec![],
-            source: Source::default(),
-        }
+        OperationPath::with_string_params(template)
     }
 
     #[test]

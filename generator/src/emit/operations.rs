@@ -304,8 +304,7 @@ fn function_doc(operation: &Operation, path: &OperationPath) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{PathParam, Source};
-    use crate::page::http::parse_path_template;
+    use crate::model::Source;
 
     fn operation(paths: &[&str]) -> Operation {
         Operation {
@@ -316,24 +315,7 @@ mod tests {
             method: "GET".into(),
             paths: paths
                 .iter()
-                .map(|p| {
-                    let template = parse_path_template(p).unwrap_or_else(|e| panic!("{p}: {e}"));
-                    let params = template
-                        .params()
-                        .map(|names| PathParam {
-                            name: names[0].clone(),
-                            alternatives: names.to_vec(),
-                            ty: Primitive::String,
-                            description: String::new(),
-                        })
-                        .collect();
-                    OperationPath {
-                        template,
-                        params,
-                        query: vec![],
-                        source: Source::default(),
-                    }
-                })
+                .map(|p| OperationPath::with_string_params(p))
                 .collect(),
             query_options: vec![],
             headers: vec![],

@@ -154,6 +154,30 @@ pub struct OperationPath {
     pub source: Source,
 }
 
+#[cfg(test)]
+impl OperationPath {
+    /// A path whose parameters are all strings, for tests.
+    pub(crate) fn with_string_params(template: &str) -> OperationPath {
+        let template = crate::page::http::parse_path_template(template)
+            .unwrap_or_else(|e| panic!("{template}: {e}"));
+        let params = template
+            .params()
+            .map(|names| PathParam {
+                name: names[0].clone(),
+                alternatives: names.to_vec(),
+                ty: Primitive::String,
+                description: String::new(),
+            })
+            .collect();
+        OperationPath {
+            template,
+            params,
+            query: vec![],
+            source: Source::default(),
+        }
+    }
+}
+
 /// A query parameter written into a documented request line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FixedQuery {

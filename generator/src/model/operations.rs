@@ -180,12 +180,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
             if !paths.iter().any(|p| p.template == template) {
                 paths.push(DraftPath {
                     template,
-                    query: line
-                        .target
-                        .query
-                        .iter()
-                        .map(|q| (q.name.clone(), q.value.clone()))
-                        .collect(),
+                    query: line.target.query_pairs(),
                     source: source_of(page, *offset),
                 });
             }
@@ -476,12 +471,7 @@ fn examples(page: &Page) -> Vec<Example> {
                     request: Some(ExampleRequest {
                         method: line.method.clone(),
                         path: line.target.path.to_template_string(),
-                        query: line
-                            .target
-                            .query
-                            .iter()
-                            .map(|q| (q.name.clone(), q.value.clone()))
-                            .collect(),
+                        query: line.target.query_pairs(),
                         body: body(),
                         truncated: body_truncated,
                         body_error: body_error(),

@@ -209,6 +209,16 @@ pub fn parse_path_template(path: &str) -> Result<PathTemplate, String> {
     }
 }
 
+impl RequestTarget {
+    /// The query as (name, value) pairs, in order.
+    pub fn query_pairs(&self) -> Vec<(String, Option<String>)> {
+        self.query
+            .iter()
+            .map(|q| (q.name.clone(), q.value.clone()))
+            .collect()
+    }
+}
+
 impl PathTemplate {
     /// The template written back in the canonical form `/a/{id}/b(x='{y}')` (params with
     /// alternatives written as `{first}`), so that paths differing only in how their
