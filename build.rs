@@ -37,6 +37,17 @@ fn main() -> ExitCode {
     {
         println!("cargo:warning={diagnostic}");
     }
+    // Cargo reads the manifest before this script runs, so the features table cannot be
+    // written here: say what it must be.
+    let expected = graphdoc::emit::manifest::features_table(&generation.features);
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
+    let written = graphdoc::emit::manifest::features_table_in(&manifest).unwrap_or_default();
+    if written.trim_end() != expected.trim_end() {
+        println!("cargo:warning=Cargo.toml's [features] table does not match the generated modules; it must read:");
+        for line in expected.lines() {
+            println!("cargo:warning=  {line}");
+        }
+    }
     match graphdoc::write::write_files(&generated, &generation.files) {
         Ok(_) => ExitCode::SUCCESS,
         Err(error) => {

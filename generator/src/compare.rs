@@ -640,9 +640,19 @@ impl Csdl {
         properties
     }
 
+    /// A complex type with no properties and no base (`<ComplexType Name="Json" />`): the v1.0
+    /// CSDL's spelling of untyped JSON, from before `Edm.Untyped`. Untyped JSON in the model
+    /// is that type.
+    fn is_untyped(&self, element: &str) -> bool {
+        self.types
+            .get(&TypeKey(element.to_ascii_lowercase()))
+            .is_some_and(|t| !t.entity && t.base.is_none() && t.properties.is_empty())
+    }
+
     /// Whether a model type reference is the CSDL element type `element`.
     fn agrees(&self, element: &str, target: &TypeRef) -> bool {
         match target {
+            TypeRef::Primitive(Primitive::Json) if self.is_untyped(element) => true,
             TypeRef::Primitive(model) => edm_primitive(element) == Some(*model),
             TypeRef::Complex(model) => {
                 let key = TypeKey(element.to_ascii_lowercase());
@@ -1181,6 +1191,36 @@ mod tests {
             .collect();
         assert_eq!(properties, [("microsoft.graph.widget", "legacy")]);
         assert!(extras.enum_members.is_empty());
+    }
+
+    /// The v1.0 CSDL spells untyped JSON as an empty complex type; the model's untyped JSON
+    /// agrees with it, and with no other complex type.
+    #[test]
+    fn an_empty_complex_type_is_untyped_json() {
+        let page = "---\ntitle: \"blob resource type\"\ndoc_type: resourcePageType\n---\n\n\
+            # blob resource type\n\n## Properties\n\n|Property|Type|Description|\n|:---|:---|:---|\n\
+            |content|Json|Anything.|\n|other|Json|Anything else.|\n";
+        let source = PageSource {
+            path: "resources/blob.md".into(),
+            display: "resources/blob.md".into(),
+        };
+        let model = crate::model::resolve(&[parse_page(&source, page).page]).model;
+        let csdl = r#"<Edmx><DataServices><Schema Namespace="microsoft.graph" Alias="graph">
+            <ComplexType Name="Json" />
+            <ComplexType Name="shape"><Property Name="sides" Type="Edm.Int32" /></ComplexType>
+            <ComplexType Name="blob">
+                <Property Name="content" Type="graph.Json" />
+                <Property Name="other" Type="graph.shape" />
+            </ComplexType>
+        </Schema></DataServices></Edmx>"#;
+        let report = compare(&model, csdl).unwrap();
+        assert_eq!(report.property_types, share(1, 2));
+        let disagreeing: Vec<&str> = report
+            .type_disagreements
+            .iter()
+            .map(|d| d.property.as_str())
+            .collect();
+        assert_eq!(disagreeing, ["other"]);
     }
 
     #[test]

@@ -109,13 +109,27 @@ impl Config {
         self.in_pool(|| parse_docs(&self.docs))
     }
 
-    /// Parses every page and counts what was found: `graphdoc check`.
+    /// Parses every page and counts what was found: `graphdoc check`. Each page is dropped as
+    /// soon as it is counted, so memory stays flat however many pages there are; only the text
+    /// of pages with diagnostics is kept, for rendering them.
     pub fn check(&self) -> Result<CheckReport, Error> {
-        let docs = self.parse()?;
+        let parsed = self.in_pool(|| {
+            parse_pages(&self.docs, |page, text, diagnostics| {
+                let counts = PageCounts::of(std::slice::from_ref(&page));
+                let source = (!diagnostics.is_empty()).then(|| (page.path.clone(), text));
+                (counts, source)
+            })
+        })?;
+        let mut counts = PageCounts::default();
+        let mut sources = BTreeMap::new();
+        for (page_counts, source) in parsed.kept {
+            counts.merge(page_counts);
+            sources.extend(source);
+        }
         Ok(CheckReport {
-            counts: PageCounts::of(&docs.pages),
-            diagnostics: docs.diagnostics,
-            pages: docs.pages,
+            counts,
+            diagnostics: parsed.diagnostics,
+            sources,
         })
     }
 
@@ -168,6 +182,8 @@ impl Config {
                     operations: resolved.model.operations.len(),
                     examples: emitted.examples.counts.clone(),
                 },
+                account: resolved.account,
+                features: emitted.features,
                 diagnostics,
                 pages: docs.pages,
             })
@@ -209,6 +225,28 @@ pub struct StageTimings {
 }
 
 fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
+    let parsed = parse_pages(roots, |page, _, _| page)?;
+    Ok(ParsedDocs {
+        pages: parsed.kept,
+        diagnostics: parsed.diagnostics,
+        timings: parsed.timings,
+    })
+}
+
+/// What [`parse_pages`] kept of each page that could be read, in page order.
+struct Parsed<T> {
+    kept: Vec<T>,
+    diagnostics: Vec<Diagnostic>,
+    timings: StageTimings,
+}
+
+/// Discovers the pages and parses them in parallel. `keep` gets each parsed page with its text
+/// and diagnostics on the worker thread that parsed it, so what a caller does not keep is freed
+/// there, in parallel, rather than all at the end.
+fn parse_pages<T: Send>(
+    roots: &[PathBuf],
+    keep: impl Fn(Page, String, &[Diagnostic]) -> T + Sync,
+) -> Result<Parsed<T>, Error> {
     let started = Instant::now();
     let (sources, mut diagnostics) = discover::discover(roots)?;
     let discovered = started.elapsed();
@@ -216,22 +254,22 @@ fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
     if sources.is_empty() {
         return Err(Error::NoPages);
     }
-    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+    let parsed: Vec<(Option<T>, Vec<Diagnostic>)> = sources
         .par_iter()
         .map(|source| {
             let (text, read_diagnostic) = discover::read_page(source);
             let mut diagnostics: Vec<Diagnostic> = read_diagnostic.into_iter().collect();
-            let page = text.map(|text| {
+            let kept = text.map(|text| {
                 let parsed = page::parse_page(source, &text);
                 diagnostics.extend(parsed.diagnostics);
-                parsed.page
+                keep(parsed.page, text, &diagnostics)
             });
-            (page, diagnostics)
+            (kept, diagnostics)
         })
         .collect();
-    let mut pages = Vec::with_capacity(parsed.len());
+    let mut kept = Vec::with_capacity(parsed.len());
     for (page, page_diagnostics) in parsed {
-        pages.extend(page);
+        kept.extend(page);
         diagnostics.extend(page_diagnostics);
     }
     let timings = StageTimings {
@@ -239,8 +277,8 @@ fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
         parse: started.elapsed(),
         ..StageTimings::default()
     };
-    Ok(ParsedDocs {
-        pages,
+    Ok(Parsed {
+        kept,
         diagnostics,
         timings,
     })
@@ -249,9 +287,11 @@ fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
 /// What `check` found.
 #[derive(Debug)]
 pub struct CheckReport {
-    pub pages: Vec<Page>,
     pub diagnostics: Vec<Diagnostic>,
     pub counts: PageCounts,
+    /// The text of every page that has diagnostics, by its display path: what rendering them
+    /// with their source lines needs. ([`Config::parse`] gives the parsed pages themselves.)
+    pub sources: BTreeMap<String, String>,
 }
 
 /// Counts of what the pages hold, for the `check` summary.
@@ -309,6 +349,35 @@ impl PageCounts {
         }
         counts
     }
+
+    /// Adds the counts of other pages to these.
+    pub fn merge(&mut self, other: PageCounts) {
+        // Destructured so that a new field cannot be forgotten here.
+        let PageCounts {
+            pages,
+            api_pages,
+            resource_pages,
+            enum_pages,
+            code_blocks,
+            annotations,
+            request_blocks,
+            response_blocks,
+            resource_blocks,
+            tables,
+        } = other;
+        self.pages += pages;
+        self.api_pages += api_pages;
+        self.resource_pages += resource_pages;
+        self.enum_pages += enum_pages;
+        self.code_blocks += code_blocks;
+        self.annotations += annotations;
+        self.request_blocks += request_blocks;
+        self.response_blocks += response_blocks;
+        self.resource_blocks += resource_blocks;
+        for (kind, n) in tables {
+            *self.tables.entry(kind).or_default() += n;
+        }
+    }
 }
 
 fn table_kind_name(kind: TableKind) -> &'static str {
@@ -330,8 +399,12 @@ pub struct Generation {
     pub timings: StageTimings,
     /// Relative path (with `/` separators) → file contents, in path order.
     pub files: BTreeMap<String, String>,
+    /// The crate's module features: render them with [`emit::manifest::features_table`].
+    pub features: emit::ModuleFeatures,
     pub diagnostics: Vec<Diagnostic>,
     pub counts: GenerationCounts,
+    /// What the pages define and what became of it: read = emitted + merged + dropped.
+    pub account: model::account::Account,
     pub pages: Vec<Page>,
 }
 

@@ -16,15 +16,15 @@ use graphdoc::page::{BlockType, TableKind};
 #[test]
 fn every_corpus_page_parses_with_the_counts_grep_finds() {
     let Some(corpus) = corpus() else { return };
-    let report = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .check()
-        .expect("corpus is readable");
+    let config = graphdoc::Config::new().with_docs(&corpus);
+    let report = config.check().expect("corpus is readable");
     assert_eq!(report.counts.pages, 3341);
+    // `check` counts page by page as it goes; the parsed pages say the same.
+    let pages = config.parse().expect("corpus is readable").pages;
+    assert_eq!(report.counts, graphdoc::PageCounts::of(&pages));
 
     let annotations_of = |block_type: BlockType| {
-        report
-            .pages
+        pages
             .iter()
             .flat_map(|p| &p.annotations)
             .filter(|a| a.block_type.as_ref() == Some(&block_type))
@@ -38,8 +38,7 @@ fn every_corpus_page_parses_with_the_counts_grep_finds() {
     assert_eq!(report.counts.response_blocks, 1604);
     assert_eq!(report.counts.resource_blocks, 1024);
 
-    let property_tables = report
-        .pages
+    let property_tables = pages
         .iter()
         .flat_map(|p| &p.tables)
         .filter(|t| t.kind == TableKind::Properties)
@@ -86,7 +85,7 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
     let mut files = std::collections::BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
-        graphdoc::emit::manifest::cargo_toml("msgraph-v1"),
+        graphdoc::emit::manifest::cargo_toml("msgraph-v1", &generation.features),
     );
     for (path, contents) in &generation.files {
         files.insert(format!("src/{path}"), contents.clone());
@@ -107,6 +106,7 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
     let clippy = cargo(&[
         "clippy",
         "--all-targets",
+        "--features=full",
         "--quiet",
         "--message-format=short",
     ]);
@@ -121,15 +121,86 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
         problems.join("\n")
     );
 
-    let tests = cargo(&["test", "--lib", "--quiet"]);
+    let tests = cargo(&["test", "--lib", "--features=full", "--quiet"]);
     let stdout = String::from_utf8_lossy(&tests.stdout);
-    let _ = std::fs::remove_dir_all(&out);
     assert!(tests.status.success(), "example tests failed:\n{stdout}");
+
+    // Each module's feature alone compiles, tests included, without warnings: the largest
+    // module, the smallest and the one in the middle by size.
+    let mut by_size: Vec<(usize, &String)> = generation
+        .features
+        .iter()
+        .map(|f| {
+            (
+                generation
+                    .files
+                    .get(&format!("{f}.rs"))
+                    .map_or(0, String::len),
+                f,
+            )
+        })
+        .collect();
+    by_size.sort();
+    let sample = [by_size.len() - 1, by_size.len() / 2, 0].map(|i| by_size[i].1);
+    for feature in sample {
+        let check = cargo(&[
+            "check",
+            "--all-targets",
+            "--quiet",
+            "--message-format=short",
+            "--features",
+            feature,
+        ]);
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        assert!(
+            check.status.success() && stderr.trim().is_empty(),
+            "the `{feature}` feature alone: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out);
     assert!(
         generation.counts.examples.response_bodies.fitting > 1000,
         "{:?}",
         generation.counts.examples
     );
+}
+
+/// Every property, relationship and enum-member row and every API page of the corpus is
+/// emitted, merged into another definition of the same thing, or dropped with a diagnostic.
+#[test]
+fn corpus_loses_nothing_silently() {
+    use graphdoc::model::account::ItemKind;
+    let Some(corpus) = corpus() else { return };
+    let generation = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .generate()
+        .expect("generation runs");
+    let account = &generation.account;
+    assert!(account.balances(), "{account:#?}");
+    for (kind, at_least) in [
+        (ItemKind::Property, 6000),
+        (ItemKind::Relationship, 800),
+        (ItemKind::EnumMember, 2500),
+        (ItemKind::Operation, 2000),
+    ] {
+        let tally = account.tally(kind);
+        assert!(tally.read >= at_least, "{kind:?}: {tally:?}");
+        assert_eq!(
+            tally.read,
+            tally.emitted + tally.merged + tally.dropped_total(),
+            "{kind:?}"
+        );
+        // Every drop has a diagnostic of its code.
+        for code in tally.dropped.keys() {
+            assert!(
+                generation
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code.as_str() == *code),
+                "{kind:?} dropped with `{code}` but no such diagnostic"
+            );
+        }
+    }
 }
 
 /// The whole corpus, one thread against several, and the pages in another order: the same

@@ -47,6 +47,26 @@ fn committed_generated_sources_are_fresh() {
     );
 }
 
+/// The root manifest is written by hand around the generated crate: its `[features]` table
+/// must be the one the pages generate, one feature per module.
+#[test]
+fn root_manifest_carries_the_generated_features() {
+    let generation = graphdoc::Config::new()
+        .with_docs(docs())
+        .generate()
+        .expect("docs exist");
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
+            .expect("root Cargo.toml");
+    let expected = graphdoc::emit::manifest::features_table(&generation.features);
+    let found = graphdoc::emit::manifest::features_table_in(&manifest).unwrap_or_default();
+    assert_eq!(
+        found.trim_end(),
+        expected.trim_end(),
+        "the root Cargo.toml's [features] table is stale; it must read:\n{expected}"
+    );
+}
+
 /// Same pages, any thread count: byte-identical output.
 #[test]
 fn output_does_not_depend_on_thread_count() {

@@ -104,8 +104,10 @@ pub fn emit_example_tests(
                 let test = ident(&name);
                 let body = built.body;
                 let doc = format!(" {}", built.origin);
+                let gate = naming.operation_gate(operation);
                 tests.push(quote! {
                     #[doc = #doc]
+                    #gate
                     #[test]
                     fn #test() {
                         #(#body)*

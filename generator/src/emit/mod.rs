@@ -24,7 +24,7 @@ use quote::quote;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::model::{ApiModel, TypeKey};
+use crate::model::{ApiModel, Operation, TypeKey, TypeRef};
 use ident::Names;
 
 pub use types::PRIMITIVE_MAPPING;
@@ -44,10 +44,16 @@ pub struct Emitted {
     pub diagnostics: Vec<Diagnostic>,
     /// What became of the pages' examples.
     pub examples: ExampleReport,
+    /// The cargo feature of each module, in order.
+    pub features: ModuleFeatures,
     /// Time spent building token streams, and formatting them, summed over worker threads.
     pub emit_time: Duration,
     pub format_time: Duration,
 }
+
+/// The module features of a crate: one per module, each independent of the others (see
+/// [`gated_fields`]).
+pub type ModuleFeatures = BTreeSet<String>;
 
 /// Where an item is emitted and what it is called there.
 #[derive(Debug, Clone)]
@@ -66,13 +72,17 @@ pub struct Naming {
     pub boxed: BTreeSet<(TypeKey, String)>,
     /// Enums whose values combine (`"a,b"`): properties of these types hold a set of members.
     pub flags: BTreeSet<TypeKey>,
+    /// Fields that exist only with another module's feature (see [`gated_fields`]), with it.
+    pub gated: BTreeMap<(TypeKey, String), String>,
 }
 
 impl Naming {
     fn new(model: &ApiModel, diagnostics: &mut Vec<Diagnostic>) -> Naming {
         // `lib` and `main` are files cargo gives a meaning to; `runtime` is the support module.
-        let mut module_names =
-            Names::reserving(&["runtime", "lib", "main", "mod", "build", "tests", "prelude"]);
+        // `full` and `default` are the crate's own features, and each module is a feature.
+        let mut module_names = Names::reserving(&[
+            "runtime", "lib", "main", "mod", "build", "tests", "prelude", "full", "default",
+        ]);
         let all_modules: BTreeSet<&str> = model
             .types
             .values()
@@ -141,9 +151,40 @@ impl Naming {
             .collect();
         Naming {
             modules,
+            gated: gated_fields(model, &types),
             types,
             boxed: boxed_fields(model),
             flags,
+        }
+    }
+
+    /// The features an operation's functions and example tests need besides their own module's:
+    /// those of the other modules whose types it takes or returns. Like a gated field, such an
+    /// operation joins the crate when both areas are enabled.
+    pub fn operation_features(&self, operation: &Operation) -> BTreeSet<String> {
+        let own = self.modules.get(&operation.module).map(|m| feature_name(m));
+        operation
+            .body
+            .iter()
+            .chain(&operation.response)
+            .filter_map(|ty| match &ty.target {
+                TypeRef::Complex(key) | TypeRef::Enum(key) => self.types.get(key),
+                TypeRef::Primitive(_) | TypeRef::Unresolved(_) => None,
+            })
+            .map(|item| feature_name(&item.module))
+            .filter(|feature| Some(*feature) != own)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// `#[cfg(feature = "a")]` or `#[cfg(all(feature = "a", ...))]` for
+    /// [`Self::operation_features`], or nothing.
+    pub fn operation_gate(&self, operation: &Operation) -> TokenStream {
+        let features: Vec<String> = self.operation_features(operation).into_iter().collect();
+        match features.as_slice() {
+            [] => TokenStream::new(),
+            [feature] => quote!(#[cfg(feature = #feature)]),
+            several => quote!(#[cfg(all(#(feature = #several),*))]),
         }
     }
 
@@ -214,91 +255,222 @@ fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
 pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
     let mut diagnostics = Vec::new();
     let naming = Naming::new(model, &mut diagnostics);
+    let plans: Vec<ModulePlan> = naming
+        .modules
+        .iter()
+        .map(|(model_module, rust_module)| ModulePlan::new(model, model_module, rust_module))
+        .collect();
+    let mut pieces: Vec<(usize, Piece)> = Vec::new();
+    for (index, plan) in plans.iter().enumerate() {
+        pieces.extend(plan.pieces(model).into_iter().map(|piece| (index, piece)));
+    }
+    pieces.push((plans.len(), Piece::Lib));
 
-    // Token streams cannot cross threads, so each module is emitted and formatted on one; the
-    // two are timed apart and summed over the modules.
-    let timed = |emit: &dyn Fn() -> (TokenStream, ExampleReport)| {
-        let started = Instant::now();
-        let (tokens, report) = emit();
-        let emitted = started.elapsed();
-        let started = Instant::now();
-        let contents = format_file(tokens);
-        (contents, report, emitted, started.elapsed())
-    };
-    let modules: Vec<(&String, &String)> = naming.modules.iter().collect();
-    let mut formatted: Vec<(String, (String, ExampleReport, Duration, Duration))> = modules
+    // Token streams cannot cross threads, so each piece is emitted and formatted on one
+    // worker; pieces rather than whole modules, so that one big module does not leave the
+    // other workers idle. Emission and formatting are timed apart and summed.
+    let done: Vec<(usize, EmittedPiece)> = pieces
         .par_iter()
-        .map(|(model_module, rust_module)| {
-            (
-                format!("{rust_module}.rs"),
-                timed(&|| emit_module(model, &naming, model_module)),
-            )
+        .map(|(index, piece)| {
+            let started = Instant::now();
+            let (tokens, report) = piece.emit(model, &naming, options);
+            let emit_time = started.elapsed();
+            let started = Instant::now();
+            let source = format_file(tokens);
+            let emitted = EmittedPiece {
+                source,
+                report,
+                emit_time,
+                format_time: started.elapsed(),
+            };
+            (*index, emitted)
         })
         .collect();
-    let lib = timed(&|| (emit_lib(model, &naming, options), ExampleReport::default()));
-    formatted.push(("lib.rs".to_owned(), lib));
 
-    let mut files = BTreeMap::new();
+    let mut sources: Vec<Vec<String>> = vec![Vec::new(); plans.len() + 1];
     let mut examples = ExampleReport::default();
     let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
-    for (path, (contents, report, emitted, formatting)) in formatted {
-        files.insert(path, contents);
-        examples.merge(report);
-        emit_time += emitted;
-        format_time += formatting;
+    for (index, piece) in done {
+        // A module without example tests has an empty tests piece.
+        if let Some(module) = sources.get_mut(index).filter(|_| !piece.source.is_empty()) {
+            module.push(piece.source);
+        }
+        examples.merge(piece.report);
+        emit_time += piece.emit_time;
+        format_time += piece.format_time;
+    }
+    let mut files = BTreeMap::new();
+    let paths = plans
+        .iter()
+        .map(|plan| format!("{}.rs", plan.rust_module))
+        .chain(["lib.rs".to_owned()]);
+    for (path, pieces) in paths.zip(sources) {
+        files.insert(path, pieces.join("\n"));
     }
     diagnostics.append(&mut examples.diagnostics);
+    let features = naming
+        .modules
+        .values()
+        .map(|m| feature_name(m).to_owned())
+        .collect();
     files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
     Emitted {
         files,
         diagnostics,
         examples,
+        features,
         emit_time,
         format_time,
     }
 }
 
-fn emit_module(
+/// A module's operations and their function names, decided before its pieces are emitted.
+struct ModulePlan<'m> {
+    model_module: &'m str,
+    rust_module: &'m str,
+    operations: Vec<&'m Operation>,
+    function_names: Vec<Vec<String>>,
+}
+
+impl<'m> ModulePlan<'m> {
+    fn new(model: &'m ApiModel, model_module: &'m str, rust_module: &'m str) -> Self {
+        let operations: Vec<&Operation> = model
+            .operations
+            .iter()
+            .filter(|o| o.module == model_module)
+            .collect();
+        let function_names = operations::function_names(&operations);
+        ModulePlan {
+            model_module,
+            rust_module,
+            operations,
+            function_names,
+        }
+    }
+
+    /// The module's pieces in file order: its doc, structs, enums, functions, example tests.
+    fn pieces(&'m self, model: &'m ApiModel) -> Vec<Piece<'m>> {
+        let mut pieces = vec![Piece::ModuleDoc(self.model_module)];
+        pieces.extend(
+            model
+                .types
+                .values()
+                .filter(|t| t.module == self.model_module)
+                .map(Piece::Struct),
+        );
+        pieces.extend(
+            model
+                .enums
+                .values()
+                .filter(|e| e.module == self.model_module)
+                .map(Piece::Enum),
+        );
+        pieces.extend(
+            self.operations
+                .iter()
+                .zip(&self.function_names)
+                .map(|(operation, names)| Piece::Functions(operation, names)),
+        );
+        pieces.push(Piece::Tests(self));
+        pieces
+    }
+}
+
+/// A part of a file that is emitted and formatted on its own.
+enum Piece<'m> {
+    ModuleDoc(&'m str),
+    Struct(&'m crate::model::ComplexType),
+    Enum(&'m crate::model::EnumType),
+    /// One function per path of the operation, with these names.
+    Functions(&'m Operation, &'m [String]),
+    /// The example tests of every operation of the module, which share one test module.
+    Tests(&'m ModulePlan<'m>),
+    Lib,
+}
+
+impl Piece<'_> {
+    fn emit(
+        &self,
+        model: &ApiModel,
+        naming: &Naming,
+        options: &EmitOptions,
+    ) -> (TokenStream, ExampleReport) {
+        let tokens = match self {
+            Piece::ModuleDoc(model_module) => {
+                let doc =
+                    format!(" Types and operations of the `{model_module}` area of the reference.");
+                quote! {
+                    #![doc = #doc]
+                    #![doc = ""]
+                    #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
+                }
+            }
+            Piece::Struct(ty) => structs::emit_struct(model, naming, ty),
+            Piece::Enum(ty) => enums::emit_enum(naming, ty),
+            Piece::Functions(operation, names) => {
+                operations::emit_operation(naming, operation, names)
+            }
+            Piece::Tests(plan) => {
+                return examples::emit_example_tests(
+                    model,
+                    naming,
+                    &plan.operations,
+                    &plan.function_names,
+                )
+            }
+            Piece::Lib => emit_lib(model, naming, options),
+        };
+        (tokens, ExampleReport::default())
+    }
+}
+
+struct EmittedPiece {
+    source: String,
+    report: ExampleReport,
+    emit_time: Duration,
+    format_time: Duration,
+}
+
+/// A field typed by another module's type exists only when that module's feature is on;
+/// without it, the value is kept in `additional_properties`, so nothing is lost. Modules then
+/// never need each other: the areas of Graph reach each other through relationships and
+/// shared value types, so a feature that enabled the modules its types use would enable
+/// nearly the whole crate, whichever area it named.
+fn gated_fields(
     model: &ApiModel,
-    naming: &Naming,
-    model_module: &str,
-) -> (TokenStream, ExampleReport) {
-    let structs = model
-        .types
-        .values()
-        .filter(|t| t.module == model_module)
-        .map(|t| structs::emit_struct(model, naming, t));
-    let enums = model
-        .enums
-        .values()
-        .filter(|e| e.module == model_module)
-        .map(|e| enums::emit_enum(naming, e));
-    let items: Vec<TokenStream> = structs.chain(enums).collect();
-    let module_operations: Vec<_> = model
-        .operations
-        .iter()
-        .filter(|o| o.module == model_module)
-        .collect();
-    let function_names = operations::function_names(&module_operations);
-    let functions = operations::emit_operations(naming, &module_operations, &function_names);
-    let (tests, report) =
-        examples::emit_example_tests(model, naming, &module_operations, &function_names);
-    let doc = format!(" Types and operations of the `{model_module}` area of the reference.");
-    let tokens = quote! {
-        #![doc = #doc]
-        #![doc = ""]
-        #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
-        #(#items)*
-        #functions
-        #tests
-    };
-    (tokens, report)
+    types: &BTreeMap<TypeKey, ItemName>,
+) -> BTreeMap<(TypeKey, String), String> {
+    let mut gated = BTreeMap::new();
+    for key in model.types.keys() {
+        let Some(own) = types.get(key) else { continue };
+        for property in model.all_properties(key) {
+            let (TypeRef::Complex(target) | TypeRef::Enum(target)) = &property.ty.target else {
+                continue;
+            };
+            if let Some(other) = types.get(target).filter(|t| t.module != own.module) {
+                gated.insert(
+                    (key.clone(), property.name.clone()),
+                    feature_name(&other.module).to_owned(),
+                );
+            }
+        }
+    }
+    gated
+}
+
+/// The cargo feature of a module: its name without a raw-identifier prefix.
+fn feature_name(module: &str) -> &str {
+    module.strip_prefix("r#").unwrap_or(module)
 }
 
 fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenStream {
     let modules = naming.modules.values().map(|m| {
+        let feature = feature_name(m);
         let m = ident::ident(m);
-        quote!(pub mod #m;)
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #m;
+        }
     });
     let summary = format!(
         " `{}`: {} types, {} enums and {} operations of Microsoft Graph, generated by graphdoc from the API reference pages.",
@@ -314,6 +486,10 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         #![doc = " function returns a [`runtime::Request`]: turn it into an `http::Request` with"]
         #![doc = " [`runtime::Request::into_http`], send it with any client, and read the answer with"]
         #![doc = " [`runtime::Request::parse_response`]."]
+        #![doc = ""]
+        #![doc = " Each module is compiled only with the cargo feature of the same name; `full` enables every"]
+        #![doc = " module. Modules never need each other: a field or function that uses another module's"]
+        #![doc = " type exists when that module's feature is on too."]
         #![doc = ""]
         #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
         pub mod runtime;

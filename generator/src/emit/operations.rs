@@ -19,19 +19,13 @@ use crate::model::{
     Operation, OperationPath, PathPart, Primitive, QueryValue, ResolvedType, TypeRef,
 };
 
-pub fn emit_operations(
-    naming: &Naming,
-    operations: &[&Operation],
-    names: &[Vec<String>],
-) -> TokenStream {
-    let functions = operations.iter().zip(names).flat_map(|(operation, names)| {
-        operation
-            .paths
-            .iter()
-            .zip(names)
-            .map(|(path, name)| emit_function(naming, operation, path, name))
-            .collect::<Vec<_>>()
-    });
+/// The functions of one operation: one per path, with the names [`function_names`] gave.
+pub fn emit_operation(naming: &Naming, operation: &Operation, names: &[String]) -> TokenStream {
+    let functions = operation
+        .paths
+        .iter()
+        .zip(names)
+        .map(|(path, name)| emit_function(naming, operation, path, name));
     quote!(#(#functions)*)
 }
 
@@ -213,8 +207,10 @@ fn emit_function(
         .cloned()
         .chain((!body_parameter.is_empty()).then_some(body_parameter));
     let doc = doc_attrs(&function_doc(operation, path));
+    let gate = naming.operation_gate(operation);
     quote! {
         #doc
+        #gate
         pub fn #function(#(#all_parameters),*) -> crate::runtime::Request<#response, #body_type> {
             #request #(#query)* #with_body
         }

@@ -43,11 +43,17 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
             if text.is_empty() {
                 text = format!("The `{wire}` property.");
             }
+            let gated = naming.gated.get(&(ty.key.clone(), property.name.clone()));
+            if let Some(feature) = gated {
+                text.push_str(&format!("\n\nPresent with the `{feature}` feature, whose module holds its type; without it, the value is kept in `additional_properties`."));
+            }
             let doc = doc_attrs(&text);
             let rename = (field.to_string().trim_start_matches("r#") != wire)
                 .then(|| quote!(rename = #wire,));
+            let gate = gated.map(|feature| quote!(#[cfg(feature = #feature)]));
             quote! {
                 #doc
+                #gate
                 #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub #field: ::std::option::Option<#rust_type>,
             }

@@ -6,6 +6,7 @@ use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::page::type_expr::parse_type_name;
 use crate::page::{BlockType, MemberRow, Page, PageKind, TableKind, TypeExpr, TypeName, TypeTerm};
 
+use super::account::{Item, ItemKind, Ledger};
 use super::{EnumMember, EnumType, Source, TypeKey, TypeOrigin, DEFAULT_NAMESPACE};
 
 /// A property whose type is not resolved yet.
@@ -25,6 +26,8 @@ pub(super) struct DraftProperty {
     /// The page the property was written on, for resolving same-page anchors.
     pub page: String,
     pub offset: usize,
+    /// The table rows that define it: the first is its definition, later ones restate it.
+    pub rows: Vec<Item>,
 }
 
 /// A type reference as a page wrote it, or as inference found it.
@@ -68,6 +71,10 @@ pub(super) struct Declarations {
     pub page_enums: BTreeMap<(String, String), TypeKey>,
     /// Enums declared on pages that name no area (see [`DraftComplex::placed`]).
     pub unplaced_enums: std::collections::BTreeSet<TypeKey>,
+    /// (enum, member name) → the table rows that define the member, as for
+    /// [`DraftProperty::rows`].
+    pub enum_rows: BTreeMap<(TypeKey, String), Vec<Item>>,
+    pub ledger: Ledger,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -102,9 +109,13 @@ impl Declarations {
     }
 }
 
-/// Merges `other` into `existing`, keeping the stronger origin's definitions.
+/// Merges `other` into `existing`, keeping the stronger origin's definitions. Of two resource
+/// pages, the one named after the type (`user.md`, not `intune-devices-user.md`) is the type's
+/// home, whose description, module and property definitions win; else the first.
 pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
-    let (mut strong, weak) = if other.origin > existing.origin {
+    let stronger = other.origin > existing.origin
+        || (other.origin == existing.origin && other.is_home() && !existing.is_home());
+    let (mut strong, weak) = if stronger {
         (other, std::mem::replace(existing, placeholder()))
     } else {
         (std::mem::replace(existing, placeholder()), other)
@@ -127,18 +138,33 @@ pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
     // A resource page is the whole truth about its type (two resource pages for one type are
     // reported and merged); partial sources (a request-body table, examples) complete each other.
     if strong.origin != TypeOrigin::ResourcePage || weak.origin == TypeOrigin::ResourcePage {
-        let mut known: std::collections::HashSet<String> = strong
+        let mut known: std::collections::HashMap<String, usize> = strong
             .properties
             .iter()
-            .map(|p| p.name.to_ascii_lowercase())
+            .enumerate()
+            .map(|(i, p)| (p.name.to_ascii_lowercase(), i))
             .collect();
         for property in weak.properties {
-            if known.insert(property.name.to_ascii_lowercase()) {
-                strong.properties.push(property);
+            match known.get(&property.name.to_ascii_lowercase()) {
+                Some(&at) => {
+                    if let Some(kept) = strong.properties.get_mut(at) {
+                        kept.rows.extend(property.rows);
+                    }
+                }
+                None => {
+                    known.insert(property.name.to_ascii_lowercase(), strong.properties.len());
+                    strong.properties.push(property);
+                }
             }
         }
     }
     *existing = strong;
+}
+
+impl DraftComplex {
+    fn is_home(&self) -> bool {
+        self.origin == TypeOrigin::ResourcePage && self.page.eq_ignore_ascii_case(&self.name)
+    }
 }
 
 fn placeholder() -> DraftComplex {
@@ -164,12 +190,41 @@ fn placeholder() -> DraftComplex {
 pub(super) fn declare(pages: &[Page]) -> Declarations {
     let mut declarations = Declarations::default();
     for page in pages {
+        record_rows_left_out(page, &mut declarations.ledger);
         declare_enums(page, &mut declarations);
         if page.kind == PageKind::Resource {
             declare_resource(page, &mut declarations);
         }
     }
     declarations
+}
+
+/// Table rows the parser could not read as members (no name: it reported them) are dropped.
+fn record_rows_left_out(page: &Page, ledger: &mut Ledger) {
+    for table in &page.tables {
+        let (kind, read): (ItemKind, Vec<usize>) = match table.kind {
+            TableKind::Properties => (ItemKind::Property, member_offsets(table)),
+            TableKind::Relationships => (ItemKind::Relationship, member_offsets(table)),
+            TableKind::EnumMembers => (
+                ItemKind::EnumMember,
+                table.enum_members().iter().map(|r| r.offset).collect(),
+            ),
+            _ => continue,
+        };
+        let left_out = table
+            .rows
+            .iter()
+            .filter(|row| row.cells.iter().any(|c| !c.text.trim().is_empty()))
+            .filter(|row| read.binary_search(&row.offset).is_err());
+        ledger.dropped(
+            Code::TableShape,
+            left_out.map(|row| Item::row(kind, page, row.offset)),
+        );
+    }
+}
+
+fn member_offsets(table: &crate::page::Table) -> Vec<usize> {
+    table.members().iter().map(|r| r.offset).collect()
 }
 
 /// The area a page says it belongs to: its `ms.prod`, when that is a plain name.
@@ -244,7 +299,14 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
             _ => None,
         });
         let Some(name) = name else {
-            let message = format!("enum table under `{heading_title}` names no enum (expected a `<name> values` heading)");
+            let message = format!("enum table under `{heading_title}` names no enum (expected a `<name> values` heading); its members are left out");
+            declarations.ledger.dropped(
+                Code::PageShape,
+                table
+                    .enum_members()
+                    .iter()
+                    .map(|row| Item::row(ItemKind::EnumMember, page, row.offset)),
+            );
             declarations.report(
                 page,
                 Severity::Warning,
@@ -261,6 +323,11 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
         let key = TypeKey::new(&namespace, &name);
         let mut members: Vec<EnumMember> = Vec::new();
         for row in table.enum_members() {
+            declarations
+                .enum_rows
+                .entry((key.clone(), row.name.clone()))
+                .or_default()
+                .push(Item::row(ItemKind::EnumMember, page, row.offset));
             if members.iter().any(|m| m.name == row.name) {
                 let message = format!(
                     "enum member `{}` is listed twice; the first row is kept",
@@ -430,8 +497,21 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         annotated_name.or_else(|| page.title.as_deref().and_then(title_type_name))
     else {
         let message =
-            "resource page names no type: no resource annotation with `@odata.type`, no title"
+            "resource page names no type: no resource annotation with `@odata.type`, no title; its properties are left out"
                 .to_owned();
+        for table in &page.tables {
+            let navigation = match table.kind {
+                TableKind::Properties => false,
+                TableKind::Relationships => true,
+                _ => continue,
+            };
+            let kind = Item::member_kind(navigation);
+            let rows = table.members().iter();
+            declarations.ledger.dropped(
+                Code::PageShape,
+                rows.map(|r| Item::row(kind, page, r.offset)),
+            );
+        }
         declarations.report(page, Severity::Warning, Code::PageShape, 0, message);
         return;
     };
@@ -454,16 +534,46 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             let t = t.to_ascii_lowercase();
             t.ends_with("values") || t.starts_with("properties of")
         });
+        let kind = Item::member_kind(navigation);
         if elsewhere {
+            let heading = table
+                .section
+                .and_then(|s| page.sections.get(s))
+                .map_or("", |s| s.title.as_str());
+            let message = format!(
+                "the table under `{heading}` describes no property of the page's type; its {} rows are left out",
+                table.members().len()
+            );
+            declarations.diagnostics.push(Diagnostic::new(
+                Severity::Note,
+                Code::Dropped,
+                page.path.clone(),
+                page.lines.location(table.offset),
+                message,
+            ));
+            let rows = table.members().iter();
+            declarations
+                .ledger
+                .dropped(Code::Dropped, rows.map(|r| Item::row(kind, page, r.offset)));
             continue;
         }
         for row in table.members() {
+            let item = Item::row(kind, page, row.offset);
             if !seen.insert(row.name.clone()) {
+                // Listed twice (often in both tables): the first row is the definition.
+                match properties
+                    .iter_mut()
+                    .find(|p: &&mut DraftProperty| p.name == row.name)
+                {
+                    Some(first) => first.rows.push(item),
+                    None => declarations.ledger.dropped(Code::TableShape, [item]),
+                }
                 continue;
             }
             // A row broken across lines leaves text where the name belongs.
             if !is_property_name(&row.name) {
                 let message = format!("`{}` is not a property name; the row is left out", row.name);
+                declarations.ledger.dropped(Code::TableShape, [item]);
                 declarations.report(
                     page,
                     Severity::Warning,
@@ -527,7 +637,7 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
             let other = existing.properties.iter().find(|p| p.name == property.name);
             if let Some(other) = other.filter(|other| other.ty != property.ty) {
                 message.push_str(&format!(
-                    "; `{}` has different types, the first definition wins",
+                    "; `{}` has different types, the definition on the type's own page (`{name}.md`) wins, else the first",
                     other.name
                 ));
             }
@@ -576,6 +686,7 @@ pub(super) fn draft_property(page: &Page, row: &MemberRow, navigation: bool) -> 
         source: source_of(page, row.offset),
         page: page.stem.clone(),
         offset: row.type_offset,
+        rows: vec![Item::row(Item::member_kind(navigation), page, row.offset)],
     }
 }
 
@@ -655,6 +766,7 @@ fn add_representation_properties(
                 source: source_of(page, block.offset),
                 page: page.stem.clone(),
                 offset: block.offset,
+                rows: Vec::new(),
             });
         }
     }

@@ -101,6 +101,7 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
                     source: source.clone(),
                     page: seen.page.clone(),
                     offset: *offset,
+                    rows: Vec::new(),
                 })
             })
             .collect();
@@ -159,8 +160,13 @@ impl Walker<'_> {
         }
     }
 
-    /// Records `object` as an instance of `type_name`.
+    /// Records `object` as an instance of `type_name`. An object with nothing but control
+    /// information (`{"@odata.type": "microsoft.graph.x"}`) is a placeholder that names a type,
+    /// an enum as often as an object type: it is no evidence of an object type.
     fn instance(&mut self, type_name: &str, object: &Map<String, Value>) {
+        if object.keys().all(|k| k.contains('@')) {
+            return;
+        }
         let Some(TypeExpr {
             term: TypeTerm::Named(_),
             collection: false,

@@ -4,6 +4,7 @@
 //! types, never a page. Everything here is keyed and ordered deterministically (`BTreeMap`s and
 //! sorted vectors), so output does not depend on file order or thread count.
 
+pub mod account;
 mod declare;
 mod infer;
 mod operations;
@@ -362,4 +363,6 @@ impl ApiModel {
 pub struct Resolved {
     pub model: ApiModel,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the pages define and what became of it.
+    pub account: account::Account,
 }

@@ -12,6 +12,7 @@ use crate::page::{
     BlockType, CodeBlock, Page, PageKind, PathTemplate, TableKind, TypeExpr, TypeName, TypeTerm,
 };
 
+use super::account::Item;
 use super::declare::{
     draft_property, inherited_from, module_of, page_area, page_description, source_of,
     Declarations, DraftComplex, DraftType,
@@ -128,18 +129,23 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
             .push((line, offset));
     }
     if method_order.is_empty() {
-        if !page.code_blocks.is_empty() {
-            let offset = page.sections.first().map_or(0, |s| s.offset);
-            let message = "API page has no request line in an `HTTP request` section, and no example path without ids; no operation is generated".to_owned();
-            report(
-                declarations,
-                page,
-                Severity::Warning,
-                Code::PageShape,
-                offset,
-                message,
-            );
-        }
+        let offset = page.sections.first().map_or(0, |s| s.offset);
+        let message = if page.code_blocks.is_empty() {
+            "API page has no HTTP request; no operation is generated"
+        } else {
+            "API page has no request line in an `HTTP request` section, and no example path without ids; no operation is generated"
+        };
+        declarations
+            .ledger
+            .dropped(Code::PageShape, [Item::api_page(page)]);
+        report(
+            declarations,
+            page,
+            Severity::Warning,
+            Code::PageShape,
+            offset,
+            message.to_owned(),
+        );
         return Vec::new();
     }
 

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::page::{Page, Primitive, TypeExpr, TypeName, TypeTerm};
 
+use super::account::{self, Item, ItemKind};
 use super::declare::{self, Declarations, DraftComplex, DraftType};
 use super::operations::{self, DraftOperation};
 use super::{
@@ -38,6 +39,7 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         .collect();
 
     drop_restated_inherited(&mut declarations, &resolver.index);
+    let emitted_items = final_items(&mut declarations, &drafts);
     let mut types: BTreeMap<TypeKey, ComplexType> = declarations
         .types
         .values()
@@ -57,7 +59,43 @@ pub fn resolve(pages: &[Page]) -> Resolved {
     Resolved {
         model,
         diagnostics: resolver.diagnostics,
+        account: account::settle(pages, emitted_items, &declarations.ledger),
     }
+}
+
+/// The items the final declarations hold: each property's and enum member's defining row
+/// (restating rows are recorded as merged) and each API page that yields an operation.
+fn final_items(declarations: &mut Declarations, operations: &[DraftOperation]) -> Vec<Item> {
+    let mut emitted = Vec::new();
+    let mut restated = Vec::new();
+    let mut split = |rows: &[Item]| {
+        if let Some((first, rest)) = rows.split_first() {
+            emitted.push(first.clone());
+            restated.extend_from_slice(rest);
+        }
+    };
+    for draft in declarations.types.values() {
+        for property in &draft.properties {
+            split(&property.rows);
+        }
+    }
+    for ((key, member), rows) in &declarations.enum_rows {
+        let kept = declarations
+            .enums
+            .get(key)
+            .is_some_and(|e| e.members.iter().any(|m| m.name == *member));
+        if kept {
+            split(rows);
+        }
+    }
+    declarations.ledger.merged(restated);
+    let pages: BTreeSet<&str> = operations.iter().map(|o| o.source.page.as_str()).collect();
+    emitted.extend(pages.into_iter().map(|page| Item {
+        kind: ItemKind::Operation,
+        page: page.to_owned(),
+        offset: 0,
+    }));
+    emitted
 }
 
 /// Types and enums from pages that name no area join the module of the items that use them
@@ -483,6 +521,17 @@ fn drop_enums_named_like_types(declarations: &mut Declarations, pages: &HashMap<
         let Some(dropped) = declarations.enums.remove(&key) else {
             continue;
         };
+        let rows = dropped.members.iter().flat_map(|m| {
+            declarations
+                .enum_rows
+                .get(&(key.clone(), m.name.clone()))
+                .into_iter()
+                .flatten()
+                .cloned()
+        });
+        declarations
+            .ledger
+            .dropped(Code::Conflict, rows.collect::<Vec<_>>());
         let kept = declarations
             .types
             .get(&key)
@@ -547,9 +596,15 @@ fn drop_restated_inherited(declarations: &mut Declarations, index: &NameIndex) {
     }
     for (key, name) in drops {
         if let Some(draft) = declarations.types.get_mut(&key) {
-            draft
-                .properties
-                .retain(|p| !(p.from_representation && p.name == name));
+            let (restated, kept) = std::mem::take(&mut draft.properties)
+                .into_iter()
+                .partition(|p| p.from_representation && p.name == name);
+            draft.properties = kept;
+            // The base type's property is emitted in this type's struct too.
+            let restated: Vec<declare::DraftProperty> = restated;
+            declarations
+                .ledger
+                .merged(restated.into_iter().flat_map(|p| p.rows));
         }
     }
 }

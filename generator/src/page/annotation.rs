@@ -69,14 +69,13 @@ pub fn parse(
         return None;
     }
     let read = read_lenient(json);
-    for repair in &read.repairs {
-        sink.report(
-            crate::diagnostics::Severity::Note,
-            Code::AnnotationJson,
-            json_offset + repair.offset,
-            format!("annotation is not strict JSON: {}", repair.kind.describe()),
-        );
-    }
+    super::report_repairs(
+        sink,
+        Code::AnnotationJson,
+        json_offset,
+        "annotation is not strict JSON",
+        &read.repairs,
+    );
     let object = match read.value {
         Some(Value::Object(object)) => object,
         Some(_) => {

@@ -313,6 +313,8 @@ enum LineKind<'a> {
     UnknownMethod(&'a str),
     /// A bare `/path` or URL.
     MissingMethod,
+    /// `GET` alone, or before something that is no request target.
+    MissingTarget(&'a str),
     Header,
     /// The first line of a body that follows without a blank line.
     BodyStart,
@@ -346,6 +348,10 @@ fn classify(text: &str) -> LineKind<'_> {
         } else if rest.starts_with('/') || starts_with_ignore_case(rest, "http") {
             return LineKind::UnknownMethod(token);
         }
+    }
+    // Upper case only: prose such as `Get the user` is not a broken request line.
+    if is_method(token) && token.bytes().all(|b| b.is_ascii_uppercase()) {
+        return LineKind::MissingTarget(token);
     }
     // Checked before headers: `https://host/...` would otherwise read as a `https` header.
     if text.starts_with('/') || scheme_len(text).is_some() {
@@ -470,7 +476,9 @@ fn parse_request(
                 section_end = Some(i + 1);
             }
             // Broken request lines belong to the section too, so they are not read as headers.
-            LineKind::UnknownMethod(_) | LineKind::MissingMethod => section_end = Some(i + 1),
+            LineKind::UnknownMethod(_) | LineKind::MissingMethod | LineKind::MissingTarget(_) => {
+                section_end = Some(i + 1)
+            }
             LineKind::Header if seen_request => break,
             LineKind::BodyStart => break,
             _ => {}
@@ -502,6 +510,14 @@ fn parse_request(
                 line.offset,
                 "http-method",
                 "request target without a method; line skipped",
+            )),
+            LineKind::MissingTarget(method) => issues.push(HttpIssue::new(
+                line.offset,
+                "http-url",
+                format!(
+                    "`{method}` without a request target (found `{}`); line skipped",
+                    excerpt(line.text)
+                ),
             )),
             LineKind::Header => issues.push(HttpIssue::new(
                 line.offset,
@@ -1041,6 +1057,9 @@ mod tests {
                 &["http-method"],
             ),
             ("GET /me\n/users/{id}", &["GET"], &["http-method"]),
+            // A method with no target is reported, not passed over.
+            ("GET /me\nGET\nGET /users", &["GET", "GET"], &["http-url"]),
+            ("GET /me\nPOST (see below)", &["GET"], &["http-url"]),
             // Prose and blank lines between the request lines of an "HTTP request" section.
             (
                 "GET /me/joinedTeams\nor\nGET /users/{id}/joinedTeams",

@@ -651,16 +651,17 @@ fn code_lang(info: &str) -> CodeLang {
 /// notes; unreadable JSON is a warning (the example cannot be used).
 fn read_json(text: &str, offset: usize, sink: &mut Sink<'_>) -> JsonText {
     let read = read_lenient(text);
-    for repair in &read.repairs {
-        if !matches!(repair.kind, super::lenient_json::RepairKind::Ellipsis) {
-            sink.report(
-                Severity::Note,
-                Code::ExampleJson,
-                offset + repair.offset,
-                format!("JSON is not strict: {}", repair.kind.describe()),
-            );
-        }
-    }
+    let repairs = read
+        .repairs
+        .iter()
+        .filter(|r| !matches!(r.kind, super::lenient_json::RepairKind::Ellipsis));
+    super::report_repairs(
+        sink,
+        Code::ExampleJson,
+        offset,
+        "JSON is not strict",
+        repairs,
+    );
     let error = read.error.map(|e| {
         sink.warn(
             Code::ExampleJson,

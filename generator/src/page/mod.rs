@@ -200,6 +200,37 @@ pub struct PageSource {
 }
 
 /// Parses one page. Never panics, whatever the text.
+/// Notes about the repairs of one JSON text: the first [`REPAIR_NOTES`] one by one, the rest
+/// summed up in one note, so that a text with thousands of repairs (a 100,000-deep object
+/// without quotes) cannot flood the output.
+fn report_repairs<'r>(
+    sink: &mut crate::diagnostics::Sink<'_>,
+    code: crate::diagnostics::Code,
+    offset: usize,
+    prefix: &str,
+    repairs: impl IntoIterator<Item = &'r lenient_json::Repair>,
+) {
+    use crate::diagnostics::Severity;
+    let mut more = 0;
+    let mut last = offset;
+    for (index, repair) in repairs.into_iter().enumerate() {
+        if index < REPAIR_NOTES {
+            let message = format!("{prefix}: {}", repair.kind.describe());
+            sink.report(Severity::Note, code, offset + repair.offset, message);
+        } else {
+            more += 1;
+            last = offset + repair.offset;
+        }
+    }
+    if more > 0 {
+        let message = format!("{prefix}: {more} more repairs, the last one here");
+        sink.report(Severity::Note, code, last, message);
+    }
+}
+
+/// Repairs of one JSON text reported one by one (see [`report_repairs`]).
+pub const REPAIR_NOTES: usize = 20;
+
 pub fn parse_page(source: &PageSource, text: &str) -> ParsedPage {
     markdown::parse(source, text)
 }

@@ -1,0 +1,279 @@
+//! Inputs found or kept while fuzzing (`fuzz/` at the repository root), replayed as tests.
+//!
+//! Every file under `tests/fuzz/<target>/` goes through the same function and the same checks
+//! as the fuzz target of that name, so a new finding only needs its minimized input dropped
+//! into the right folder. Tests named after a finding also say what the correct outcome is.
+
+use std::path::{Path, PathBuf};
+
+use graphdoc::diagnostics::render;
+use graphdoc::emit::{emit, EmitOptions, Emitted};
+use graphdoc::model::resolve;
+use graphdoc::page::http::{parse_http_block, parse_path_template, BodyText, HttpHeader};
+use graphdoc::page::lenient_json::{read_lenient, LenientJson};
+use graphdoc::page::{parse_page, HttpBlock, PageSource, ParsedPage, PathTemplate};
+
+fn folder(target: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz")
+        .join(target)
+}
+
+/// One kept input, by target and file name.
+fn input(target: &str, name: &str) -> Vec<u8> {
+    let path = folder(target).join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn inputs(target: &str) -> Vec<PathBuf> {
+    let folder = folder(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", folder.display()))
+        .map(|entry| entry.expect("readable folder entry").path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs `check` on every input of `target`, naming the input when a check panics.
+fn replay(target: &str, check: impl Fn(&[u8])) {
+    for path in inputs(target) {
+        let bytes = std::fs::read(&path).expect("readable input");
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&bytes)));
+        assert!(outcome.is_ok(), "{target} failed on {}", path.display());
+    }
+}
+
+/// The input as a fuzz target taking `&str` sees it: libFuzzer skips inputs that are not UTF-8.
+fn utf8(bytes: &[u8]) -> Option<&str> {
+    std::str::from_utf8(bytes).ok()
+}
+
+fn source() -> PageSource {
+    PageSource {
+        path: "fuzz.md".into(),
+        display: "fuzz.md".to_owned(),
+    }
+}
+
+/// The `page` target: lossy UTF-8 as `discover::read_page` reads a file, then every diagnostic
+/// rendered with its source line, as the CLI prints it.
+fn page(bytes: &[u8]) -> ParsedPage {
+    let text = String::from_utf8_lossy(bytes);
+    let parsed = parse_page(&source(), &text);
+    for diagnostic in &parsed.diagnostics {
+        render(diagnostic, Some(&text), false);
+    }
+    parsed
+}
+
+/// The `lenient_json` target, with the promises of `read_lenient`'s documentation.
+fn lenient_json(text: &str) -> LenientJson {
+    let read = read_lenient(text);
+    assert_ne!(read.value.is_some(), read.error.is_some(), "{read:?}");
+    if let Some(error) = &read.error {
+        assert!(text.is_char_boundary(error.offset), "{error:?}");
+    }
+    for repair in &read.repairs {
+        assert!(repair.offset <= text.len(), "{repair:?}");
+    }
+    if let Ok(strict) = serde_json::from_str::<serde_json::Value>(text) {
+        assert_eq!(read.value.as_ref(), Some(&strict));
+        assert!(read.repairs.is_empty() && !read.truncated && read.error.is_none());
+    }
+    read
+}
+
+/// The `http_block` target, with the offsets `parse_http_block` documents and the canonical
+/// path form as a fixed point.
+fn http_block(content: &str) {
+    let (block, issues) = parse_http_block(content);
+    for issue in &issues {
+        assert!(content.is_char_boundary(issue.offset), "{issue:?}");
+    }
+    match &block {
+        Some(HttpBlock::Request(request)) => {
+            for line in &request.lines {
+                assert!(content.is_char_boundary(line.offset), "{line:?}");
+            }
+            check_headers_and_body(content, &request.headers, request.body.as_ref());
+        }
+        Some(HttpBlock::Response(response)) => {
+            assert!(content.is_char_boundary(response.offset), "{response:?}");
+            check_headers_and_body(content, &response.headers, response.body.as_ref());
+        }
+        None => {}
+    }
+    if let Ok(template) = parse_path_template(content) {
+        assert_canonical_is_stable(&template);
+    }
+}
+
+fn check_headers_and_body(content: &str, headers: &[HttpHeader], body: Option<&BodyText>) {
+    for header in headers {
+        let at = content.get(header.offset..).unwrap_or_default();
+        assert!(at.starts_with(&header.name), "{header:?}");
+    }
+    if let Some(body) = body {
+        let end = body.offset + body.text.len();
+        assert_eq!(content.get(body.offset..end), Some(body.text.as_str()));
+    }
+}
+
+fn assert_canonical_is_stable(template: &PathTemplate) {
+    let canonical = template.to_template_string();
+    match parse_path_template(&canonical) {
+        Ok(again) => assert_eq!(again.to_template_string(), canonical),
+        Err(message) => panic!("canonical form `{canonical}` does not parse: {message}"),
+    }
+}
+
+/// The `generate` target: one page through parsing, resolution and emission, in memory.
+fn generate(bytes: &[u8]) -> Emitted {
+    let text = String::from_utf8_lossy(bytes);
+    let page = parse_page(&source(), &text).page;
+    let resolved = resolve(std::slice::from_ref(&page));
+    emit(
+        &resolved.model,
+        &EmitOptions {
+            crate_name: "msgraph".to_owned(),
+        },
+    )
+}
+
+#[test]
+fn replay_page() {
+    replay("page", |bytes| {
+        page(bytes);
+    });
+}
+
+#[test]
+fn replay_lenient_json() {
+    replay("lenient_json", |bytes| {
+        if let Some(text) = utf8(bytes) {
+            lenient_json(text);
+        }
+    });
+}
+
+#[test]
+fn replay_http_block() {
+    replay("http_block", |bytes| {
+        if let Some(text) = utf8(bytes) {
+            http_block(text);
+        }
+    });
+}
+
+#[test]
+fn replay_generate() {
+    replay("generate", |bytes| {
+        generate(bytes);
+    });
+}
+
+// Hand-picked inputs: no fuzzer finding so far, but each pins down how an edge is handled.
+
+fn text_input(target: &str, name: &str) -> String {
+    String::from_utf8(input(target, name)).expect("a kept text input is UTF-8")
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let read = lenient_json(&text_input("lenient_json", "deep-unclosed-nesting"));
+    let error = read.error.expect("no value from 3000 unclosed brackets");
+    assert_eq!(error.message, "recursion limit exceeded");
+}
+
+#[test]
+fn only_comments_and_elisions_are_a_truncated_example_without_value() {
+    let read = lenient_json(&text_input("lenient_json", "comment-only"));
+    assert!(read.truncated);
+    let error = read.error.expect("nothing to read");
+    assert!(error.message.starts_with("no JSON value"), "{error:?}");
+}
+
+#[test]
+fn error_after_multibyte_repairs_points_at_the_bad_value() {
+    let text = text_input("lenient_json", "smart-quotes-and-multibyte-error");
+    let read = lenient_json(&text);
+    let error = read.error.expect("a bare `é` is not a value");
+    assert_eq!(Some(error.offset), text.rfind('é'));
+}
+
+#[test]
+fn annotation_envelope_is_read_from_inside_with_its_repairs() {
+    let read = lenient_json(&text_input("lenient_json", "annotation-envelope"));
+    assert_eq!(
+        read.value,
+        Some(serde_json::json!({"blockType": "request", "name": "x"}))
+    );
+    assert!(read.truncated, "`// more` is an elision");
+    assert_eq!(read.repairs.len(), 4, "{:?}", read.repairs);
+}
+
+#[test]
+fn bom_crlf_and_folded_header_keep_offsets_into_the_block() {
+    let content = text_input("http_block", "bom-crlf-folded-header");
+    http_block(&content);
+    let (block, issues) = parse_http_block(&content);
+    assert!(issues.is_empty(), "{issues:?}");
+    let Some(HttpBlock::Request(request)) = block else {
+        panic!("a request: {block:?}");
+    };
+    assert_eq!(request.headers[0].value, "application/json folded");
+    assert_eq!(request.lines[0].target.api_version.as_deref(), Some("v1.0"));
+}
+
+#[test]
+fn typo_in_a_multibyte_method_is_not_a_request() {
+    let content = text_input("http_block", "multibyte-method-typo");
+    http_block(&content);
+    let (block, issues) = parse_http_block(&content);
+    assert!(block.is_none());
+    let codes: Vec<&str> = issues.iter().map(|issue| issue.code).collect();
+    assert_eq!(codes, ["http-method", "http-block"]);
+}
+
+#[test]
+fn canonical_path_drops_alternatives_and_empty_segments() {
+    let path = text_input("http_block", "path-template-alternatives");
+    let template = parse_path_template(&path).expect("a well-formed template");
+    assert_eq!(template.to_template_string(), "/a/{x}/b(c='{d}')/e");
+}
+
+#[test]
+fn unclosed_fence_after_unreadable_annotation_is_reported_by_line() {
+    let parsed = page(&input("page", "unclosed-fence-after-annotation"));
+    let lines: Vec<(String, u32)> = parsed
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.to_string(), d.location.line))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("annotation-json".to_owned(), 5),
+            ("markdown".to_owned(), 6),
+            ("path-template".to_owned(), 7)
+        ]
+    );
+}
+
+#[test]
+fn invalid_utf8_is_read_with_replacement_characters() {
+    let parsed = page(&input("page", "invalid-utf8"));
+    assert_eq!(parsed.page.title.as_deref(), Some("\u{fffd}\u{fffd}"));
+    assert_eq!(parsed.page.tables.len(), 1);
+}
+
+#[test]
+fn hostile_property_names_become_valid_fields() {
+    let emitted = generate(&input("generate", "hostile-property-names"));
+    let module = &emitted.files["fuzz.rs"];
+    for field in ["pub r#type:", "pub self_:", "rename = \"é-ü\""] {
+        assert!(module.contains(field), "no `{field}` in\n{module}");
+    }
+}
