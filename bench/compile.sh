@@ -42,7 +42,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(ls sr
 printf '%-28s %9s %9s %9s %10s\n' features median_s min_s max_s peak_MiB
 full=$(measure full --features full)
 three=$(measure "$features" --features "$features")
-none=$(measure "(none: runtime only)")
+none=$(measure runtime-only)
 for line in "$full" "$three" "$none"; do
     echo "$line" | awk '{printf "%-28s %9s %9s %9s %10s\n", $1, $2, $3, $4, $5}'
 done

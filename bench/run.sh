@@ -27,9 +27,13 @@ measure() {
     local times=() peak=0
     for _ in $(seq "$runs"); do
         rm -rf "$scratch/out"
-        /usr/bin/time -f "%e %M" -o "$scratch/time" "$@" > /dev/null 2>&1 || true
-        read -r seconds kib < "$scratch/time"
-        times+=("$seconds")
+        local started ended
+        started=$(date +%s%N)
+        /usr/bin/time -f "%M" -o "$scratch/time" "$@" > /dev/null 2>&1 || true
+        ended=$(date +%s%N)
+        read -r kib < "$scratch/time"
+        # Milliseconds from the clock: GNU time's wall time has only two decimals.
+        times+=("$(awk -v n=$((ended - started)) 'BEGIN {printf "%.3f", n / 1e9}')")
         [ "$kib" -gt "$peak" ] && peak="$kib"
     done
     local sorted
@@ -52,7 +56,7 @@ report() {
     echo "## $label ($runs runs each)"
     printf '%-10s %9s %9s %9s %10s %9s\n' command median_s min_s max_s peak_MiB x_floor
     for line in "$floor_line" "$check_line" "$generate_line"; do
-        echo "$line" | awk -v f="$floor_median" '{printf "%-10s %9s %9s %9s %10s %9.1f\n", $1, $2, $3, $4, $5, $2 / f}'
+        echo "$line" | awk -v f="$floor_median" '{printf "%-10s %9s %9s %9s %10s %9.2f\n", $1, $2, $3, $4, $5, $2 / f}'
     done
 }
 
