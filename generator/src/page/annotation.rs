@@ -113,11 +113,7 @@ impl Annotation {
         json_offset: usize,
         sink: &mut Sink<'_>,
     ) -> Annotation {
-        let mut fields = Fields {
-            raw: &raw,
-            sink,
-            offset: json_offset,
-        };
+        let mut fields = Fields::new(&raw, sink, json_offset);
         Annotation {
             offset,
             block_type: fields.string("blockType").map(|s| BlockType::from_name(&s)),
@@ -148,22 +144,64 @@ impl Annotation {
     }
 }
 
+/// The annotation keys [`Annotation`] reads.
+const KEYS: [&str; 19] = [
+    "blockType",
+    "name",
+    "@odata.type",
+    "@type",
+    "isCollection",
+    "collectionProperty",
+    "truncated",
+    "isEmpty",
+    "expectError",
+    "optionalProperties",
+    "nullableProperties",
+    "keyProperty",
+    "baseType",
+    "openType",
+    "abstract",
+    "isMediaEntity",
+    "isComposable",
+    "sampleKeys",
+    "type",
+];
+
 /// Typed access to annotation keys, reporting values of the wrong JSON type.
 struct Fields<'a, 's, 'p> {
-    raw: &'a Map<String, Value>,
+    /// The value of each of [`KEYS`]: spelled exactly so, else in any case, since JSON keys are
+    /// case-sensitive but pages write `blocktype` and `BlockType` too. Found in one pass over
+    /// the annotation rather than one per key.
+    found: [Option<&'a Value>; KEYS.len()],
     sink: &'s mut Sink<'p>,
     offset: usize,
 }
 
-impl Fields<'_, '_, '_> {
-    fn get(&self, key: &str) -> Option<&Value> {
-        // Keys are case-sensitive in JSON, but pages write `blocktype` and `BlockType` too.
-        self.raw.get(key).or_else(|| {
-            self.raw
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v)
-        })
+impl<'a, 's, 'p> Fields<'a, 's, 'p> {
+    fn new(raw: &'a Map<String, Value>, sink: &'s mut Sink<'p>, offset: usize) -> Self {
+        let mut found = [None; KEYS.len()];
+        let mut exact = [false; KEYS.len()];
+        for (written, value) in raw {
+            for (i, key) in KEYS.iter().enumerate() {
+                if written == key {
+                    found[i] = Some(value);
+                    exact[i] = true;
+                } else if !exact[i] && found[i].is_none() && written.eq_ignore_ascii_case(key) {
+                    found[i] = Some(value);
+                }
+            }
+        }
+        Fields {
+            found,
+            sink,
+            offset,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        let index = KEYS.iter().position(|k| *k == key);
+        debug_assert!(index.is_some(), "`{key}` is not in KEYS");
+        index.and_then(|i| self.found[i])
     }
 
     fn string(&mut self, key: &str) -> Option<String> {

@@ -261,11 +261,12 @@ impl<'t> Walk<'t> {
                     offset: range.start,
                     content_offset: None,
                     fence_end,
-                    text: String::new(),
+                    // The content arrives line by line: room for all of it at once.
+                    text: String::with_capacity(range.len()),
                     fence,
                 });
             }
-            Tag::HtmlBlock => self.html = Some((range.start, String::new())),
+            Tag::HtmlBlock => self.html = Some((range.start, String::with_capacity(range.len()))),
             _ => {}
         }
     }
