@@ -27,8 +27,10 @@ pub struct TrendingHideBody {
     pub scopes: ::std::option::Option<::std::vec::Vec<crate::insights::TrendingScope>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Abstract base type for the addressable objects in this API. It carries only the key that the service assigns when an object is stored. Types such as officeGraphInsights and trending derive from it, and a navigation property typed as **entity** can point at any derived object.
@@ -50,8 +52,10 @@ pub struct Entity {
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `insightIdentity` type.
@@ -83,8 +87,10 @@ pub struct InsightIdentity {
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Groups the relationships that are computed for a single user from activity signals across their organization. Each relationship is a collection of insight objects that point to a document and describe how it relates to the user:
@@ -115,8 +121,10 @@ pub struct OfficeGraphInsights {
     pub used: ::std::option::Option<::std::vec::Vec<crate::insights::UsedInsight>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `resourceReference` type.
@@ -148,8 +156,10 @@ pub struct ResourceReference {
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `resourceVisualization` type.
@@ -216,8 +226,10 @@ pub struct ResourceVisualization {
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `sharedInsight` type.
@@ -250,14 +262,18 @@ pub struct SharedInsight {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub sharing_history: ::std::option::Option<::std::vec::Vec<crate::insights::SharingDetail>>,
+    pub sharing_history: ::std::option::Option<
+        ::std::vec::Vec<crate::insights::SharingDetail>,
+    >,
     /// The `resourceVisualization` property.
     #[serde(
         rename = "resourceVisualization",
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_visualization: ::std::option::Option<crate::insights::ResourceVisualization>,
+    pub resource_visualization: ::std::option::Option<
+        crate::insights::ResourceVisualization,
+    >,
     /// The `resourceReference` property.
     #[serde(
         rename = "resourceReference",
@@ -267,8 +283,10 @@ pub struct SharedInsight {
     pub resource_reference: ::std::option::Option<crate::insights::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `sharingDetail` type.
@@ -322,8 +340,10 @@ pub struct SharingDetail {
     pub sharing_type: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Represents a calculated link between a user and a document that is drawing activity from the user's closest collaborators. Only documents the user is allowed to open are returned. Items are ranked by **weight**, so the most relevant document comes first.
@@ -359,7 +379,9 @@ pub struct Trending {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_visualization: ::std::option::Option<crate::insights::ResourceVisualization>,
+    pub resource_visualization: ::std::option::Option<
+        crate::insights::ResourceVisualization,
+    >,
     /// Location and type of the underlying document. Read-only.
     #[serde(
         rename = "resourceReference",
@@ -378,14 +400,18 @@ pub struct Trending {
     pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Where the activity around the document was seen. Read-only.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub channels: ::std::option::Option<crate::runtime::Flags<crate::insights::TrendingChannels>>,
+    pub channels: ::std::option::Option<
+        crate::runtime::Flags<crate::insights::TrendingChannels>,
+    >,
     /// Navigates to the document that is trending. Read-only.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<::std::boxed::Box<crate::insights::Entity>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `usageDetails` type.
@@ -418,8 +444,10 @@ pub struct UsageDetails {
     pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// The `usedInsight` type.
@@ -452,7 +480,9 @@ pub struct UsedInsight {
         default,
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub resource_visualization: ::std::option::Option<crate::insights::ResourceVisualization>,
+    pub resource_visualization: ::std::option::Option<
+        crate::insights::ResourceVisualization,
+    >,
     /// **TODO: Add Description**
     #[serde(
         rename = "resourceReference",
@@ -462,8 +492,10 @@ pub struct UsedInsight {
     pub resource_reference: ::std::option::Option<crate::insights::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Identifies which calculated relationship of officeGraphInsights an item was surfaced by. The trending resource reports it in its **kind** property.
@@ -662,13 +694,16 @@ impl<'de> ::serde::Deserialize<'de> for TrendingScope {
 /// Documented in `docs/api/insights-post-shared.md` (line 29).
 pub fn add_shared_ref(
     body: crate::insights::SharedInsight,
-) -> crate::runtime::Request<crate::insights::SharedInsight, crate::insights::SharedInsight> {
+) -> crate::runtime::Request<
+    crate::insights::SharedInsight,
+    crate::insights::SharedInsight,
+> {
     crate::runtime::Request::new(
-        ::http::Method::POST,
-        ::std::string::String::from("/me/insights/shared/$ref"),
-        ::http::StatusCode::CREATED,
-    )
-    .with_body(body)
+            ::http::Method::POST,
+            ::std::string::String::from("/me/insights/shared/$ref"),
+            ::http::StatusCode::CREATED,
+        )
+        .with_body(body)
 }
 
 /// Add shared.
@@ -680,13 +715,16 @@ pub fn add_shared_ref(
 /// Documented in `docs/api/insights-post-shared.md` (line 66).
 pub fn add_shared(
     body: crate::insights::SharedInsight,
-) -> crate::runtime::Request<crate::insights::SharedInsight, crate::insights::SharedInsight> {
+) -> crate::runtime::Request<
+    crate::insights::SharedInsight,
+    crate::insights::SharedInsight,
+> {
     crate::runtime::Request::new(
-        ::http::Method::POST,
-        ::std::string::String::from("/me/insights/shared"),
-        ::http::StatusCode::CREATED,
-    )
-    .with_body(body)
+            ::http::Method::POST,
+            ::std::string::String::from("/me/insights/shared"),
+            ::http::StatusCode::CREATED,
+        )
+        .with_body(body)
 }
 
 /// Create used.
@@ -699,18 +737,21 @@ pub fn add_shared(
 pub fn create_used(
     invitations_id: &str,
     body: crate::insights::UsedInsight,
-) -> crate::runtime::Request<crate::insights::UsedInsight, crate::insights::UsedInsight> {
+) -> crate::runtime::Request<
+    crate::insights::UsedInsight,
+    crate::insights::UsedInsight,
+> {
     crate::runtime::Request::new(
-        ::http::Method::POST,
-        [
-            "/invitations/",
-            &crate::runtime::path_parameter(invitations_id),
-            "/invitedUser/insights/used",
-        ]
-        .concat(),
-        ::http::StatusCode::CREATED,
-    )
-    .with_body(body)
+            ::http::Method::POST,
+            [
+                "/invitations/",
+                &crate::runtime::path_parameter(invitations_id),
+                "/invitedUser/insights/used",
+            ]
+                .concat(),
+            ::http::StatusCode::CREATED,
+        )
+        .with_body(body)
 }
 
 /// Delete trending.
@@ -723,11 +764,7 @@ pub fn create_used(
 pub fn delete_trending(id: &str) -> crate::runtime::Request<(), crate::runtime::NoBody> {
     crate::runtime::Request::new(
         ::http::Method::DELETE,
-        [
-            "/me/insights/trending/",
-            &crate::runtime::path_parameter(id),
-        ]
-        .concat(),
+        ["/me/insights/trending/", &crate::runtime::path_parameter(id)].concat(),
         ::http::StatusCode::NO_CONTENT,
     )
 }
@@ -746,11 +783,7 @@ pub fn get_trending_me(
 ) -> crate::runtime::Request<crate::insights::Trending, crate::runtime::NoBody> {
     crate::runtime::Request::new(
         ::http::Method::GET,
-        [
-            "/me/insights/trending/",
-            &crate::runtime::path_parameter(id),
-        ]
-        .concat(),
+        ["/me/insights/trending/", &crate::runtime::path_parameter(id)].concat(),
         ::http::StatusCode::OK,
     )
 }
@@ -776,7 +809,7 @@ pub fn get_trending_users(
             "/insights/trending/",
             &crate::runtime::path_parameter(id_2),
         ]
-        .concat(),
+            .concat(),
         ::http::StatusCode::OK,
     )
 }
@@ -818,12 +851,7 @@ pub fn list_trending_users(
 > {
     crate::runtime::Request::new(
         ::http::Method::GET,
-        [
-            "/users/",
-            &crate::runtime::path_parameter(id),
-            "/insights/trending",
-        ]
-        .concat(),
+        ["/users/", &crate::runtime::path_parameter(id), "/insights/trending"].concat(),
         ::http::StatusCode::OK,
     )
 }
@@ -851,7 +879,7 @@ pub fn office_graph_insights_top_trending_me(
             &crate::runtime::path_parameter(since),
             ")",
         ]
-        .concat(),
+            .concat(),
         ::http::StatusCode::OK,
     )
 }
@@ -882,7 +910,7 @@ pub fn office_graph_insights_top_trending_users(
             &crate::runtime::path_parameter(since),
             ")",
         ]
-        .concat(),
+            .concat(),
         ::http::StatusCode::OK,
     )
 }
@@ -899,16 +927,12 @@ pub fn trending_hide(
     body: crate::insights::TrendingHideBody,
 ) -> crate::runtime::Request<(), crate::insights::TrendingHideBody> {
     crate::runtime::Request::new(
-        ::http::Method::POST,
-        [
-            "/me/insights/trending/",
-            &crate::runtime::path_parameter(id),
-            "/hide",
-        ]
-        .concat(),
-        ::http::StatusCode::NO_CONTENT,
-    )
-    .with_body(body)
+            ::http::Method::POST,
+            ["/me/insights/trending/", &crate::runtime::path_parameter(id), "/hide"]
+                .concat(),
+            ::http::StatusCode::NO_CONTENT,
+        )
+        .with_body(body)
 }
 
 /// Update trending.
@@ -923,15 +947,11 @@ pub fn update_trending(
     body: crate::insights::Trending,
 ) -> crate::runtime::Request<crate::insights::Trending, crate::insights::Trending> {
     crate::runtime::Request::new(
-        ::http::Method::PATCH,
-        [
-            "/me/insights/trending/",
-            &crate::runtime::path_parameter(id),
-        ]
-        .concat(),
-        ::http::StatusCode::OK,
-    )
-    .with_body(body)
+            ::http::Method::PATCH,
+            ["/me/insights/trending/", &crate::runtime::path_parameter(id)].concat(),
+            ::http::StatusCode::OK,
+        )
+        .with_body(body)
 }
 
 /// The pages' examples, as tests.
@@ -978,8 +998,12 @@ mod examples {
     }
   ]
 }"##;
-        crate::runtime::testing::assert_round_trip::<crate::insights::SharedInsight>(request_body);
-        let request = super::add_shared(crate::runtime::testing::from_json(request_body));
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::SharedInsight,
+        >(request_body);
+        let request = super::add_shared(
+            crate::runtime::testing::from_json(request_body),
+        );
         crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
         let response_body = r##"{
   "@odata.type": "#microsoft.graph.sharedInsight",
@@ -1020,7 +1044,9 @@ mod examples {
     }
   ]
 }"##;
-        crate::runtime::testing::assert_round_trip::<crate::insights::SharedInsight>(response_body);
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::SharedInsight,
+        >(response_body);
     }
     /// `docs/api/insights-post-used.md` line 66
     #[test]
@@ -1049,7 +1075,9 @@ mod examples {
     "type": "Type value"
   }
 }"##;
-        crate::runtime::testing::assert_round_trip::<crate::insights::UsedInsight>(request_body);
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::UsedInsight,
+        >(request_body);
         let request = super::create_used(
             "{invitationsId}",
             crate::runtime::testing::from_json(request_body),
@@ -1084,13 +1112,16 @@ mod examples {
     "type": "Type value"
   }
 }"##;
-        crate::runtime::testing::assert_round_trip::<crate::insights::UsedInsight>(response_body);
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::UsedInsight,
+        >(response_body);
     }
     /// `docs/api/trending-delete.md` line 59
     #[test]
     fn delete_trending_example_1() {
-        let request =
-            super::delete_trending("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK");
+        let request = super::delete_trending(
+            "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+        );
         crate::runtime::testing::assert_request(
             &request,
             "DELETE",
@@ -1100,8 +1131,9 @@ mod examples {
     /// `docs/api/trending-get.md` line 63
     #[test]
     fn get_trending_me_example_1() {
-        let request =
-            super::get_trending_me("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ");
+        let request = super::get_trending_me(
+            "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
         crate::runtime::testing::assert_request(
             &request,
             "GET",
@@ -1136,7 +1168,9 @@ mod examples {
   "scope": "team",
   "weight": 3.842
 }"##;
-        crate::runtime::testing::assert_round_trip::<crate::insights::Trending>(response_body);
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(response_body);
     }
     /// `docs/api/officegraphinsights-list-trending.md` line 64
     #[test]
@@ -1220,9 +1254,9 @@ mod examples {
     fn office_graph_insights_top_trending_me_example_1() {
         let request = super::office_graph_insights_top_trending_me(
             crate::runtime::testing::parse::<i32>("5"),
-            crate::runtime::testing::parse::<crate::runtime::DateTimeOffset>(
-                "2021-06-01T00:00:00Z",
-            ),
+            crate::runtime::testing::parse::<
+                crate::runtime::DateTimeOffset,
+            >("2021-06-01T00:00:00Z"),
         );
         crate::runtime::testing::assert_request(
             &request,
@@ -1303,9 +1337,9 @@ mod examples {
   ],
   "until": "2021-09-30T00:00:00Z"
 }"#;
-        crate::runtime::testing::assert_round_trip::<crate::insights::TrendingHideBody>(
-            request_body,
-        );
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::TrendingHideBody,
+        >(request_body);
         let request = super::trending_hide(
             "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
             crate::runtime::testing::from_json(request_body),
@@ -1327,7 +1361,9 @@ mod examples {
   ],
   "scope": "organization"
 }"#;
-        crate::runtime::testing::assert_round_trip::<crate::insights::Trending>(request_body);
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(request_body);
         let request = super::update_trending(
             "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
             crate::runtime::testing::from_json(request_body),
@@ -1365,6 +1401,8 @@ mod examples {
   "scope": "organization",
   "weight": 3.842
 }"##;
-        crate::runtime::testing::assert_round_trip::<crate::insights::Trending>(response_body);
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(response_body);
     }
 }

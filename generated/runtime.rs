@@ -55,18 +55,8 @@ impl From<chrono::DateTime<chrono::FixedOffset>> for DateTimeOffset {
             n if n % 100 == 0 => 7,
             _ => 9,
         };
-        let offset = if value.offset().local_minus_utc() == 0 {
-            OffsetStyle::Zulu
-        } else {
-            OffsetStyle::Numeric
-        };
-        DateTimeOffset {
-            value,
-            style: TimestampStyle {
-                fraction_digits,
-                offset,
-            },
-        }
+        let offset = if value.offset().local_minus_utc() == 0 { OffsetStyle::Zulu } else { OffsetStyle::Numeric };
+        DateTimeOffset { value, style: TimestampStyle { fraction_digits, offset } }
     }
 }
 
@@ -110,31 +100,17 @@ impl std::str::FromStr for DateTimeOffset {
         let (value, offset) = match chrono::DateTime::parse_from_rfc3339(text) {
             Ok(value) => {
                 let zulu = text.ends_with(['Z', 'z']);
-                (
-                    value,
-                    if zulu {
-                        OffsetStyle::Zulu
-                    } else {
-                        OffsetStyle::Numeric
-                    },
-                )
+                (value, if zulu { OffsetStyle::Zulu } else { OffsetStyle::Numeric })
             }
-            Err(error) => match chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-            {
+            Err(error) => match chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f") {
                 Ok(naive) => (naive.and_utc().fixed_offset(), OffsetStyle::Absent),
                 Err(_) => return Err(error),
             },
         };
-        let fraction_digits = text.split_once('.').map_or(0, |(_, rest)| {
-            rest.chars().take_while(char::is_ascii_digit).count().min(9) as u8
-        });
-        Ok(DateTimeOffset {
-            value,
-            style: TimestampStyle {
-                fraction_digits,
-                offset,
-            },
-        })
+        let fraction_digits = text
+            .split_once('.')
+            .map_or(0, |(_, rest)| rest.chars().take_while(char::is_ascii_digit).count().min(9) as u8);
+        Ok(DateTimeOffset { value, style: TimestampStyle { fraction_digits, offset } })
     }
 }
 
@@ -220,25 +196,13 @@ impl<'de> Deserialize<'de> for Base64Bytes {
 pub struct Collection<T> {
     pub value: Vec<T>,
     /// The URL of the next page, when there is one.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
     /// The delta link that ends a delta query.
-    #[serde(
-        rename = "@odata.deltaLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.deltaLink", default, skip_serializing_if = "Option::is_none")]
     pub delta_link: Option<String>,
     /// The total count, when `$count=true` was asked for.
-    #[serde(
-        rename = "@odata.count",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Other control information (`@odata.context`, ...), kept so a round trip loses nothing.
     #[serde(flatten)]
@@ -273,11 +237,7 @@ pub struct GraphError {
     pub code: String,
     #[serde(default)]
     pub message: String,
-    #[serde(
-        rename = "innerError",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<GraphError>,
@@ -296,15 +256,9 @@ struct ErrorBody {
 pub enum Error {
     /// The service answered with an error status and a Graph error object (boxed: it is
     /// large, and errors are the rare path).
-    Graph {
-        status: http::StatusCode,
-        error: Box<GraphError>,
-    },
+    Graph { status: http::StatusCode, error: Box<GraphError> },
     /// The service answered with an error status and a body that is not a Graph error.
-    Status {
-        status: http::StatusCode,
-        body: Vec<u8>,
-    },
+    Status { status: http::StatusCode, body: Vec<u8> },
     /// A success response whose body is not the documented type.
     Body(serde_json::Error),
     /// The request could not be built (an invalid header value, for instance).
@@ -314,9 +268,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Graph { status, error } => {
-                write!(f, "Graph error {status}: {}: {}", error.code, error.message)
-            }
+            Error::Graph { status, error } => write!(f, "Graph error {status}: {}: {}", error.code, error.message),
             Error::Status { status, body } => {
                 write!(f, "HTTP {status}: {}", String::from_utf8_lossy(body))
             }
@@ -373,9 +325,7 @@ macro_rules! path_value_by_display {
     };
 }
 
-path_value_by_display!(
-    String, bool, u8, i8, i16, i32, i64, f32, f64, Guid, Date, TimeOfDay, Duration
-);
+path_value_by_display!(String, bool, u8, i8, i16, i32, i64, f32, f64, Guid, Date, TimeOfDay, Duration);
 
 impl PathValue for DateTimeOffset {
     fn to_path_text(&self) -> String {
@@ -499,10 +449,7 @@ impl<T, B> Request<T, B> {
             target.push(if i == 0 { '?' } else { '&' });
             target.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
             target.push('=');
-            target.extend(percent_encoding::utf8_percent_encode(
-                value,
-                QUERY_COMPONENT,
-            ));
+            target.extend(percent_encoding::utf8_percent_encode(value, QUERY_COMPONENT));
         }
         target
     }
@@ -571,11 +518,7 @@ impl<T, B: Serialize> Request<T, B> {
 
     /// The request for an HTTP client, against another service root (`/beta`, a national cloud).
     pub fn into_http_at(self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
-        let uri = format!(
-            "{}{}",
-            base_url.trim_end_matches('/'),
-            self.path_and_query()
-        );
+        let uri = format!("{}{}", base_url.trim_end_matches('/'), self.path_and_query());
         let mut builder = http::Request::builder().method(self.method).uri(uri);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
@@ -600,37 +543,21 @@ impl<T: DeserializeOwned, B> Request<T, B> {
 }
 
 /// Reads a response as `T` on success, or as a Graph error.
-pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(
-    response: &http::Response<R>,
-) -> Result<T, Error> {
+pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Response<R>) -> Result<T, Error> {
     let status = response.status();
     let body = response.body().as_ref();
     if status.is_success() {
-        let body = if body.iter().all(u8::is_ascii_whitespace) {
-            b"null".as_slice()
-        } else {
-            body
-        };
+        let body = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
         return serde_json::from_slice(body).map_err(Error::Body);
     }
     match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { error }) => Err(Error::Graph {
-            status,
-            error: Box::new(error),
-        }),
-        Err(_) => Err(Error::Status {
-            status,
-            body: body.to_vec(),
-        }),
+        Ok(ErrorBody { error }) => Err(Error::Graph { status, error: Box::new(error) }),
+        Err(_) => Err(Error::Status { status, body: body.to_vec() }),
     }
 }
 
 fn join<S: AsRef<str>>(items: &[S]) -> String {
-    items
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(",")
+    items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(",")
 }
 
 /// The members of a flags enum that a value combines, written as Graph writes them: `"a,b"`.
@@ -660,17 +587,12 @@ pub trait WireEnum: Sized {
 }
 
 /// Serializes a [`WireEnum`] as its wire string (used by the generated `Serialize` impls).
-pub fn serialize_enum<E: WireEnum, S: serde::Serializer>(
-    value: &E,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+pub fn serialize_enum<E: WireEnum, S: serde::Serializer>(value: &E, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(value.as_wire_str())
 }
 
 /// Deserializes a [`WireEnum`] from its wire string (used by the generated `Deserialize` impls).
-pub fn deserialize_enum<'de, E: WireEnum, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<E, D::Error> {
+pub fn deserialize_enum<'de, E: WireEnum, D: serde::Deserializer<'de>>(deserializer: D) -> Result<E, D::Error> {
     let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
     Ok(E::from_wire_str(&text))
 }
@@ -689,10 +611,7 @@ pub(crate) mod testing {
     pub fn from_json<T: DeserializeOwned>(json: &str) -> T {
         match serde_json::from_str(json) {
             Ok(value) => value,
-            Err(error) => panic!(
-                "example does not read as {}: {error}\n{json}",
-                std::any::type_name::<T>()
-            ),
+            Err(error) => panic!("example does not read as {}: {error}\n{json}", std::any::type_name::<T>()),
         }
     }
 
@@ -718,10 +637,7 @@ pub(crate) mod testing {
         };
         let expected = from_json::<Value>(json);
         if let Err(path) = same(&expected, &written, String::new()) {
-            panic!(
-                "round trip through {} changed `{path}`:\nexpected {expected}\nwritten  {written}",
-                std::any::type_name::<T>()
-            );
+            panic!("round trip through {} changed `{path}`:\nexpected {expected}\nwritten  {written}", std::any::type_name::<T>());
         }
     }
 
@@ -775,26 +691,16 @@ pub(crate) mod testing {
 
     fn split_target(target: &str) -> (String, Vec<(String, String)>) {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        let decode = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
-        };
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
         let mut pairs: Vec<(String, String)> = query
             .split('&')
             .filter(|p| !p.is_empty())
             .map(|pair| {
                 let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (
-                    decode(name).to_ascii_lowercase(),
-                    decode(value).replace('+', " "),
-                )
+                (decode(name).to_ascii_lowercase(), decode(value).replace('+', " "))
             })
             .collect();
         pairs.sort();
-        (
-            decode(path.trim_end_matches('/')).to_ascii_lowercase(),
-            pairs,
-        )
+        (decode(path.trim_end_matches('/')).to_ascii_lowercase(), pairs)
     }
 }

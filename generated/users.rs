@@ -48,11 +48,15 @@ pub struct User {
     /// Present with the `insights` feature, whose module holds its type; without it, the value is kept in `additional_properties`.
     #[cfg(feature = "insights")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub insights: ::std::option::Option<::std::boxed::Box<crate::insights::OfficeGraphInsights>>,
+    pub insights: ::std::option::Option<
+        ::std::boxed::Box<crate::insights::OfficeGraphInsights>,
+    >,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     #[serde(flatten)]
-    pub additional_properties:
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 /// Get user.
@@ -64,7 +68,10 @@ pub struct User {
 /// Supports the OData query options `$select`, `$expand`.
 ///
 /// Documented in `docs/api/user-get.md` (line 20).
-pub fn get_user_me() -> crate::runtime::Request<crate::users::User, crate::runtime::NoBody> {
+pub fn get_user_me() -> crate::runtime::Request<
+    crate::users::User,
+    crate::runtime::NoBody,
+> {
     crate::runtime::Request::new(
         ::http::Method::GET,
         ::std::string::String::from("/me"),

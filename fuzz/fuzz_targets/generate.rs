@@ -1,25 +1,11 @@
 //! The whole pipeline on one page, in memory: parse, resolve, emit (no files are written).
 #![no_main]
 
-use graphdoc::emit::{emit, EmitOptions};
-use graphdoc::model::resolve;
-use graphdoc::page::{parse_page, PageSource};
-use libfuzzer_sys::fuzz_target;
+// Each target uses one of the shared checks.
+#[allow(dead_code)]
+#[path = "../checks.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    // The same reading as the `page` target: lossy UTF-8, kind from the page's own `doc_type`.
-    let text = String::from_utf8_lossy(data);
-    let source = PageSource {
-        path: "fuzz.md".into(),
-        display: "fuzz.md".to_owned(),
-    };
-    let page = parse_page(&source, &text).page;
-    // These are the stages `Config::generate` runs after reading the docs folders.
-    let resolved = resolve(std::slice::from_ref(&page));
-    emit(
-        &resolved.model,
-        &EmitOptions {
-            crate_name: "msgraph".to_owned(),
-        },
-    );
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    checks::generate(data);
 });

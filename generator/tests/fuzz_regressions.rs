@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use graphdoc::diagnostics::render;
-use graphdoc::emit::{emit, EmitOptions, Emitted};
-use graphdoc::model::resolve;
-use graphdoc::page::http::{parse_http_block, parse_path_template, BodyText, HttpHeader};
-use graphdoc::page::lenient_json::{read_lenient, LenientJson};
-use graphdoc::page::{parse_page, HttpBlock, PageSource, ParsedPage, PathTemplate};
+use graphdoc::page::http::{parse_http_block, parse_path_template};
+use graphdoc::page::HttpBlock;
+
+#[path = "../../fuzz/checks.rs"]
+mod checks;
+use checks::{generate, http_block, lenient_json, page};
 
 fn folder(target: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,98 +48,6 @@ fn replay(target: &str, check: impl Fn(&[u8])) {
 /// The input as a fuzz target taking `&str` sees it: libFuzzer skips inputs that are not UTF-8.
 fn utf8(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
-}
-
-fn source() -> PageSource {
-    PageSource {
-        path: "fuzz.md".into(),
-        display: "fuzz.md".to_owned(),
-    }
-}
-
-/// The `page` target: lossy UTF-8 as `discover::read_page` reads a file, then every diagnostic
-/// rendered with its source line, as the CLI prints it.
-fn page(bytes: &[u8]) -> ParsedPage {
-    let text = String::from_utf8_lossy(bytes);
-    let parsed = parse_page(&source(), &text);
-    for diagnostic in &parsed.diagnostics {
-        render(diagnostic, Some(&text), false);
-    }
-    parsed
-}
-
-/// The `lenient_json` target, with the promises of `read_lenient`'s documentation.
-fn lenient_json(text: &str) -> LenientJson {
-    let read = read_lenient(text);
-    assert_ne!(read.value.is_some(), read.error.is_some(), "{read:?}");
-    if let Some(error) = &read.error {
-        assert!(text.is_char_boundary(error.offset), "{error:?}");
-    }
-    for repair in &read.repairs {
-        assert!(repair.offset <= text.len(), "{repair:?}");
-    }
-    if let Ok(strict) = serde_json::from_str::<serde_json::Value>(text) {
-        assert_eq!(read.value.as_ref(), Some(&strict));
-        assert!(read.repairs.is_empty() && !read.truncated && read.error.is_none());
-    }
-    read
-}
-
-/// The `http_block` target, with the offsets `parse_http_block` documents and the canonical
-/// path form as a fixed point.
-fn http_block(content: &str) {
-    let (block, issues) = parse_http_block(content);
-    for issue in &issues {
-        assert!(content.is_char_boundary(issue.offset), "{issue:?}");
-    }
-    match &block {
-        Some(HttpBlock::Request(request)) => {
-            for line in &request.lines {
-                assert!(content.is_char_boundary(line.offset), "{line:?}");
-            }
-            check_headers_and_body(content, &request.headers, request.body.as_ref());
-        }
-        Some(HttpBlock::Response(response)) => {
-            assert!(content.is_char_boundary(response.offset), "{response:?}");
-            check_headers_and_body(content, &response.headers, response.body.as_ref());
-        }
-        None => {}
-    }
-    if let Ok(template) = parse_path_template(content) {
-        assert_canonical_is_stable(&template);
-    }
-}
-
-fn check_headers_and_body(content: &str, headers: &[HttpHeader], body: Option<&BodyText>) {
-    for header in headers {
-        let at = content.get(header.offset..).unwrap_or_default();
-        assert!(at.starts_with(&header.name), "{header:?}");
-    }
-    if let Some(body) = body {
-        let end = body.offset + body.text.len();
-        assert_eq!(content.get(body.offset..end), Some(body.text.as_str()));
-    }
-}
-
-fn assert_canonical_is_stable(template: &PathTemplate) {
-    let canonical = template.to_template_string();
-    match parse_path_template(&canonical) {
-        Ok(again) => assert_eq!(again.to_template_string(), canonical),
-        Err(message) => panic!("canonical form `{canonical}` does not parse: {message}"),
-    }
-}
-
-/// The `generate` target: one page through parsing, resolution and emission, in memory.
-fn generate(bytes: &[u8]) -> Emitted {
-    let text = String::from_utf8_lossy(bytes);
-    let page = parse_page(&source(), &text).page;
-    let resolved = resolve(std::slice::from_ref(&page));
-    emit(
-        &resolved.model,
-        &EmitOptions {
-            crate_name: "msgraph".to_owned(),
-        },
-    )
 }
 
 #[test]

@@ -206,7 +206,19 @@ fn emit_function(
         .iter()
         .cloned()
         .chain((!body_parameter.is_empty()).then_some(body_parameter));
-    let doc = doc_attrs(&function_doc(operation, path));
+    let mut doc = function_doc(operation, path);
+    let features: Vec<String> = naming
+        .operation_features(operation)
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect();
+    if !features.is_empty() {
+        doc.push_str(&format!(
+            "\n\nPresent with the {} feature too, whose module holds a type it takes or returns.",
+            features.join(" and ")
+        ));
+    }
+    let doc = doc_attrs(&doc);
     let gate = naming.operation_gate(operation);
     quote! {
         #doc
