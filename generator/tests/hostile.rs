@@ -1486,6 +1486,25 @@ fn hostile_crate_passes_clippy_and_doc_tests() {
     } else {
         (false, String::from("not run: clippy failed"))
     };
+    // Each module's feature alone compiles without warnings: whatever the names, a module
+    // never needs another.
+    let alone: Vec<String> = if clippy_ok {
+        let features = &outcome.generation.features;
+        assert!(
+            features.len() > 2,
+            "the fixtures span several modules: {features:?}"
+        );
+        features
+            .iter()
+            .filter_map(|feature| {
+                let args = ["check", "--lib", "--quiet", "--message-format=short"];
+                let (ok, stderr) = cargo(&[&args[..], &["--features", feature]].concat());
+                (!ok || !stderr.trim().is_empty()).then(|| format!("`{feature}` alone: {stderr}"))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let kept = std::env::var_os("GRAPHDOC_KEEP_CRATE").is_some();
     if !kept {
         let _ = std::fs::remove_dir_all(&out);
@@ -1501,6 +1520,7 @@ fn hostile_crate_passes_clippy_and_doc_tests() {
         }
     );
     assert!(test_ok, "tests failed:\n{test}");
+    assert!(alone.is_empty(), "{}", alone.join("\n"));
 }
 
 // ---- Nothing lost ----
