@@ -1,7 +1,7 @@
 //! The `graphdoc` command line: `check`, `generate` and `compare`.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,7 +55,7 @@ enum Command {
         crate_name: String,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Print every warning, not only the summary.
+        /// Print warnings too (errors are always printed).
         #[arg(long)]
         verbose: bool,
         #[arg(long)]
@@ -86,6 +86,8 @@ enum CliError {
     Run(#[from] graphdoc::Error),
     #[error("cannot write the report: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("cannot write to standard output: {0}")]
+    Output(#[from] std::io::Error),
     #[error("cannot read `{path}`: {source}")]
     Read {
         path: PathBuf,
@@ -108,6 +110,9 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal();
+    let output = &mut Report::new(BufWriter::new(stdout.lock()));
     let result = match cli.command {
         Command::Check {
             docs,
@@ -115,7 +120,14 @@ fn main() -> ExitCode {
             deny_warnings,
             notes,
             threads,
-        } => check(config(docs, threads), format, deny_warnings, notes),
+        } => check(
+            config(docs, threads),
+            format,
+            deny_warnings,
+            notes,
+            output,
+            color,
+        ),
         Command::Generate {
             docs,
             out,
@@ -128,6 +140,8 @@ fn main() -> ExitCode {
             out,
             format,
             verbose,
+            output,
+            color,
         ),
         Command::Compare {
             csdl,
@@ -135,9 +149,9 @@ fn main() -> ExitCode {
             format,
             top,
             threads,
-        } => compare(config(docs, threads), &csdl, format, top),
+        } => compare(config(docs, threads), &csdl, format, top, output),
     };
-    match result {
+    match result.and_then(|code| Ok(output.flush().map(|()| code)?)) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");
@@ -159,6 +173,8 @@ fn check(
     format: Format,
     deny_warnings: bool,
     notes: bool,
+    output: &mut impl Write,
+    color: bool,
 ) -> Result<ExitCode, CliError> {
     let report = config.check()?;
     let summary = Summary::of(&report.diagnostics);
@@ -169,7 +185,7 @@ fn check(
                 "summary": summary,
                 "diagnostics": report.diagnostics,
             });
-            println!("{json}");
+            writeln!(output, "{json}")?;
         }
         Format::Human => {
             let sources = report
@@ -177,9 +193,15 @@ fn check(
                 .iter()
                 .map(|(path, text)| (path.as_str(), text.as_str()))
                 .collect();
-            print_diagnostics(&report.diagnostics, &sources, notes);
+            let least = if notes {
+                Severity::Note
+            } else {
+                Severity::Warning
+            };
+            print_diagnostics(output, color, &report.diagnostics, &sources, least)?;
             let counts = &report.counts;
-            println!(
+            writeln!(
+                output,
                 "checked {} pages ({} API, {} resource, {} enum): {} code blocks ({} request, {} response, {} resource), {} annotations",
                 counts.pages,
                 counts.api_pages,
@@ -190,14 +212,14 @@ fn check(
                 counts.response_blocks,
                 counts.resource_blocks,
                 counts.annotations
-            );
+            )?;
             let tables: Vec<String> = counts
                 .tables
                 .iter()
                 .map(|(k, v)| format!("{v} {k}"))
                 .collect();
-            println!("tables: {}", tables.join(", "));
-            print_summary(&summary);
+            writeln!(output, "tables: {}", tables.join(", "))?;
+            print_summary(output, &summary)?;
         }
     }
     Ok(exit_code(&summary, deny_warnings))
@@ -208,6 +230,8 @@ fn generate(
     out: PathBuf,
     format: Format,
     verbose: bool,
+    output: &mut impl Write,
+    color: bool,
 ) -> Result<ExitCode, CliError> {
     let generation = config.generate()?;
     let mut files = BTreeMap::new();
@@ -245,19 +269,23 @@ fn generate(
                 "summary": summary,
                 "diagnostics": generation.diagnostics,
             });
-            println!("{json}");
+            writeln!(output, "{json}")?;
         }
         Format::Human => {
-            if verbose {
-                let sources = generation
-                    .pages
-                    .iter()
-                    .map(|p| (p.path.as_str(), p.lines.text()))
-                    .collect();
-                print_diagnostics(&generation.diagnostics, &sources, false);
-            }
+            let sources = generation
+                .pages
+                .iter()
+                .map(|p| (p.path.as_str(), p.lines.text()))
+                .collect();
+            let least = if verbose {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            print_diagnostics(output, color, &generation.diagnostics, &sources, least)?;
             let counts = &generation.counts;
-            println!(
+            writeln!(
+                output,
                 "generated {} into {}: {} pages, {} types ({} from pages, {} inferred from examples), {} enums, {} operations; {} files ({} written)",
                 config.crate_name(),
                 out.display(),
@@ -269,7 +297,7 @@ fn generate(
                 counts.operations,
                 files.len(),
                 written.written.len()
-            );
+            )?;
             let examples = &counts.examples;
             let excluded: usize = examples.excluded.values().sum();
             let reasons: Vec<String> = examples
@@ -277,12 +305,13 @@ fn generate(
                 .iter()
                 .map(|(r, n)| format!("{n} {r}"))
                 .collect();
-            println!(
+            writeln!(
+                output,
                 "examples: {} checks emitted as tests; {excluded} excluded{}{}",
                 examples.tested,
                 if reasons.is_empty() { "" } else { ": " },
                 reasons.join(", ")
-            );
+            )?;
             for (direction, bodies) in [
                 ("request", examples.request_bodies),
                 ("response", examples.response_bodies),
@@ -293,30 +322,35 @@ fn generate(
                 } else {
                     100.0 * bodies.fitting as f64 / total as f64
                 };
-                println!(
+                writeln!(
+                    output,
                     "  {direction} bodies: {} of {total} complete JSON bodies fit their documented type ({share:.1}%)",
                     bodies.fitting
-                );
+                )?;
             }
-            print_account(&generation.account);
+            print_account(output, &generation.account)?;
             let stages: Vec<String> = stages
                 .iter()
                 .map(|(stage, time)| format!("{stage} {:.3} s", time.as_secs_f64()))
                 .collect();
-            println!(
+            writeln!(
+                output,
                 "stages (emit and format summed over threads): {}",
                 stages.join(", ")
-            );
-            print_summary(&summary);
+            )?;
+            print_summary(output, &summary)?;
         }
     }
     Ok(exit_code(&summary, false))
 }
 
 /// One line per kind: read = emitted + merged + dropped (by diagnostic code).
-fn print_account(account: &graphdoc::model::account::Account) {
+fn print_account(
+    output: &mut impl Write,
+    account: &graphdoc::model::account::Account,
+) -> std::io::Result<()> {
     use graphdoc::model::account::ItemKind;
-    println!("account (read = emitted + merged + dropped):");
+    writeln!(output, "account (read = emitted + merged + dropped):")?;
     for kind in ItemKind::ALL {
         let tally = account.tally(kind);
         let dropped: Vec<String> = tally
@@ -334,18 +368,20 @@ fn print_account(account: &graphdoc::model::account::Account) {
         } else {
             format!("; {} UNACCOUNTED", tally.unaccounted)
         };
-        println!(
+        writeln!(
+            output,
             "  {}: {} read = {} emitted + {} merged + {} dropped{dropped}{unaccounted}",
             kind.label(),
             tally.read,
             tally.emitted,
             tally.merged,
             tally.dropped_total(),
-        );
+        )?;
     }
     for example in &account.unaccounted_examples {
-        println!("  unaccounted: {example}");
+        writeln!(output, "  unaccounted: {example}")?;
     }
+    Ok(())
 }
 
 /// Exits 0 whenever the comparison ran, whatever the figures: it measures, it does not gate.
@@ -354,6 +390,7 @@ fn compare(
     csdl_path: &std::path::Path,
     format: Format,
     top: usize,
+    output: &mut impl Write,
 ) -> Result<ExitCode, CliError> {
     let csdl = std::fs::read_to_string(csdl_path).map_err(|source| CliError::Read {
         path: csdl_path.to_owned(),
@@ -365,56 +402,53 @@ fn compare(
         source,
     })?;
     match format {
-        Format::Json => println!("{}", serde_json::to_string(&report)?),
+        Format::Json => writeln!(output, "{}", serde_json::to_string(&report)?)?,
         Format::Human => {
-            println!(
+            writeln!(
+                output,
                 "{} against a model of {} types and {} enums from the pages\n",
                 csdl_path.display(),
                 model.types.len(),
                 model.enums.len()
-            );
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(report.to_table(top).as_bytes());
+            )?;
+            output.write_all(report.to_table(top).as_bytes())?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Renders the diagnostics, with the source line from `sources` (page path → text) when the
-/// page is there.
-fn print_diagnostics(diagnostics: &[Diagnostic], sources: &BTreeMap<&str, &str>, notes: bool) {
-    let color = std::io::stdout().is_terminal();
-    // Buffered: stdout alone flushes at every line, a system call per line of every snippet.
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    for diagnostic in diagnostics
-        .iter()
-        .filter(|d| notes || d.severity > Severity::Note)
-    {
+/// Prints the diagnostics of severity `least` and above, each with its source line from
+/// `sources` (page path → text) when the page is there.
+fn print_diagnostics(
+    output: &mut impl Write,
+    color: bool,
+    diagnostics: &[Diagnostic],
+    sources: &BTreeMap<&str, &str>,
+    least: Severity,
+) -> std::io::Result<()> {
+    for diagnostic in diagnostics.iter().filter(|d| d.severity >= least) {
         let source = sources.get(diagnostic.file.as_str()).copied();
-        // A closed pipe (`| head`) is not an error worth a panic.
-        if writeln!(stdout, "{}\n", render(diagnostic, source, color)).is_err() {
-            return;
-        }
+        writeln!(output, "{}\n", render(diagnostic, source, color))?;
     }
-    let _ = stdout.flush();
+    Ok(())
 }
 
-fn print_summary(summary: &Summary) {
+fn print_summary(output: &mut impl Write, summary: &Summary) -> std::io::Result<()> {
     let codes: Vec<String> = summary
         .by_code
         .iter()
         .map(|(code, n)| format!("{code}: {n}"))
         .collect();
-    println!(
+    writeln!(
+        output,
         "{} errors, {} warnings, {} notes{}{}",
         summary.errors,
         summary.warnings,
         summary.notes,
         if codes.is_empty() { "" } else { " — " },
         codes.join(", ")
-    );
+    )?;
+    Ok(())
 }
 
 fn exit_code(summary: &Summary, deny_warnings: bool) -> ExitCode {
@@ -422,5 +456,48 @@ fn exit_code(summary: &Summary, deny_warnings: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Standard output for the report. A reader that closes the pipe early (`… | head`) has seen
+/// what it wanted: the rest is discarded, and the exit status stays the run's.
+struct Report<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Report<W> {
+    fn new(inner: W) -> Self {
+        Report {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn unless_closed<T>(
+        &mut self,
+        done: T,
+        write: impl FnOnce(&mut W) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        if self.closed {
+            return Ok(done);
+        }
+        match write(&mut self.inner) {
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(done)
+            }
+            result => result,
+        }
+    }
+}
+
+impl<W: Write> Write for Report<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.unless_closed(bytes.len(), |inner| inner.write(bytes))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.unless_closed((), Write::flush)
     }
 }
