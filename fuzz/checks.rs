@@ -7,7 +7,7 @@ use graphdoc::emit::{emit, EmitOptions, Emitted};
 use graphdoc::model::resolve;
 use graphdoc::page::http::{parse_http_block, parse_path_template, BodyText, HttpHeader};
 use graphdoc::page::lenient_json::{read_lenient, LenientJson};
-use graphdoc::page::{parse_page, HttpBlock, PageSource, ParsedPage, PathTemplate};
+use graphdoc::page::{parse_page, HttpBlock, Page, PageSource, ParsedPage, PathTemplate};
 
 /// No folder: the page kind then comes from the page's own `doc_type`, which the input
 /// controls, so every kind of page is reachable.
@@ -96,16 +96,52 @@ fn assert_canonical_is_stable(template: &PathTemplate) {
     }
 }
 
-/// The `generate` target: one page read as the `page` target reads it, then the stages
-/// `Config::generate` runs after reading the docs folders, in memory.
+/// Pages one `generate` input can hold: enough for a type, its base, an enum and an API page
+/// that uses them, few enough that the fuzzer's mutations still reach each page.
+const MAX_PAGES: usize = 6;
+
+/// The `generate` target: the input is one page, or several separated by form feeds (`\x0c`,
+/// the page break), each read as the `page` target reads it; then the stages `Config::generate`
+/// runs after reading the docs folders, in memory. Several pages reach what one page cannot:
+/// inheritance and cycles across pages, a type defined twice, an enum and a type of one name.
+/// Whatever the pages say, every item read is accounted for (emitted, merged or dropped with a
+/// diagnostic), and every file name stays a plain name inside the crate's `src/`.
 pub fn generate(bytes: &[u8]) -> Emitted {
-    let text = String::from_utf8_lossy(bytes);
-    let page = parse_page(&source(), &text).page;
-    let resolved = resolve(std::slice::from_ref(&page));
-    emit(
+    let pages: Vec<Page> = bytes
+        .split(|&byte| byte == b'\x0c')
+        .take(MAX_PAGES)
+        .enumerate()
+        .map(|(index, bytes)| {
+            let source = PageSource {
+                path: format!("fuzz-{index}.md").into(),
+                display: format!("fuzz-{index}.md"),
+            };
+            parse_page(&source, &String::from_utf8_lossy(bytes)).page
+        })
+        .collect();
+    let resolved = resolve(&pages);
+    assert!(
+        resolved.account.balances(),
+        "something was lost silently: {:#?}",
+        resolved.account
+    );
+    let emitted = emit(
         &resolved.model,
         &EmitOptions {
             crate_name: "msgraph".to_owned(),
         },
-    )
+    );
+    for path in emitted.files.keys() {
+        let plain = path.len() > ".rs".len()
+            && path.ends_with(".rs")
+            && !path.contains("..")
+            && path
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
+        assert!(
+            plain,
+            "generated file path {path:?} is not a plain file name"
+        );
+    }
+    emitted
 }

@@ -63,6 +63,18 @@ for root in roots:
             else:
                 body.append(line)
 
+# Several pages in one `generate` input, separated by form feeds (see fuzz/checks.rs): each
+# resource page with up to three API pages named after it (`user.md` with `user-get.md`, ...),
+# so that types, their operations and the pages' cross-references meet in one input.
+for root in roots:
+    pages = sorted(root.rglob("*.md"))
+    for page in pages:
+        if page.parent.name != "resources":
+            continue
+        related = [p for p in pages if p.parent.name == "api" and p.stem.startswith(page.stem + "-")]
+        if related:
+            save("generate", b"\x0c".join(p.read_bytes() for p in [page] + related[:3]))
+
 for target, count in sorted(counts.items()):
     print(f"{target}: {count} new seed inputs in {corpus / target}")
 PY
