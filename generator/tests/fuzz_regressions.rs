@@ -198,3 +198,30 @@ fn pages_that_meet_emit_each_type_once() {
         assert_eq!(all.matches(&declared).count(), 1, "`{declared}` in\n{all}");
     }
 }
+
+/// Found by the `generate` target once it checked the account: a properties table on an enum
+/// page (here under an enum page's front matter) declared nothing and its rows vanished without
+/// a word. They are now dropped with a warning at the table.
+#[test]
+fn members_table_on_an_enum_page_is_dropped_with_a_warning() {
+    use graphdoc::diagnostics::{Code, Severity};
+    use graphdoc::model::account::ItemKind;
+
+    let parsed = page(&input("generate", "members-table-on-an-enum-page"));
+    let resolved = graphdoc::model::resolve(std::slice::from_ref(&parsed.page));
+    let properties = resolved.account.tally(ItemKind::Property);
+    assert_eq!(properties.read, 3);
+    assert_eq!(
+        properties.dropped.get("page-shape"),
+        Some(&3),
+        "{properties:?}"
+    );
+    let warning = resolved
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::PageShape && d.message.contains("enum page"))
+        .expect("a page-shape warning about the table");
+    assert_eq!(warning.severity, Severity::Warning);
+    // The table's header row.
+    assert_eq!(warning.location.line, 25);
+}

@@ -192,11 +192,51 @@ pub(super) fn declare(pages: &[Page]) -> Declarations {
     for page in pages {
         record_rows_left_out(page, &mut declarations.ledger);
         declare_enums(page, &mut declarations);
-        if page.kind == PageKind::Resource {
-            declare_resource(page, &mut declarations);
+        match page.kind {
+            PageKind::Resource => declare_resource(page, &mut declarations),
+            // On API pages these tables document request bodies (see `operations`).
+            PageKind::Api => {}
+            PageKind::Enum | PageKind::Other => drop_stray_member_tables(page, &mut declarations),
         }
     }
     declarations
+}
+
+/// Only resource pages declare a type's properties and relationships. The same tables on an
+/// enum page or a conceptual page declare nothing: their rows are dropped, with a warning at
+/// each table.
+fn drop_stray_member_tables(page: &Page, declarations: &mut Declarations) {
+    let page_kind = match page.kind {
+        PageKind::Enum => "an enum page",
+        _ => "a page that is neither a resource nor an API page",
+    };
+    for table in &page.tables {
+        let (navigation, table_kind) = match table.kind {
+            TableKind::Properties => (false, "properties"),
+            TableKind::Relationships => (true, "relationships"),
+            _ => continue,
+        };
+        let rows = table.members();
+        if rows.is_empty() {
+            continue;
+        }
+        let kind = Item::member_kind(navigation);
+        declarations.ledger.dropped(
+            Code::PageShape,
+            rows.iter().map(|r| Item::row(kind, page, r.offset)),
+        );
+        let message = format!(
+            "a {table_kind} table on {page_kind} declares no type; its {} rows are left out (resource pages, `doc_type: resourcePageType` or under `resources/`, declare types)",
+            rows.len()
+        );
+        declarations.report(
+            page,
+            Severity::Warning,
+            Code::PageShape,
+            table.offset,
+            message,
+        );
+    }
 }
 
 /// Table rows the parser could not read as members (no name: it reported them) are dropped.
