@@ -97,6 +97,18 @@ impl Declarations {
         ));
     }
 
+    /// Drops `items` under `page-shape`, with one warning at `offset` that says why.
+    fn leave_out(
+        &mut self,
+        page: &Page,
+        offset: usize,
+        items: impl IntoIterator<Item = Item>,
+        message: String,
+    ) {
+        self.ledger.dropped(Code::PageShape, items);
+        self.report(page, Severity::Warning, Code::PageShape, offset, message);
+    }
+
     /// Adds a type; when one with the same key exists the stronger origin wins and the weaker
     /// one's extra properties are merged in.
     pub fn add_type(&mut self, draft: DraftComplex) {
@@ -210,33 +222,35 @@ fn drop_stray_member_tables(page: &Page, declarations: &mut Declarations) {
         PageKind::Enum => "an enum page",
         _ => "a page that is neither a resource nor an API page",
     };
-    for table in &page.tables {
-        let (navigation, table_kind) = match table.kind {
-            TableKind::Properties => (false, "properties"),
-            TableKind::Relationships => (true, "relationships"),
-            _ => continue,
-        };
-        let rows = table.members();
+    for (table, kind) in member_tables(page) {
+        let rows = member_rows(page, table, kind);
         if rows.is_empty() {
             continue;
         }
-        let kind = Item::member_kind(navigation);
-        declarations.ledger.dropped(
-            Code::PageShape,
-            rows.iter().map(|r| Item::row(kind, page, r.offset)),
-        );
         let message = format!(
-            "a {table_kind} table on {page_kind} declares no type; its {} rows are left out (resource pages, `doc_type: resourcePageType` or under `resources/`, declare types)",
+            "a {} table on {page_kind} declares no type; its {} rows are left out (resource pages, `doc_type: resourcePageType` or under `resources/`, declare types)",
+            if kind == ItemKind::Relationship { "relationships" } else { "properties" },
             rows.len()
         );
-        declarations.report(
-            page,
-            Severity::Warning,
-            Code::PageShape,
-            table.offset,
-            message,
-        );
+        declarations.leave_out(page, table.offset, rows, message);
     }
+}
+
+/// The page's properties and relationships tables, with the kind of item each row defines.
+fn member_tables(page: &Page) -> impl Iterator<Item = (&crate::page::Table, ItemKind)> {
+    page.tables.iter().filter_map(|table| match table.kind {
+        TableKind::Properties => Some((table, ItemKind::Property)),
+        TableKind::Relationships => Some((table, ItemKind::Relationship)),
+        _ => None,
+    })
+}
+
+fn member_rows(page: &Page, table: &crate::page::Table, kind: ItemKind) -> Vec<Item> {
+    table
+        .members()
+        .iter()
+        .map(|row| Item::row(kind, page, row.offset))
+        .collect()
 }
 
 /// Table rows the parser could not read as members (no name: it reported them) are dropped.
@@ -340,20 +354,11 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
         });
         let Some(name) = name else {
             let message = format!("enum table under `{heading_title}` names no enum (expected a `<name> values` heading); its members are left out");
-            declarations.ledger.dropped(
-                Code::PageShape,
-                table
-                    .enum_members()
-                    .iter()
-                    .map(|row| Item::row(ItemKind::EnumMember, page, row.offset)),
-            );
-            declarations.report(
-                page,
-                Severity::Warning,
-                Code::PageShape,
-                table.offset,
-                message,
-            );
+            let rows = table
+                .enum_members()
+                .iter()
+                .map(|row| Item::row(ItemKind::EnumMember, page, row.offset));
+            declarations.leave_out(page, table.offset, rows, message);
             continue;
         };
         let (namespace, name) = match (name.contains('.'), page_namespace(page)) {
@@ -539,20 +544,10 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         let message =
             "resource page names no type: no resource annotation with `@odata.type`, no title; its properties are left out"
                 .to_owned();
-        for table in &page.tables {
-            let navigation = match table.kind {
-                TableKind::Properties => false,
-                TableKind::Relationships => true,
-                _ => continue,
-            };
-            let kind = Item::member_kind(navigation);
-            let rows = table.members().iter();
-            declarations.ledger.dropped(
-                Code::PageShape,
-                rows.map(|r| Item::row(kind, page, r.offset)),
-            );
-        }
-        declarations.report(page, Severity::Warning, Code::PageShape, 0, message);
+        let rows: Vec<Item> = member_tables(page)
+            .flat_map(|(table, kind)| member_rows(page, table, kind))
+            .collect();
+        declarations.leave_out(page, 0, rows, message);
         return;
     };
     let (namespace, name) = split_namespace(&full_name);
