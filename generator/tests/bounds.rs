@@ -11,14 +11,15 @@
 //! lock), and the best of three runs is kept to ride out a busy machine.
 
 mod big_page;
+mod scratch;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use big_page::big_resource_page;
+use scratch::Scratch;
 
 /// Live heap bytes, and the most there have been since the last [`measure`] began.
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -129,24 +130,20 @@ fn process_cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// A docs folder holding one big resource page, removed when dropped.
+/// A docs folder holding one big resource page.
 struct BigDocs {
-    root: PathBuf,
+    scratch: Scratch,
     text: String,
     properties: usize,
 }
 
 impl BigDocs {
     fn new(bytes: usize) -> BigDocs {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("bounds")
-            .join(format!("{bytes}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(root.join("resources")).expect("scratch folder can be made");
+        let scratch = Scratch::new(&bytes.to_string());
         let (text, properties) = big_resource_page(bytes);
-        std::fs::write(root.join("resources/big.md"), &text).expect("page can be written");
+        scratch.write("resources/big.md", &text);
         BigDocs {
-            root,
+            scratch,
             text,
             properties,
         }
@@ -154,14 +151,8 @@ impl BigDocs {
 
     fn config(&self) -> graphdoc::Config {
         graphdoc::Config::new()
-            .with_docs(&self.root)
+            .with_docs(self.scratch.path())
             .with_threads(1)
-    }
-}
-
-impl Drop for BigDocs {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
     }
 }
 
@@ -207,7 +198,7 @@ fn assert_linear<T>(name: &str, heap_per_byte: usize, stage: impl Fn(&BigDocs) -
 fn parsing_a_page_grows_linearly() {
     assert_linear("parse_page", 20, |docs| {
         let source = graphdoc::page::PageSource {
-            path: docs.root.join("resources/big.md"),
+            path: docs.scratch.path().join("resources/big.md"),
             display: "resources/big.md".to_owned(),
         };
         let page = graphdoc::page::parse_page(&source, &docs.text);

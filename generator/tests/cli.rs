@@ -4,6 +4,7 @@
 //! `compare.rs` for one).
 
 mod common;
+mod scratch;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use common::corpus;
+use scratch::Scratch;
 
 fn graphdoc(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_graphdoc"))
@@ -21,26 +23,6 @@ fn graphdoc(args: &[&std::ffi::OsStr]) -> Output {
 
 fn hostile_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
-}
-
-/// A folder under the target's temporary folder, emptied when made and when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("cli")
-            .join(format!("{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("scratch folder can be made");
-        Scratch(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Every file under `root`, by its path relative to `root` with `/` separators.
@@ -129,7 +111,7 @@ fn hostile_fixtures_exit_1_with_every_error_located_and_the_crate_written() {
     assert_eq!(errors, summary_errors(&report));
 
     let scratch = Scratch::new("hostile");
-    let out = scratch.0.join("crate");
+    let out = scratch.path().join("crate");
     let generate = graphdoc(&[
         "generate".as_ref(),
         fixtures.as_os_str(),
@@ -150,7 +132,7 @@ fn hostile_fixtures_exit_1_with_every_error_located_and_the_crate_written() {
 fn the_repository_docs_exit_0() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
     let scratch = Scratch::new("docs");
-    let out = scratch.0.join("crate");
+    let out = scratch.path().join("crate");
     let check = graphdoc(&["check".as_ref(), docs.as_os_str()]);
     assert_eq!(check.status.code(), Some(0), "{check:?}");
     let generate = graphdoc(&[
@@ -168,8 +150,6 @@ fn the_repository_docs_exit_0() {
 #[test]
 fn a_reader_that_leaves_early_ends_the_report_quietly() {
     let scratch = Scratch::new("pipe");
-    let api = scratch.0.join("api");
-    std::fs::create_dir_all(&api).expect("scratch folder");
     // Thousands of errors: far more report than a pipe buffers, so the writer meets the closed
     // pipe for certain.
     let mut page = String::from("# many bad requests\n\n");
@@ -178,11 +158,11 @@ fn a_reader_that_leaves_early_ends_the_report_quietly() {
             "<!-- {{ \"blockType\": \"request\", \"name\": \"bad_{n}\" }} -->\n```http\nFETCH https://graph.microsoft.com/v1.0/things/{n}\n```\n\n"
         ));
     }
-    std::fs::write(api.join("bad.md"), page).expect("page written");
+    scratch.write("api/bad.md", page);
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_graphdoc"))
         .arg("check")
-        .arg(&scratch.0)
+        .arg(scratch.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -205,7 +185,7 @@ fn the_corpus_exits_0_or_1_and_is_written_whole() {
     assert!(check.stderr.is_empty(), "{check:?}");
 
     let scratch = Scratch::new("corpus");
-    let out = scratch.0.join("crate");
+    let out = scratch.path().join("crate");
     let generate = graphdoc(&[
         "generate".as_ref(),
         corpus.as_os_str(),

@@ -13,6 +13,7 @@
 //! minimal reproduction; run them with `cargo test -p graphdoc --test hostile -- --ignored`.
 
 mod big_page;
+mod scratch;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use graphdoc::diagnostics::{Code, Diagnostic, Severity};
 use graphdoc::{CheckReport, Generation};
 
 use big_page::big_resource_page;
+use scratch::Scratch;
 
 /// Longer than any case needs in a debug build; reaching it means the generator hangs.
 const WATCHDOG: Duration = Duration::from_secs(120);
@@ -34,39 +36,6 @@ fn fixtures() -> PathBuf {
 
 fn fixture(case: &str) -> PathBuf {
     fixtures().join(case)
-}
-
-/// A scratch folder under the target's temporary folder, emptied when made and when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("hostile")
-            .join(format!("{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("scratch folder can be made");
-        Scratch(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `bytes` at `relative`, making the folders on the way.
-    fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(relative);
-        let parent = path.parent().expect("a relative file path has a parent");
-        std::fs::create_dir_all(parent).expect("scratch subfolder can be made");
-        std::fs::write(&path, bytes).expect("scratch file can be written");
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// What one run over some docs folders gave.
