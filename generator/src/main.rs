@@ -151,7 +151,11 @@ fn main() -> ExitCode {
             threads,
         } => compare(config(docs, threads), &csdl, format, top, output),
     };
-    match result.and_then(|code| Ok(output.flush().map(|()| code)?)) {
+    let flushed = result.and_then(|code| {
+        output.flush()?;
+        Ok(code)
+    });
+    match flushed {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error}");
