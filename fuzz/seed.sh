@@ -75,6 +75,15 @@ for root in roots:
         if related:
             save("generate", b"\x0c".join(p.read_bytes() for p in [page] + related[:3]))
 
+# The hostile fixtures (written by the project): each case's pages as one `generate` input, so
+# that the fuzzer starts from the cross-page cases the tests pin down (cycles, a type defined
+# twice, an enum and a type of one name, ...).
+hostile = pathlib.Path(sys.argv[1]).parent.parent / "generator/tests/hostile"
+for case in sorted(p for p in hostile.iterdir() if p.is_dir()):
+    pages = sorted(p for p in case.rglob("*.md") if p.is_file())
+    for start in range(0, len(pages), 6):
+        save("generate", b"\x0c".join(p.read_bytes() for p in pages[start:start + 6]))
+
 for target, count in sorted(counts.items()):
     print(f"{target}: {count} new seed inputs in {corpus / target}")
 PY
