@@ -131,7 +131,14 @@ pub fn generate(bytes: &[u8]) -> Emitted {
             crate_name: "msgraph".to_owned(),
         },
     );
-    for path in emitted.files.keys() {
+    assert_plain_file_names(emitted.files.keys());
+    emitted
+}
+
+/// Every generated file is a plain `.rs` name: no folder, no `..`, nothing a type name could
+/// smuggle in to write outside `src/`.
+pub fn assert_plain_file_names<'a>(paths: impl IntoIterator<Item = &'a String>) {
+    for path in paths {
         let plain = path.len() > ".rs".len()
             && path.ends_with(".rs")
             && !path.contains("..")
@@ -143,5 +150,4 @@ pub fn generate(bytes: &[u8]) -> Emitted {
             "generated file path {path:?} is not a plain file name"
         );
     }
-    emitted
 }

@@ -21,6 +21,16 @@ fn graphdoc(args: &[&std::ffi::OsStr]) -> Output {
         .expect("graphdoc runs")
 }
 
+/// `graphdoc generate DOCS --out OUT`.
+fn generate_crate(docs: &Path, out: &Path) -> Output {
+    graphdoc(&[
+        "generate".as_ref(),
+        docs.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ])
+}
+
 fn hostile_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
 }
@@ -112,12 +122,7 @@ fn hostile_fixtures_exit_1_with_every_error_located_and_the_crate_written() {
 
     let scratch = Scratch::new("hostile");
     let out = scratch.path().join("crate");
-    let generate = graphdoc(&[
-        "generate".as_ref(),
-        fixtures.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
+    let generate = generate_crate(&fixtures, &out);
     let report = String::from_utf8_lossy(&generate.stdout);
     assert_eq!(generate.status.code(), Some(1), "{generate:?}");
     assert!(generate.stderr.is_empty(), "{generate:?}");
@@ -135,12 +140,7 @@ fn the_repository_docs_exit_0() {
     let out = scratch.path().join("crate");
     let check = graphdoc(&["check".as_ref(), docs.as_os_str()]);
     assert_eq!(check.status.code(), Some(0), "{check:?}");
-    let generate = graphdoc(&[
-        "generate".as_ref(),
-        docs.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
+    let generate = generate_crate(&docs, &out);
     assert_eq!(generate.status.code(), Some(0), "{generate:?}");
     assert_eq!(files_under(&out), expected_crate(&docs));
 }
@@ -186,12 +186,7 @@ fn the_corpus_exits_0_or_1_and_is_written_whole() {
 
     let scratch = Scratch::new("corpus");
     let out = scratch.path().join("crate");
-    let generate = graphdoc(&[
-        "generate".as_ref(),
-        corpus.as_os_str(),
-        "--out".as_ref(),
-        out.as_os_str(),
-    ]);
+    let generate = generate_crate(&corpus, &out);
     assert!(
         matches!(generate.status.code(), Some(0 | 1)),
         "{generate:?}"
