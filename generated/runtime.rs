@@ -359,6 +359,17 @@ pub fn path_parameter(value: impl PathValue) -> String {
     percent_encoding::utf8_percent_encode(&text, PATH_PARAMETER).to_string()
 }
 
+/// Appends text to a path, in the same buffer: each step of the navigation surface
+/// (`users().id(..).messages()`) extends the one `String` its first step allocated.
+#[doc(hidden)]
+pub fn extend_path(mut path: String, pieces: &[&str]) -> String {
+    path.reserve(pieces.iter().map(|piece| piece.len()).sum());
+    for piece in pieces {
+        path.push_str(piece);
+    }
+    path
+}
+
 /// Characters encoded in a query string component.
 const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')

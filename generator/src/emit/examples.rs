@@ -15,7 +15,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::ident::{ident, Names};
+use super::gate::Gate;
+use super::ident::{ident, snake_name, Names};
 use super::operations::response_type;
 use super::types::reference;
 use super::Naming;
@@ -81,30 +82,29 @@ mod reason {
     pub const MISMATCH: &str = "body contradicts the documented type";
 }
 
+/// The example tests of a module's operations (each with its index in the model).
 pub fn emit_example_tests(
     model: &ApiModel,
     naming: &Naming,
-    operations: &[&Operation],
-    function_names: &[Vec<String>],
+    operations: &[(usize, &Operation)],
 ) -> (TokenStream, ExampleReport) {
     let mut report = ExampleReport::default();
     let mut tests = Vec::new();
     let mut excluded_lines = Vec::new();
     let mut test_names = Names::new();
-    for (operation, names) in operations.iter().zip(function_names) {
-        for (index, example) in operation.examples.iter().enumerate() {
+    for &(index, operation) in operations {
+        for (number, example) in operation.examples.iter().enumerate() {
             // `self_` (an escaped keyword) makes `self_example_1`, not `self__example_1`.
-            let function = names
-                .first()
-                .map_or("operation", |n| n.trim_end_matches('_'));
-            let name = test_names.claim(&format!("{function}_example_{}", index + 1));
-            let built = example_test(model, naming, operation, names, example, &mut report);
+            let stem = snake_name(&operation.name);
+            let stem = stem.trim_end_matches('_');
+            let name = test_names.claim(&format!("{stem}_example_{}", number + 1));
+            let built = example_test(model, naming, index, operation, example, &mut report);
             excluded_lines.extend(built.excluded);
             if !built.body.is_empty() {
                 let test = ident(&name);
                 let body = built.body;
                 let doc = format!(" {}", built.origin);
-                let gate = naming.operation_gate(operation);
+                let gate = test_gate(naming, model, index, operation).cfg();
                 tests.push(quote! {
                     #[doc = #doc]
                     #gate
@@ -142,11 +142,27 @@ struct BuiltTest {
     origin: String,
 }
 
+/// A test needs its own operation's features, and those of the operation whose method it
+/// calls when an identical one documented elsewhere provides it.
+fn test_gate(naming: &Naming, model: &ApiModel, index: usize, operation: &Operation) -> Gate {
+    let mut features = naming.operation_features(operation);
+    for (&(o, _), name) in naming.paths.endpoints.range((index, 0)..(index + 1, 0)) {
+        if let Some(provider) = model
+            .operations
+            .get(name.emitted_as.0)
+            .filter(|_| o == index)
+        {
+            features.extend(naming.operation_features(provider));
+        }
+    }
+    Gate::all(features)
+}
+
 fn example_test(
     model: &ApiModel,
     naming: &Naming,
+    index: usize,
     operation: &Operation,
-    names: &[String],
     example: &Example,
     report: &mut ExampleReport,
 ) -> BuiltTest {
@@ -175,7 +191,7 @@ fn example_test(
             );
             None
         } else {
-            match matching_path(operation, names, &request.path) {
+            match matching_path(operation, &request.path) {
                 None => {
                     exclude(
                         &mut built,
@@ -186,19 +202,21 @@ fn example_test(
                     );
                     None
                 }
-                Some((path, name, values)) => match arguments(path, &values, &request.query) {
-                    Err(detail) => {
-                        exclude(
-                            &mut built,
-                            report,
-                            reason::PARAMETER,
-                            detail,
-                            &request.source,
-                        );
-                        None
+                Some((path, values)) => {
+                    match arguments(&operation.paths[path], &values, &request.query) {
+                        Err(detail) => {
+                            exclude(
+                                &mut built,
+                                report,
+                                reason::PARAMETER,
+                                detail,
+                                &request.source,
+                            );
+                            None
+                        }
+                        Ok(arguments) => Some((path, arguments)),
                     }
-                    Ok(arguments) => Some((name, arguments)),
-                },
+                }
             }
         };
         // The body: checked against the body type, then round-tripped and passed to the call.
@@ -253,14 +271,14 @@ fn example_test(
         // A call needs a body value; types without a default cannot stand in for a missing one.
         let call = call
             .zip(body_argument)
-            .map(|((function, mut arguments), body)| {
+            .map(|((path, mut arguments), body)| {
                 if !body.is_empty() {
                     arguments.push(body);
                 }
-                (function, arguments)
-            });
-        if let Some((function, arguments)) = call {
-            let function = ident(function);
+                (path, arguments)
+            })
+            .and_then(|(path, arguments)| naming.paths.call(&model.paths, index, path, &arguments));
+        if let Some(call) = call {
             // Values as the example wrote them on the wire, decoded: `query_param` encodes.
             let query = request.query.iter().map(|(name, value)| {
                 let value = percent_decode(value.as_deref().unwrap_or_default());
@@ -269,7 +287,7 @@ fn example_test(
             let method = operation.method.to_ascii_uppercase();
             let target = target_of(&request.path, &request.query);
             built.body.push(quote! {
-                let request = super::#function(#(#arguments),*) #(#query)*;
+                let request = #call #(#query)*;
                 crate::runtime::testing::assert_request(&request, #method, #target);
             });
             report.counts.tested += 1;
@@ -574,18 +592,14 @@ fn raw_string(value: &Value) -> TokenStream {
     literal.parse().unwrap_or_else(|_| quote!(#json))
 }
 
-/// The path (of the operation's functions) an example path is an instance of: the path, its
-/// function name, and the example's value for each parameter.
-fn matching_path<'a>(
-    operation: &'a Operation,
-    names: &'a [String],
-    example_path: &str,
-) -> Option<(&'a OperationPath, &'a str, Vec<String>)> {
+/// The path of the operation an example path is an instance of: the path's index, and the
+/// example's value for each parameter.
+fn matching_path(operation: &Operation, example_path: &str) -> Option<(usize, Vec<String>)> {
     operation
         .paths
         .iter()
-        .zip(names)
-        .find_map(|(path, name)| Some((path, name.as_str(), match_template(path, example_path)?)))
+        .enumerate()
+        .find_map(|(index, path)| Some((index, match_template(path, example_path)?)))
 }
 
 /// Matches a concrete path against a template, segment by segment: literal parts must match

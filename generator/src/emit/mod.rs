@@ -8,11 +8,13 @@
 pub mod docs;
 mod enums;
 mod examples;
+pub mod gate;
 
 pub use examples::{BodyCounts, ExampleCounts, ExampleReport};
 pub mod ident;
 pub mod manifest;
 mod operations;
+pub mod paths;
 mod structs;
 mod types;
 
@@ -25,7 +27,9 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::model::{ApiModel, Operation, TypeKey, TypeRef};
+use gate::Gate;
 use ident::Names;
+use paths::PathNames;
 
 pub use types::PRIMITIVE_MAPPING;
 
@@ -74,6 +78,8 @@ pub struct Naming {
     pub flags: BTreeSet<TypeKey>,
     /// Fields that exist only with another module's feature (see [`gated_fields`]), with it.
     pub gated: BTreeMap<(TypeKey, String), String>,
+    /// The navigation surface's names.
+    pub paths: PathNames,
 }
 
 impl Naming {
@@ -81,7 +87,8 @@ impl Naming {
         // `lib` and `main` are files cargo gives a meaning to; `runtime` is the support module.
         // `full` and `default` are the crate's own features, and each module is a feature.
         let mut module_names = Names::reserving(&[
-            "runtime", "lib", "main", "mod", "build", "tests", "prelude", "full", "default",
+            "runtime", "paths", "lib", "main", "mod", "build", "tests", "prelude", "full",
+            "default",
         ]);
         let all_modules: BTreeSet<&str> = model
             .types
@@ -149,21 +156,24 @@ impl Naming {
             .filter(|e| e.flags)
             .map(|e| e.key.clone())
             .collect();
-        Naming {
+        let mut naming = Naming {
             modules,
             gated: gated_fields(model, &types),
             types,
             boxed: boxed_fields(model),
             flags,
-        }
+            paths: PathNames::default(),
+        };
+        naming.paths = PathNames::new(model, &naming, diagnostics);
+        naming
     }
 
-    /// The features an operation's functions and example tests need besides their own module's:
+    /// The features an operation's method and example tests need: its own module's, and
     /// those of the other modules whose types it takes or returns. Like a gated field, such an
-    /// operation joins the crate when both areas are enabled.
+    /// operation joins the crate when all those areas are enabled.
     pub fn operation_features(&self, operation: &Operation) -> BTreeSet<String> {
         let own = self.modules.get(&operation.module).map(|m| feature_name(m));
-        operation
+        let types = operation
             .body
             .iter()
             .chain(&operation.response)
@@ -171,21 +181,13 @@ impl Naming {
                 TypeRef::Complex(key) | TypeRef::Enum(key) => self.types.get(key),
                 TypeRef::Primitive(_) | TypeRef::Unresolved(_) => None,
             })
-            .map(|item| feature_name(&item.module))
-            .filter(|feature| Some(*feature) != own)
-            .map(str::to_owned)
-            .collect()
+            .map(|item| feature_name(&item.module));
+        own.into_iter().chain(types).map(str::to_owned).collect()
     }
 
-    /// `#[cfg(feature = "a")]` or `#[cfg(all(feature = "a", ...))]` for
-    /// [`Self::operation_features`], or nothing.
-    pub fn operation_gate(&self, operation: &Operation) -> TokenStream {
-        let features: Vec<String> = self.operation_features(operation).into_iter().collect();
-        match features.as_slice() {
-            [] => TokenStream::new(),
-            [feature] => quote!(#[cfg(feature = #feature)]),
-            several => quote!(#[cfg(all(#(feature = #several),*))]),
-        }
+    /// When an operation's method exists: see [`Self::operation_features`].
+    pub fn operation_gate(&self, operation: &Operation) -> Gate {
+        Gate::all(self.operation_features(operation))
     }
 
     /// The path of a type from anywhere in the crate: `crate::insights::SharedInsight`.
@@ -260,11 +262,16 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         .iter()
         .map(|(model_module, rust_module)| ModulePlan::new(model, model_module, rust_module))
         .collect();
+    // Files in order: the area modules, `paths.rs`, `lib.rs`.
+    let paths_file = plans.len();
+    let lib_file = plans.len() + 1;
     let mut pieces: Vec<(usize, Piece)> = Vec::new();
     for (index, plan) in plans.iter().enumerate() {
         pieces.extend(plan.pieces(model).into_iter().map(|piece| (index, piece)));
     }
-    pieces.push((plans.len(), Piece::Lib));
+    pieces.push((paths_file, Piece::PathsDoc));
+    pieces.extend((1..model.paths.nodes.len()).map(|node| (paths_file, Piece::Node(node))));
+    pieces.push((lib_file, Piece::Lib));
 
     // Token streams cannot cross threads, so each piece is emitted and formatted on one
     // worker; pieces rather than whole modules, so that one big module does not leave the
@@ -287,7 +294,7 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         })
         .collect();
 
-    let mut sources: Vec<Vec<String>> = vec![Vec::new(); plans.len() + 1];
+    let mut sources: Vec<Vec<String>> = vec![Vec::new(); lib_file + 1];
     let mut examples = ExampleReport::default();
     let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
     for (index, piece) in done {
@@ -303,7 +310,7 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
     let paths = plans
         .iter()
         .map(|plan| format!("{}.rs", plan.rust_module))
-        .chain(["lib.rs".to_owned()]);
+        .chain(["paths.rs".to_owned(), "lib.rs".to_owned()]);
     for (path, pieces) in paths.zip(sources) {
         files.insert(path, pieces.join("\n"));
     }
@@ -324,31 +331,29 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
     }
 }
 
-/// A module's operations and their function names, decided before its pieces are emitted.
+/// A module's operations, with their indices in the model.
 struct ModulePlan<'m> {
     model_module: &'m str,
     rust_module: &'m str,
-    operations: Vec<&'m Operation>,
-    function_names: Vec<Vec<String>>,
+    operations: Vec<(usize, &'m Operation)>,
 }
 
 impl<'m> ModulePlan<'m> {
     fn new(model: &'m ApiModel, model_module: &'m str, rust_module: &'m str) -> Self {
-        let operations: Vec<&Operation> = model
+        let operations = model
             .operations
             .iter()
-            .filter(|o| o.module == model_module)
+            .enumerate()
+            .filter(|(_, o)| o.module == model_module)
             .collect();
-        let function_names = operations::function_names(&operations);
         ModulePlan {
             model_module,
             rust_module,
             operations,
-            function_names,
         }
     }
 
-    /// The module's pieces in file order: its doc, structs, enums, functions, example tests.
+    /// The module's pieces in file order: its doc, structs, enums, example tests.
     fn pieces(&'m self, model: &'m ApiModel) -> Vec<Piece<'m>> {
         let mut pieces = vec![Piece::ModuleDoc(self.model_module)];
         pieces.extend(
@@ -365,12 +370,6 @@ impl<'m> ModulePlan<'m> {
                 .filter(|e| e.module == self.model_module)
                 .map(Piece::Enum),
         );
-        pieces.extend(
-            self.operations
-                .iter()
-                .zip(&self.function_names)
-                .map(|(operation, names)| Piece::Functions(operation, names)),
-        );
         pieces.push(Piece::Tests(self));
         pieces
     }
@@ -381,10 +380,11 @@ enum Piece<'m> {
     ModuleDoc(&'m str),
     Struct(&'m crate::model::ComplexType),
     Enum(&'m crate::model::EnumType),
-    /// One function per path of the operation, with these names.
-    Functions(&'m Operation, &'m [String]),
     /// The example tests of every operation of the module, which share one test module.
     Tests(&'m ModulePlan<'m>),
+    PathsDoc,
+    /// A node of the path tree: its struct and methods.
+    Node(crate::model::paths::NodeId),
     Lib,
 }
 
@@ -397,27 +397,22 @@ impl Piece<'_> {
     ) -> (TokenStream, ExampleReport) {
         let tokens = match self {
             Piece::ModuleDoc(model_module) => {
-                let doc =
-                    format!(" Types and operations of the `{model_module}` area of the reference.");
+                let doc = format!(" Types of the `{model_module}` area of the reference.");
                 quote! {
                     #![doc = #doc]
+                    #![doc = ""]
+                    #![doc = " Its operations are methods of the [`crate::paths`] nodes of their paths."]
                     #![doc = ""]
                     #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
                 }
             }
             Piece::Struct(ty) => structs::emit_struct(model, naming, ty),
             Piece::Enum(ty) => enums::emit_enum(naming, ty),
-            Piece::Functions(operation, names) => {
-                operations::emit_operation(naming, operation, names)
-            }
             Piece::Tests(plan) => {
-                return examples::emit_example_tests(
-                    model,
-                    naming,
-                    &plan.operations,
-                    &plan.function_names,
-                )
+                return examples::emit_example_tests(model, naming, &plan.operations)
             }
+            Piece::PathsDoc => paths::emit_module_doc(),
+            Piece::Node(node) => paths::emit_node(model, naming, *node),
             Piece::Lib => emit_lib(model, naming, options),
         };
         (tokens, ExampleReport::default())
@@ -480,24 +475,29 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         model.enums.len(),
         model.operations.len()
     );
+    let roots = paths::emit_roots(model, naming);
     quote! {
         #![doc = #summary]
         #![doc = ""]
-        #![doc = " Each module holds the types and endpoint functions of one area of the reference. An endpoint"]
-        #![doc = " function returns a [`runtime::Request`]: turn it into an `http::Request` with"]
-        #![doc = " [`runtime::Request::into_http`], send it with any client, and read the answer with"]
-        #![doc = " [`runtime::Request::parse_response`]."]
+        #![doc = " Start from a function of this page, named after the first segment of a documented path, and"]
+        #![doc = " follow the path: `me().messages().list()` is `GET /me/messages`. Each step is a node of"]
+        #![doc = " [`paths`]; each operation is a method of the node of its path, returning a"]
+        #![doc = " [`runtime::Request`]: turn it into an `http::Request` with [`runtime::Request::into_http`],"]
+        #![doc = " send it with any client, and read the answer with [`runtime::Request::parse_response`]."]
         #![doc = ""]
-        #![doc = " Each module is compiled only with the cargo feature of the same name; `full` enables every"]
-        #![doc = " module. Modules never need each other: a field or function that uses another module's"]
-        #![doc = " type exists when that module's feature is on too."]
+        #![doc = " The types of each area of the reference are in a module compiled only with the cargo feature"]
+        #![doc = " of the same name; `full` enables every module. Modules never need each other: a field or"]
+        #![doc = " operation that uses another module's type exists when that module's feature is on too."]
         #![doc = ""]
         #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
         // The files are formatted by the generator; `cargo fmt` in a workspace that holds the
         // crate must leave them as generated.
         #[rustfmt::skip]
         pub mod runtime;
+        #[rustfmt::skip]
+        pub mod paths;
         #(#modules)*
+        #roots
     }
 }
 

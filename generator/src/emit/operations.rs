@@ -1,49 +1,19 @@
-//! Endpoint functions: one per operation path, returning a typed [`Request`] value.
-//!
-//! An operation documented with several paths (`/me/...` and `/users/{id}/...`) gets one
-//! function per path, named after what tells the paths apart (`list_trending_me`,
-//! `list_trending_users`), since each path has its own parameters.
+//! The method that builds an operation's request, on the node of its path (see
+//! [`super::paths`]), returning a typed [`Request`] value.
 //!
 //! [`Request`]: ../../runtime/struct.Request.html
-
-use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, rustdoc_markdown};
-use super::ident::{field_name, ident, snake_name, Names};
+pub use super::gate::Gate;
+use super::ident::{field_name, ident, Names};
+use super::paths::step_pieces;
 use super::types::{element, primitive, reference};
 use super::Naming;
-use crate::model::{
-    Operation, OperationPath, PathPart, Primitive, QueryValue, ResolvedType, TypeRef,
-};
-
-/// The functions of one operation: one per path, with the names [`function_names`] gave.
-pub fn emit_operation(naming: &Naming, operation: &Operation, names: &[String]) -> TokenStream {
-    let functions = operation
-        .paths
-        .iter()
-        .zip(names)
-        .map(|(path, name)| emit_function(naming, operation, path, name));
-    quote!(#(#functions)*)
-}
-
-/// The function name of every path of every operation of a module, unique in the module.
-pub fn function_names(operations: &[&Operation]) -> Vec<Vec<String>> {
-    // Function names share the module's namespace with its types, which are camel case, so
-    // only functions can collide with each other here.
-    let mut taken = Names::new();
-    operations
-        .iter()
-        .map(|operation| {
-            path_function_names(operation)
-                .iter()
-                .map(|name| taken.claim(name))
-                .collect()
-        })
-        .collect()
-}
+use crate::model::paths::Step;
+use crate::model::{Operation, OperationPath, Primitive, QueryValue, ResolvedType, TypeRef};
 
 /// The type an operation's request parses its response into.
 pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
@@ -67,106 +37,46 @@ pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
     }
 }
 
-/// One name per path: the operation's name, plus for several paths the static segments that
-/// only some of them have.
-fn path_function_names(operation: &Operation) -> Vec<String> {
-    let base = snake_name(&operation.name);
-    if operation.paths.len() <= 1 {
-        return vec![base];
-    }
-    let statics = |path: &OperationPath| -> Vec<String> {
-        path.template
-            .segments
-            .iter()
-            .filter_map(|segment| match segment.parts.as_slice() {
-                [PathPart::Literal(text)] => Some(text.clone()),
-                _ => None,
-            })
-            .collect()
-    };
-    let all: Vec<Vec<String>> = operation.paths.iter().map(statics).collect();
-    let common: BTreeSet<&String> = all
-        .first()
-        .map(|first| {
-            first
-                .iter()
-                .filter(|s| all.iter().all(|other| other.contains(s)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut distinct: Vec<Vec<&str>> = all
-        .iter()
-        .map(|segments| {
-            segments
-                .iter()
-                .filter(|s| !common.contains(s))
-                .map(String::as_str)
-                .collect()
-        })
-        .collect();
-    // Overloads of one function differ only in their parameters: name them by those.
-    if distinct.iter().all(Vec::is_empty) {
-        distinct = operation
-            .paths
-            .iter()
-            .map(|path| path.params.iter().map(|p| p.name.as_str()).collect())
-            .collect();
-        let unique: BTreeSet<&Vec<&str>> = distinct.iter().collect();
-        if unique.len() != distinct.len() {
-            distinct.iter_mut().for_each(Vec::clear);
-        }
-    }
-    // The one path with nothing of its own is the operation's plain form.
-    let plain = distinct.iter().filter(|d| d.is_empty()).count() == 1;
-    distinct
-        .iter()
-        .enumerate()
-        .map(|(i, words)| match (words.is_empty(), plain) {
-            (true, true) => base.clone(),
-            (true, false) => format!("{base}_{}", i + 1),
-            (false, _) => format!("{base}_{}", snake_name(&words.join(" "))),
-        })
-        .collect()
+/// Where and how an endpoint's method is emitted.
+pub struct Call<'a> {
+    pub path: &'a OperationPath,
+    /// The action's or function's own segment, appended to `base`.
+    pub step: Option<&'a Step>,
+    /// `self` for a node's method; nothing for a crate-root function.
+    pub receiver: Option<TokenStream>,
+    /// The path expression the request starts from.
+    pub base: TokenStream,
+    pub doc: TokenStream,
+    pub gate: TokenStream,
 }
 
-fn emit_function(
+/// The method of one endpoint: the call's own segment (for an action or function) appended to
+/// the base path, the fixed and placeholder query, and the body.
+pub fn emit_call(
     naming: &Naming,
     operation: &Operation,
-    path: &OperationPath,
-    name: &str,
+    method_name: &str,
+    call: Call,
 ) -> TokenStream {
-    let function = ident(name);
-    let mut parameter_names = Names::reserving(&["body"]);
-    let mut parameters = Vec::new();
-    // The path as pieces to concatenate: literal text, and encoded parameters.
-    let mut pieces: Vec<TokenStream> = Vec::new();
-    let mut literal = String::new();
-    let mut params = path.params.iter();
-    for segment in &path.template.segments {
-        literal.push('/');
-        for part in &segment.parts {
-            match part {
-                PathPart::Literal(text) => literal.push_str(text),
-                PathPart::Param { .. } => {
-                    let Some(param) = params.next() else { continue };
-                    let parameter = ident(&parameter_names.claim(&field_name(&param.name)));
-                    let ty = parameter_type(param.ty);
-                    parameters.push(quote!(#parameter: #ty));
-                    let text = std::mem::take(&mut literal);
-                    pieces.push(quote!(#text));
-                    pieces.push(quote!(&crate::runtime::path_parameter(#parameter)));
-                }
-            }
-        }
-    }
-    if !literal.is_empty() || pieces.is_empty() {
-        let text = if literal.is_empty() {
-            "/".to_owned()
-        } else {
-            literal
-        };
-        pieces.push(quote!(#text));
-    }
+    let Call {
+        path,
+        step,
+        receiver,
+        base,
+        doc,
+        gate,
+    } = call;
+    let function = ident(method_name);
+    let mut parameter_names = Names::reserving(&["body", "self"]);
+    let (mut parameters, pieces) = match step {
+        Some(step) => step_pieces(step, &mut parameter_names),
+        None => (Vec::new(), Vec::new()),
+    };
+    let path_expr = if pieces.is_empty() {
+        base
+    } else {
+        quote!(crate::runtime::extend_path(#base, &[#(#pieces),*]))
+    };
     let mut query = Vec::new();
     for fixed in &path.query {
         let name = &fixed.name;
@@ -180,51 +90,23 @@ fn emit_function(
             }
         }
     }
-    let path_expr = match pieces.as_slice() {
-        [only] => quote!(::std::string::String::from(#only)),
-        _ => quote!([#(#pieces),*].concat()),
-    };
-
     let response = response_type(naming, operation);
     let method = ident(&operation.method.to_ascii_uppercase());
     let status = status_code(operation.success_status);
-    let request = quote! {
-        crate::runtime::Request::new(::http::Method::#method, #path_expr, #status)
-    };
-    let (body_parameter, body_type, with_body) = match &operation.body {
+    let (body_type, with_body) = match &operation.body {
         Some(body) => {
             let ty = reference(naming, body, false);
-            (quote!(body: #ty), quote!(#ty), quote!(.with_body(body)))
+            parameters.push(quote!(body: #ty));
+            (quote!(#ty), quote!(.with_body(body)))
         }
-        None => (
-            TokenStream::new(),
-            quote!(crate::runtime::NoBody),
-            TokenStream::new(),
-        ),
+        None => (quote!(crate::runtime::NoBody), TokenStream::new()),
     };
-    let all_parameters = parameters
-        .iter()
-        .cloned()
-        .chain((!body_parameter.is_empty()).then_some(body_parameter));
-    let mut doc = function_doc(operation, path);
-    let features: Vec<String> = naming
-        .operation_features(operation)
-        .iter()
-        .map(|f| format!("`{f}`"))
-        .collect();
-    if !features.is_empty() {
-        doc.push_str(&format!(
-            "\n\nPresent with the {} feature too, whose module holds a type it takes or returns.",
-            features.join(" and ")
-        ));
-    }
-    let doc = doc_attrs(&doc);
-    let gate = naming.operation_gate(operation);
+    let all_parameters = receiver.into_iter().chain(parameters);
     quote! {
         #doc
         #gate
         pub fn #function(#(#all_parameters),*) -> crate::runtime::Request<#response, #body_type> {
-            #request #(#query)* #with_body
+            crate::runtime::Request::new(::http::Method::#method, #path_expr, #status) #(#query)* #with_body
         }
     }
 }
@@ -267,17 +149,32 @@ pub fn parameter_type(ty: Primitive) -> TokenStream {
     }
 }
 
-fn function_doc(operation: &Operation, path: &OperationPath) -> String {
+/// The rustdoc of an endpoint's method: the page's title and description, the request line,
+/// what it supports, where it is documented, and the page's name and title as search aliases.
+pub fn endpoint_doc(
+    operation: &Operation,
+    path: &OperationPath,
+    template: &str,
+    sharing: &[&Operation],
+    method_name: &str,
+    gate: Option<&Gate>,
+) -> TokenStream {
     let mut parts = vec![format!("{}.", operation.title.trim_end_matches('.'))];
     let description = rustdoc_markdown(&operation.description);
     if !description.is_empty() {
         parts.push(description);
     }
-    parts.push(format!(
-        "`{} {}`",
-        operation.method,
-        path.template.to_template_string()
-    ));
+    let mut line = format!("`{} {template}", operation.method);
+    for (i, fixed) in path.query.iter().enumerate() {
+        let value = match &fixed.value {
+            QueryValue::Literal(value) => value.clone(),
+            QueryValue::Param(param) => format!("{{{}}}", param.name),
+        };
+        line.push(if i == 0 { '?' } else { '&' });
+        line.push_str(&format!("{}={value}", fixed.name));
+    }
+    line.push('`');
+    parts.push(line);
     if !operation.query_options.is_empty() {
         let options: Vec<String> = operation
             .query_options
@@ -306,56 +203,47 @@ fn function_doc(operation: &Operation, path: &OperationPath) -> String {
         "Documented in `{}` (line {}).",
         path.source.page, path.source.line
     ));
-    parts.join("\n\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Source;
-
-    fn operation(paths: &[&str]) -> Operation {
-        Operation {
-            name: "list_trending".into(),
-            title: "List trending".into(),
-            description: String::new(),
-            module: "insights".into(),
-            method: "GET".into(),
-            paths: paths
-                .iter()
-                .map(|p| OperationPath::with_string_params(p))
-                .collect(),
-            query_options: vec![],
-            headers: vec![],
-            body: None,
-            response: None,
-            success_status: 200,
-            examples: vec![],
-            source: Source::default(),
+    if !sharing.is_empty() {
+        let others: Vec<String> = sharing
+            .iter()
+            .map(|o| format!("`{}` ({})", o.title, o.source.page))
+            .collect();
+        parts.push(format!(
+            "The same request is documented as {} too.",
+            others.join(", ")
+        ));
+    }
+    if let Some(note) = gate.and_then(Gate::describe) {
+        parts.push(note);
+    }
+    let doc = doc_attrs(&parts.join("\n\n"));
+    let mut aliases: Vec<String> = Vec::new();
+    for documented in std::iter::once(operation).chain(sharing.iter().copied()) {
+        let stem = documented
+            .source
+            .page
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        for alias in [stem.trim_end_matches(".md"), documented.title.as_str()] {
+            let alias = doc_alias(alias);
+            if !alias.is_empty() && alias != method_name && !aliases.contains(&alias) {
+                aliases.push(alias);
+            }
         }
     }
-
-    #[test]
-    fn several_paths_are_named_by_what_tells_them_apart() {
-        let names = path_function_names(&operation(&[
-            "/me/insights/trending",
-            "/users/{id}/insights/trending",
-            "/me/mailFolders/{id}/insights/trending",
-        ]));
-        assert_eq!(
-            names,
-            [
-                "list_trending_me",
-                "list_trending_users",
-                "list_trending_me_mail_folders"
-            ]
-        );
-        let overloads = path_function_names(&operation(&["/a/{x}", "/a/{y}"]));
-        assert_eq!(overloads, ["list_trending_x", "list_trending_y"]);
-        let same = path_function_names(&operation(&["/a(k='{x}')", "/a(j='{x}')"]));
-        assert_eq!(same, ["list_trending_1", "list_trending_2"]);
-        let plain_and_ref = path_function_names(&operation(&["/me/shared/$ref", "/me/shared"]));
-        assert_eq!(plain_and_ref, ["list_trending_ref", "list_trending"]);
-        assert_eq!(path_function_names(&operation(&["/me"])), ["list_trending"]);
+    quote! {
+        #doc
+        #(#[doc(alias = #aliases)])*
     }
+}
+
+/// Text rustdoc accepts as an alias: no quotes, no whitespace but single spaces at the inside.
+fn doc_alias(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !matches!(c, '"' | '\''))
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }

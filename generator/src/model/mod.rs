@@ -8,6 +8,7 @@ pub mod account;
 mod declare;
 mod infer;
 mod operations;
+pub mod paths;
 mod resolve;
 
 use std::collections::BTreeMap;
@@ -321,6 +322,8 @@ pub struct ApiModel {
     pub enums: BTreeMap<TypeKey, EnumType>,
     /// Sorted by (module, name, source).
     pub operations: Vec<Operation>,
+    /// Every path of every operation, as a tree to navigate.
+    pub paths: paths::PathTree,
 }
 
 impl ApiModel {

@@ -10,6 +10,7 @@ use crate::page::{Page, Primitive, TypeExpr, TypeName, TypeTerm};
 use super::account::{self, Item, ItemKind};
 use super::declare::{self, Declarations, DraftComplex, DraftType};
 use super::operations::{self, DraftOperation};
+use super::paths;
 use super::{
     infer, ApiModel, ComplexType, EnumMember, EnumType, FixedQuery, Operation, OperationPath,
     PathParam, PathPart, Property, QueryValue, Resolved, ResolvedType, Source, TypeKey, TypeRef,
@@ -54,8 +55,10 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         types,
         enums: declarations.enums,
         operations,
+        paths: paths::PathTree::default(),
     };
     place_with_users(&mut model, unplaced);
+    model.paths = paths::build(&model);
     Resolved {
         model,
         diagnostics: resolver.diagnostics,

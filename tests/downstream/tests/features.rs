@@ -23,7 +23,10 @@ fn a_field_typed_by_another_area_is_there_when_both_are_enabled() {
     assert!(user.additional_properties.is_empty());
     assert_eq!(serde_json::to_value(&user).expect("serializes"), body);
 
-    let request = users::get_user_users("adele@contoso.com").expand(&["insights"]);
+    let request = msgraph::users()
+        .id("adele@contoso.com")
+        .get()
+        .expand(&["insights"]);
     assert_eq!(
         request.path_and_query(),
         "/users/adele@contoso.com?$expand=insights"

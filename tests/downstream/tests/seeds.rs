@@ -93,7 +93,7 @@ fn add_shared_builds_the_seed_example_request() {
 
     // The page's example posts to /me/insights/shared; its HTTP request section says
     // /me/insights/shared/$ref. Both are generated (and the disagreement is reported).
-    let request = insights::add_shared(body);
+    let request = msgraph::me().insights().shared().create(body);
     assert_eq!(request.method(), http::Method::POST);
     assert_eq!(request.path(), "/me/insights/shared");
     assert_eq!(request.success_status(), http::StatusCode::CREATED);
@@ -104,7 +104,11 @@ fn add_shared_builds_the_seed_example_request() {
     );
     assert_eq!(sent_body(http_request), shared_insight_example());
 
-    let documented = insights::add_shared_ref(insights::SharedInsight::default());
+    let documented = msgraph::me()
+        .insights()
+        .shared()
+        .reference()
+        .create(insights::SharedInsight::default());
     assert_eq!(documented.path(), "/me/insights/shared/$ref");
 }
 
@@ -115,13 +119,23 @@ fn create_used_builds_the_seed_example_request() {
     let usage: &insights::UsageDetails = body.last_used.as_ref().expect("lastUsed is typed");
     assert!(usage.last_accessed_date_time.is_some());
 
-    let request = insights::create_used("{invitationsId}", body);
+    let request = msgraph::invitations()
+        .id("{invitationsId}")
+        .invited_user()
+        .insights()
+        .used()
+        .create(body);
     assert_eq!(request.method(), http::Method::POST);
     assert_eq!(
         request.path(),
         "/invitations/%7BinvitationsId%7D/invitedUser/insights/used"
     );
-    let request = insights::create_used("a1b2", insights::UsedInsight::default());
+    let request = msgraph::invitations()
+        .id("a1b2")
+        .invited_user()
+        .insights()
+        .used()
+        .create(insights::UsedInsight::default());
     assert_eq!(
         request.path(),
         "/invitations/a1b2/invitedUser/insights/used"
@@ -130,7 +144,12 @@ fn create_used_builds_the_seed_example_request() {
     let body: insights::UsedInsight =
         serde_json::from_value(used_insight_example()).expect("typed body");
     let sent = sent_body(
-        insights::create_used("a1b2", body)
+        msgraph::invitations()
+            .id("a1b2")
+            .invited_user()
+            .insights()
+            .used()
+            .create(body)
             .into_http()
             .expect("a valid request"),
     );
@@ -145,7 +164,10 @@ fn seed_responses_read_as_their_documented_types() {
         .status(201)
         .body(serde_json::to_vec(&response).expect("JSON"))
         .expect("a response");
-    let request = insights::add_shared(insights::SharedInsight::default());
+    let request = msgraph::me()
+        .insights()
+        .shared()
+        .create(insights::SharedInsight::default());
     let created: insights::SharedInsight = request
         .parse_response(&http_response)
         .expect("typed response");

@@ -1,0 +1,770 @@
+//! The navigation surface: one small struct per node of the model's path tree, in the `paths`
+//! module, and one function at the crate root per first segment.
+//!
+//! A node holds the percent-encoded path so far and nothing else; each step consumes the node
+//! and appends to the same `String`, so walking `users().id(..).messages()` allocates once,
+//! not once per hop. Operations are methods named from their HTTP shape (`get`, `list`,
+//! `create`, `update`, `replace`, `delete`), actions and functions by their own name.
+//!
+//! Every name is decided here, before anything is emitted ([`PathNames`]), so the example
+//! tests call the operations through the same names.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::ident::{field_name, ident, snake_name, type_name, Names};
+use super::operations::{emit_call, endpoint_doc, Call, Gate};
+use super::Naming;
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::model::paths::{Endpoint, NodeId, PathTree, Shape, Step, StepPart};
+use crate::model::{ApiModel, Operation, QueryValue, TypeOrigin, TypeRef};
+
+/// Method names a node cannot take: the node's own accessor, and the methods of the traits it
+/// derives, which an inherent method of the same name would shadow.
+const RESERVED_METHODS: &[&str] = &["path", "clone", "clone_from", "fmt", "eq", "ne"];
+
+/// The names of the navigation surface.
+#[derive(Debug, Default)]
+pub struct PathNames {
+    pub nodes: Vec<NodeNames>,
+    /// (operation, path) → how it is called.
+    pub endpoints: BTreeMap<(usize, usize), EndpointName>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NodeNames {
+    /// The struct in the `paths` module.
+    pub type_name: String,
+    /// The method (or, for a first segment, the crate-root function) that reaches the node.
+    pub method: String,
+    /// When the node exists: when one of its operations does.
+    pub gate: Gate,
+}
+
+#[derive(Debug, Clone)]
+pub struct EndpointName {
+    pub node: NodeId,
+    pub method: String,
+    /// The (operation, path) whose method this is: itself, or an identical operation that
+    /// another page documents too (one method serves both).
+    pub emitted_as: (usize, usize),
+}
+
+impl PathNames {
+    pub fn new(model: &ApiModel, naming: &Naming, diagnostics: &mut Vec<Diagnostic>) -> PathNames {
+        let tree = &model.paths;
+        let mut names = PathNames {
+            nodes: vec![NodeNames::default(); tree.nodes.len()],
+            endpoints: BTreeMap::new(),
+        };
+        // Gates: a node exists when any operation below it does. Children have higher ids
+        // than their parents (the tree is numbered depth-first), so one reverse pass adds up.
+        for id in (0..tree.nodes.len()).rev() {
+            let mut gate = Gate::never();
+            for endpoint in &tree.nodes[id].endpoints {
+                gate.or(&naming.operation_gate(&model.operations[endpoint.operation]));
+            }
+            for &child in &tree.nodes[id].children {
+                gate.or(&names.nodes[child].gate);
+            }
+            names.nodes[id].gate = gate;
+        }
+        let type_names_by_page: BTreeMap<String, &str> = model
+            .types
+            .values()
+            .map(|t| (t.name.to_ascii_lowercase(), t.name.as_str()))
+            .collect();
+        let mut type_names = Names::reserving(&["Root"]);
+        for id in 0..tree.nodes.len() {
+            let node = &tree.nodes[id];
+            let mut methods = Names::reserving(RESERVED_METHODS);
+            for &child in &node.children {
+                let wanted = step_candidates(&tree.nodes[child].step);
+                names.nodes[child].method = claim_first(&mut methods, &wanted);
+            }
+            for (method, endpoints) in
+                endpoint_methods(model, &type_names_by_page, id, &node.endpoints, diagnostics)
+            {
+                let method = claim_first(&mut methods, &[method.clone(), format!("call_{method}")]);
+                let emitted_as = endpoints[0];
+                for (operation, path) in endpoints {
+                    names.endpoints.insert(
+                        (operation, path),
+                        EndpointName {
+                            node: id,
+                            method: method.clone(),
+                            emitted_as,
+                        },
+                    );
+                }
+            }
+            if id != 0 {
+                let parent = node.parent.unwrap_or(0);
+                let own = match &node.step {
+                    Step::Key(_) => "Item".to_owned(),
+                    _ => type_name(&names.nodes[id].method),
+                };
+                let wanted = match parent {
+                    0 => own,
+                    _ => format!("{}{own}", names.nodes[parent].type_name),
+                };
+                names.nodes[id].type_name = type_names.claim(&wanted);
+            }
+        }
+        names
+    }
+
+    /// The expression that builds the request of an (operation, path), from the crate root:
+    /// `crate::me().messages().id(a).get(b)`. `arguments` holds the path parameters in path
+    /// order, then the query placeholders, then the body.
+    pub fn call(
+        &self,
+        tree: &PathTree,
+        operation: usize,
+        path: usize,
+        arguments: &[TokenStream],
+    ) -> Option<TokenStream> {
+        let endpoint = self.endpoints.get(&(operation, path))?;
+        let mut arguments = arguments.iter();
+        let mut chain = TokenStream::new();
+        for id in tree.steps_to(endpoint.node) {
+            let method = ident(&self.nodes.get(id)?.method);
+            let count = tree.nodes.get(id)?.step.params().len();
+            let taken = arguments.by_ref().take(count);
+            // The first step is a crate-root function, the others methods.
+            chain = if chain.is_empty() {
+                quote!(crate::#method(#(#taken),*))
+            } else {
+                quote!(#chain.#method(#(#taken),*))
+            };
+        }
+        let method = ident(&endpoint.method);
+        let rest = arguments;
+        Some(if chain.is_empty() {
+            quote!(crate::#method(#(#rest),*))
+        } else {
+            quote!(#chain.#method(#(#rest),*))
+        })
+    }
+}
+
+/// Names tried in order for the method that reaches a step.
+fn step_candidates(step: &Step) -> Vec<String> {
+    match step {
+        Step::Root => vec!["root".to_owned()],
+        Step::Segment(name) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.') => {
+            // `call_clone`: a name a node's derived traits use, or one taken twice.
+            vec![segment_name(name), format!("call_{}", segment_name(name))]
+        }
+        Step::Key(_) => vec!["id".to_owned()],
+        Step::Segment(_) | Step::Compound(_) => {
+            let text = step.template_text();
+            let head = segment_name(text.split(['(', ':', '\'', '=']).next().unwrap_or_default());
+            let params: Vec<String> = step.params().iter().map(|p| snake_name(&p.name)).collect();
+            let mut candidates = Vec::new();
+            if !text.starts_with(['(', '{', ':', '\'', '=']) {
+                candidates.push(head.clone());
+            } else if !params.is_empty() {
+                candidates.push(params.join("_"));
+            }
+            let arguments = call_argument_words(&text);
+            if !arguments.is_empty() {
+                candidates.push(snake_name(&format!("{head} {arguments}")));
+            }
+            if text.ends_with(':') {
+                candidates.push(format!(
+                    "{}_path",
+                    candidates.first().map_or("item", String::as_str)
+                ));
+            }
+            candidates.push(snake_name(&text));
+            if !params.is_empty() {
+                candidates.push(format!("{head}_by_{}", params.join("_")));
+            }
+            candidates.push(format!("call_{head}"));
+            candidates
+        }
+        Step::Cast { name, .. } => vec![format!("as_{}", segment_name(name))],
+        Step::Value => vec!["content".to_owned(), "value".to_owned()],
+        Step::Reference => vec!["reference".to_owned(), "references".to_owned()],
+        Step::Count => vec!["count".to_owned(), "count_items".to_owned()],
+    }
+}
+
+/// `assignLicense` → `assign_license`; `microsoft.graph.delta()` → `delta`.
+fn segment_name(text: &str) -> String {
+    let bare = text.split('(').next().unwrap_or(text);
+    let last = bare.rsplit('.').next().unwrap_or(bare);
+    snake_name(last)
+}
+
+/// The first free name of `wanted`, else the allocator's fallback for the first.
+fn claim_first(names: &mut Names, wanted: &[String]) -> String {
+    match wanted.iter().find(|w| !names.is_taken(w)) {
+        Some(free) => names.claim(free),
+        None => names.claim(wanted.first().map_or("item", String::as_str)),
+    }
+}
+
+/// The method name of each endpoint of a node, with the endpoints it serves (first the one it
+/// is emitted from). Endpoints that would take one name are told apart: identical operations
+/// (same method, types and query, documented on several pages) share one method; otherwise
+/// the plain name goes to the operation that is the plain form (no fixed query, the most
+/// general response type), and each other gets the words that tell it apart, with a
+/// `name-collision` note naming both pages.
+fn endpoint_methods(
+    model: &ApiModel,
+    type_names: &BTreeMap<String, &str>,
+    node: NodeId,
+    endpoints: &[Endpoint],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<(usize, usize)>)> {
+    // Base name → distinct endpoints (by signature) → the (operation, path)s that have it.
+    let mut groups: BTreeMap<String, Vec<(String, Vec<(usize, usize)>)>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for endpoint in endpoints {
+        let base = base_name(&endpoint.shape);
+        let signature = signature(model, endpoint);
+        let group = groups.entry(base.clone()).or_insert_with(|| {
+            order.push(base.clone());
+            Vec::new()
+        });
+        let pair = (endpoint.operation, endpoint.path);
+        match group.iter_mut().find(|(s, _)| *s == signature) {
+            Some((_, members)) => members.push(pair),
+            None => group.push((signature, vec![pair])),
+        }
+    }
+    let mut named = Vec::new();
+    for base in order {
+        let Some(group) = groups.remove(&base) else {
+            continue;
+        };
+        let members: Vec<Vec<(usize, usize)>> = group.into_iter().map(|(_, m)| m).collect();
+        if members.len() == 1 {
+            named.extend(members.into_iter().map(|m| (base.clone(), m)));
+            continue;
+        }
+        let plain = plain_form(model, &members);
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut names: Vec<String> = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            if Some(i) == plain {
+                names.push(base.clone());
+                taken.insert(base.clone());
+                continue;
+            }
+            let operation = &model.operations[member[0].0];
+            let path = &operation.paths[member[0].1];
+            let endpoint = endpoints
+                .iter()
+                .find(|e| (e.operation, e.path) == member[0]);
+            let candidates = [
+                query_words(path),
+                endpoint.map_or_else(String::new, |e| match &e.shape {
+                    Shape::Call(step) => call_argument_words(&step.template_text()),
+                    _ => String::new(),
+                }),
+                title_words(&operation.title),
+                page_resource(type_names, &operation.source.page),
+                response_words(model, operation),
+                stem_words(&operation.source.page),
+            ];
+            // Words are added candidate by candidate until the name is free; a candidate adds
+            // only the words the name does not have yet.
+            let mut words: Vec<String> = Vec::new();
+            for candidate in &candidates {
+                let before = words.len();
+                for word in candidate
+                    .to_snake_case()
+                    .split('_')
+                    .filter(|w| !w.is_empty())
+                {
+                    if !words.iter().any(|w| w == word) && !base.split('_').any(|b| b == word) {
+                        words.push(word.to_owned());
+                    }
+                }
+                if words.len() > before
+                    && !taken.contains(&snake_name(&format!("{base} {}", words.join(" "))))
+                {
+                    break;
+                }
+            }
+            // Two pages that document one request differently: the page tells them apart.
+            if taken.contains(&snake_name(&format!("{base} {}", words.join(" ")))) {
+                let stem = stem_words(&operation.source.page).to_snake_case();
+                for word in stem.split('_').filter(|w| !w.is_empty()) {
+                    if !words.iter().any(|w| w == word) {
+                        words.push(word.to_owned());
+                    }
+                }
+            }
+            let words = words.join(" ");
+            let name = snake_name(&format!("{base} {words}"));
+            taken.insert(name.clone());
+            names.push(name);
+        }
+        for (i, member) in members.iter().enumerate() {
+            if Some(i) == plain {
+                continue;
+            }
+            let (o, p) = member[0];
+            let operation = &model.operations[o];
+            let others: Vec<String> = members
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, m)| {
+                    let other = &model.operations[m[0].0];
+                    format!("`{}` ({})", other.title, other.source.page)
+                })
+                .collect();
+            let source = &operation.paths[p].source;
+            diagnostics.push(Diagnostic::new(
+                Severity::Note,
+                Code::NameCollision,
+                source.page.clone(),
+                Location {
+                    line: source.line,
+                    column: 1,
+                    offset: 0,
+                },
+                format!(
+                    "`{}` (`{} {}`) would be `{base}` on node {node} like {}; it is `{}`",
+                    operation.title,
+                    operation.method,
+                    operation.paths[p].template.to_template_string(),
+                    others.join(", "),
+                    names[i]
+                ),
+            ));
+        }
+        named.extend(names.into_iter().zip(members));
+    }
+    named
+}
+
+fn base_name(shape: &Shape) -> String {
+    match shape {
+        Shape::Get => "get".to_owned(),
+        Shape::List => "list".to_owned(),
+        Shape::Create => "create".to_owned(),
+        Shape::Update => "update".to_owned(),
+        Shape::Replace => "replace".to_owned(),
+        Shape::Delete => "delete".to_owned(),
+        Shape::Method(method) => snake_name(method),
+        Shape::Call(step) => step_candidates(step)
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| "call".to_owned()),
+    }
+}
+
+/// What makes two endpoints one method: method, the call's segment, fixed query, body and
+/// response types, and the status. A body type made from a page's parameter table counts by
+/// its properties, so that two pages documenting one action (on `directoryObject` and on
+/// `user`) give one method.
+fn signature(model: &ApiModel, endpoint: &Endpoint) -> String {
+    let operation = &model.operations[endpoint.operation];
+    let path = &operation.paths[endpoint.path];
+    let call = match &endpoint.shape {
+        Shape::Call(step) => step.sort_key(),
+        _ => String::new(),
+    };
+    let body = match operation.body.as_ref().map(|b| (&b.target, b.collection)) {
+        Some((TypeRef::Complex(key), collection))
+            if model
+                .types
+                .get(key)
+                .is_some_and(|t| t.origin == TypeOrigin::ActionParameters) =>
+        {
+            let properties: Vec<(String, &crate::model::ResolvedType)> = model
+                .all_properties(key)
+                .into_iter()
+                .map(|p| (p.name.to_ascii_lowercase(), &p.ty))
+                .collect();
+            format!("{collection} {properties:?}")
+        }
+        _ => format!("{:?}", operation.body),
+    };
+    format!(
+        "{} {call} {:?} {body} {:?} {}",
+        operation.method, path.query, operation.response, operation.success_status
+    )
+}
+
+/// Which of several distinct endpoints keeps the plain name: the only one without a fixed
+/// query, or of those, the only one whose response type is a base of every other's.
+fn plain_form(model: &ApiModel, members: &[Vec<(usize, usize)>]) -> Option<usize> {
+    let unqueried: Vec<usize> = (0..members.len())
+        .filter(|&i| {
+            let (o, p) = members[i][0];
+            !model.operations[o].paths[p]
+                .query
+                .iter()
+                .any(|q| matches!(q.value, QueryValue::Literal(_)))
+        })
+        .collect();
+    if let [only] = unqueried.as_slice() {
+        return Some(*only);
+    }
+    let response = |i: usize| {
+        model.operations[members[i][0].0]
+            .response
+            .as_ref()
+            .and_then(|r| match &r.target {
+                TypeRef::Complex(key) => Some(key.clone()),
+                _ => None,
+            })
+    };
+    let general: Vec<usize> = unqueried
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let Some(base) = response(i) else {
+                return false;
+            };
+            unqueried.iter().all(|&j| {
+                j == i
+                    || response(j).is_some_and(|derived| {
+                        derived != base && model.ancestry(&derived).any(|t| t.key == base)
+                    })
+            })
+        })
+        .collect();
+    match general.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
+/// `$expand=manager($levels=n)` → `expand manager`: each fixed query option and the name its
+/// value starts with.
+fn query_words(path: &crate::model::OperationPath) -> String {
+    path.query
+        .iter()
+        .filter_map(|q| match &q.value {
+            QueryValue::Literal(value) => {
+                let head: String = value
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                Some(format!("{} {head}", q.name.trim_start_matches('$')))
+            }
+            QueryValue::Param(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `image(width=640,height=480)` → `width height`: the names of a call's arguments, which
+/// tell apart the overloads of one function.
+fn call_argument_words(text: &str) -> String {
+    let Some((_, arguments)) = text.split_once('(') else {
+        return String::new();
+    };
+    arguments
+        .split(',')
+        .filter_map(|argument| argument.split_once('='))
+        .map(|(name, _)| name.trim().to_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `Get iosStoreApp` → `ios store app`: the title without its leading verb.
+fn title_words(title: &str) -> String {
+    const VERBS: &[&str] = &[
+        "get", "list", "create", "update", "delete", "replace", "add", "remove", "post", "patch",
+        "put",
+    ];
+    let snake = title.to_snake_case();
+    let mut words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    if words.first().is_some_and(|w| VERBS.contains(w)) {
+        words.remove(0);
+    }
+    words.retain(|w| !matches!(*w, "a" | "an" | "the" | "action" | "function"));
+    words.join(" ")
+}
+
+/// The resource a page documents, from its file name: the first word of the name that is a
+/// type's (`intune-mam-managedappprotection-targetapps.md` → `managedAppProtection`).
+fn page_resource(type_names: &BTreeMap<String, &str>, page: &str) -> String {
+    let file = page
+        .rsplit('/')
+        .next()
+        .unwrap_or(page)
+        .trim_end_matches(".md");
+    file.split('-')
+        .find_map(|word| type_names.get(&word.to_ascii_lowercase()))
+        .map(|name| (*name).to_owned())
+        .unwrap_or_default()
+}
+
+fn response_words(model: &ApiModel, operation: &Operation) -> String {
+    match operation.response.as_ref().map(|r| &r.target) {
+        Some(TypeRef::Complex(key) | TypeRef::Enum(key)) => model
+            .types
+            .get(key)
+            .map(|t| t.name.clone())
+            .or_else(|| model.enums.get(key).map(|e| e.name.clone()))
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// `graph-v1.0/api/user-list-manager.md` → `user list manager`.
+fn stem_words(page: &str) -> String {
+    let file = page.rsplit('/').next().unwrap_or(page);
+    file.trim_end_matches(".md").replace(['-', '_', '.'], " ")
+}
+
+/// The `paths` module's doc.
+pub fn emit_module_doc() -> TokenStream {
+    quote! {
+        //! The navigation surface: one struct per documented path, reached from the functions at
+        //! the crate root (`crate::me().messages().list()`).
+        //!
+        //! Each struct holds its percent-encoded path and nothing else. Its methods go one segment
+        //! further (a navigation property, `id(..)` for an item of a collection, a cast, a
+        //! function with parameters), or build the [`crate::runtime::Request`] of an operation
+        //! documented at that path: `get`, `list`, `create`, `update`, `replace`, `delete`, or an
+        //! action or function by its own name.
+        //!
+        //! @generated by graphdoc. Do not edit: edit the pages and regenerate.
+
+        // Graph's actions are named by the service (`add`, `next`...): a node's `add` builds a
+        // request, it is no `std::ops::Add`.
+        #![allow(clippy::should_implement_trait)]
+    }
+}
+
+/// One node: its struct, the methods that go further, and its operations.
+pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
+    let tree = &model.paths;
+    let names = &naming.paths;
+    let (Some(node), Some(own)) = (tree.nodes.get(id), names.nodes.get(id)) else {
+        return TokenStream::new();
+    };
+    let name = ident(&own.type_name);
+    let gate = own.gate.cfg();
+    let template = template_of(tree, id);
+    let mut doc = format!("`{template}`");
+    if let Some(feature_note) = own.gate.describe() {
+        doc.push_str(&format!("\n\n{feature_note}"));
+    }
+    let doc = doc_attrs(&doc);
+    let steps = node
+        .children
+        .iter()
+        .map(|&child| emit_step(model, naming, child, quote!(self.path)));
+    let endpoints = node
+        .endpoints
+        .iter()
+        .filter_map(|endpoint| emit_endpoint(model, naming, id, endpoint));
+    quote! {
+        #doc
+        #gate
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct #name {
+            pub(crate) path: ::std::string::String,
+        }
+
+        #gate
+        impl #name {
+            /// The path so far, percent-encoded, from the service root.
+            pub fn path(&self) -> &str {
+                &self.path
+            }
+
+            #(#steps)*
+            #(#endpoints)*
+        }
+    }
+}
+
+/// The crate-root functions: one per first segment, and the operations of the root itself.
+pub fn emit_roots(model: &ApiModel, naming: &Naming) -> TokenStream {
+    let Some(root) = model.paths.nodes.first() else {
+        return TokenStream::new();
+    };
+    let steps = root
+        .children
+        .iter()
+        .map(|&child| emit_step(model, naming, child, quote!(::std::string::String::new())));
+    let endpoints = root.endpoints.iter().filter_map(|endpoint| {
+        emit_endpoint_with(
+            model,
+            naming,
+            0,
+            endpoint,
+            quote!(::std::string::String::new()),
+        )
+    });
+    quote! {
+        #(#steps)*
+        #(#endpoints)*
+    }
+}
+
+/// The method (or root function) that takes one step, from the path in `base`.
+fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream) -> TokenStream {
+    let tree = &model.paths;
+    let names = &naming.paths;
+    let (Some(node), Some(own)) = (tree.nodes.get(child), names.nodes.get(child)) else {
+        return TokenStream::new();
+    };
+    let method = ident(&own.method);
+    let target = ident(&own.type_name);
+    let is_root = node.parent == Some(0);
+    let receiver = (!is_root).then(|| quote!(self,));
+    let mut parameter_names = Names::new();
+    let (parameters, pieces) = step_pieces(&node.step, &mut parameter_names);
+    // Inside its parent's `impl`, a step whose gate is the parent's needs no gate of its own.
+    let parent_gate = node
+        .parent
+        .and_then(|p| names.nodes.get(p))
+        .map(|p| &p.gate);
+    let own_gate = (is_root || parent_gate != Some(&own.gate)).then_some(&own.gate);
+    let gate = own_gate.map(Gate::cfg);
+    let mut doc = format!("`{}`", template_of(tree, child));
+    if let Some(note) = own_gate.and_then(Gate::describe) {
+        doc.push_str(&format!("\n\n{note}"));
+    }
+    let doc = doc_attrs(&doc);
+    let target = if is_root {
+        quote!(crate::paths::#target)
+    } else {
+        quote!(#target)
+    };
+    quote! {
+        #doc
+        #gate
+        pub fn #method(#receiver #(#parameters),*) -> #target {
+            #target { path: crate::runtime::extend_path(#base, &[#(#pieces),*]) }
+        }
+    }
+}
+
+/// A step's parameters (`name: type`) and the pieces of text it appends.
+pub(super) fn step_pieces(step: &Step, names: &mut Names) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut parameters = Vec::new();
+    let mut pieces = Vec::new();
+    let mut literal = String::from("/");
+    let mut parameter = |param: &crate::model::PathParam,
+                         parameters: &mut Vec<TokenStream>,
+                         pieces: &mut Vec<TokenStream>,
+                         literal: &mut String| {
+        let name = ident(&names.claim(&field_name(&param.name)));
+        let ty = super::operations::parameter_type(param.ty);
+        parameters.push(quote!(#name: #ty));
+        let text = std::mem::take(literal);
+        if !text.is_empty() {
+            pieces.push(quote!(#text));
+        }
+        pieces.push(quote!(&crate::runtime::path_parameter(#name)));
+    };
+    match step {
+        Step::Key(param) => parameter(param, &mut parameters, &mut pieces, &mut literal),
+        Step::Compound(parts) => {
+            for part in parts {
+                match part {
+                    StepPart::Literal(text) => literal.push_str(text),
+                    StepPart::Param(param) => {
+                        parameter(param, &mut parameters, &mut pieces, &mut literal)
+                    }
+                }
+            }
+        }
+        other => literal.push_str(&other.template_text()),
+    }
+    if !literal.is_empty() {
+        pieces.push(quote!(#literal));
+    }
+    (parameters, pieces)
+}
+
+/// The path template of a node, as the pages write it.
+pub fn template_of(tree: &PathTree, node: NodeId) -> String {
+    let steps = tree.steps_to(node);
+    if steps.is_empty() {
+        return "/".to_owned();
+    }
+    steps
+        .iter()
+        .filter_map(|&id| tree.nodes.get(id))
+        .map(|n| format!("/{}", n.step.template_text()))
+        .collect()
+}
+
+fn emit_endpoint(
+    model: &ApiModel,
+    naming: &Naming,
+    node: NodeId,
+    endpoint: &Endpoint,
+) -> Option<TokenStream> {
+    emit_endpoint_with(model, naming, node, endpoint, quote!(self.path))
+}
+
+/// An operation's method, once for the endpoints that share it.
+fn emit_endpoint_with(
+    model: &ApiModel,
+    naming: &Naming,
+    node: NodeId,
+    endpoint: &Endpoint,
+    base: TokenStream,
+) -> Option<TokenStream> {
+    let key = (endpoint.operation, endpoint.path);
+    let name = naming.paths.endpoints.get(&key)?;
+    if name.emitted_as != key {
+        return None;
+    }
+    let operation = model.operations.get(endpoint.operation)?;
+    let path = operation.paths.get(endpoint.path)?;
+    let sharing: Vec<&Operation> = naming
+        .paths
+        .endpoints
+        .iter()
+        .filter(|(k, n)| n.emitted_as == key && **k != key)
+        .filter_map(|((o, _), _)| model.operations.get(*o))
+        .collect();
+    let template = match &endpoint.shape {
+        Shape::Call(step) => format!(
+            "{}/{}",
+            template_of(&model.paths, node).trim_end_matches('/'),
+            step.template_text()
+        ),
+        _ => template_of(&model.paths, node),
+    };
+    // Inside its node's `impl`, an operation whose gate is the node's needs no gate of its own.
+    let gate = naming.operation_gate(operation);
+    let own_gate = (node == 0 || naming.paths.nodes.get(node).map(|n| &n.gate) != Some(&gate))
+        .then_some(&gate);
+    let doc = endpoint_doc(operation, path, &template, &sharing, &name.method, own_gate);
+    let call_step = match &endpoint.shape {
+        Shape::Call(step) => Some(step),
+        _ => None,
+    };
+    let receiver = (node != 0).then(|| quote!(self));
+    // The root's own operations start from an empty path: `/` alone, or `/` and the call.
+    let base = match (node, call_step) {
+        (0, None) => quote!(::std::string::String::from("/")),
+        _ => base,
+    };
+    Some(emit_call(
+        naming,
+        operation,
+        &name.method,
+        Call {
+            path,
+            step: call_step,
+            receiver,
+            base,
+            doc,
+            gate: own_gate.map(Gate::cfg).unwrap_or_default(),
+        },
+    ))
+}
