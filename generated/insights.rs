@@ -60,6 +60,31 @@ pub struct Entity {
     >,
 }
 
+impl crate::runtime::GraphType for crate::insights::Entity {
+    const ODATA_TYPES: &'static [&'static str] = &[
+        "microsoft.graph.entity",
+        "microsoft.graph.officeGraphInsights",
+        "microsoft.graph.sharedInsight",
+        "microsoft.graph.trending",
+        "microsoft.graph.usedInsight",
+        "microsoft.graph.user",
+    ];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+impl crate::insights::Entity {
+    /// This value as one of the types derived from this one: `Some` when its
+    /// `@odata.type` names that type (or one derived from it) and its JSON reads as
+    /// it, with every property typed and undocumented ones still kept.
+    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(
+        &self,
+    ) -> ::std::option::Option<T> {
+        crate::runtime::cast(self)
+    }
+}
+
 /// The `insightIdentity` type.
 ///
 /// Graph type `microsoft.graph.insightIdentity`.
@@ -128,6 +153,18 @@ pub struct OfficeGraphInsights {
         ::serde_json::Value,
     >,
 }
+
+impl crate::runtime::GraphType for crate::insights::OfficeGraphInsights {
+    const ODATA_TYPES: &'static [&'static str] = &[
+        "microsoft.graph.officeGraphInsights",
+    ];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+impl crate::runtime::DerivesFrom<crate::insights::Entity>
+for crate::insights::OfficeGraphInsights {}
 
 /// The `resourceReference` type.
 ///
@@ -291,6 +328,16 @@ pub struct SharedInsight {
     >,
 }
 
+impl crate::runtime::GraphType for crate::insights::SharedInsight {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.sharedInsight"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+impl crate::runtime::DerivesFrom<crate::insights::Entity>
+for crate::insights::SharedInsight {}
+
 /// The `sharingDetail` type.
 ///
 /// Graph type `microsoft.graph.sharingDetail`.
@@ -416,6 +463,15 @@ pub struct Trending {
     >,
 }
 
+impl crate::runtime::GraphType for crate::insights::Trending {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.trending"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+impl crate::runtime::DerivesFrom<crate::insights::Entity> for crate::insights::Trending {}
+
 /// The `usageDetails` type.
 ///
 /// Graph type `microsoft.graph.usageDetails`.
@@ -499,6 +555,16 @@ pub struct UsedInsight {
         ::serde_json::Value,
     >,
 }
+
+impl crate::runtime::GraphType for crate::insights::UsedInsight {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.usedInsight"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+impl crate::runtime::DerivesFrom<crate::insights::Entity>
+for crate::insights::UsedInsight {}
 
 /// Identifies which calculated relationship of officeGraphInsights an item was surfaced by. The trending resource reports it in its **kind** property.
 ///

@@ -61,6 +61,16 @@ pub struct User {
     >,
 }
 
+impl crate::runtime::GraphType for crate::users::User {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.user"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "insights")]
+impl crate::runtime::DerivesFrom<crate::insights::Entity> for crate::users::User {}
+
 /// The pages' examples, as tests.
 #[cfg(test)]
 mod examples {

@@ -590,6 +590,34 @@ impl<'de, E: WireEnum> Deserialize<'de> for Flags<E> {
     }
 }
 
+/// A type of a Graph type hierarchy (`directoryObject` and the `user`, `group`... derived
+/// from it), as [`cast`] needs it.
+pub trait GraphType: Serialize + DeserializeOwned {
+    /// The qualified names (`microsoft.graph.user`) of this type and of every type derived
+    /// from it: the `@odata.type` values a value of this type may carry.
+    const ODATA_TYPES: &'static [&'static str];
+
+    /// The value's own `@odata.type`, when it carries one.
+    fn odata_type(&self) -> Option<&str>;
+}
+
+/// `Self` derives from `Base`, directly or not: a value of `Base` may be one of `Self`. Only
+/// such pairs are implemented, so a cast to a type outside the hierarchy does not compile.
+pub trait DerivesFrom<Base: GraphType>: GraphType {}
+
+/// Reads a value of a base type as one of its derived types: `Some` when the value's
+/// `@odata.type` names `T` or a type derived from `T`, and its JSON reads as `T`. Every
+/// property of `T` comes out typed; properties neither type documents stay in
+/// `additional_properties`, so the cast loses nothing.
+pub fn cast<B: GraphType, T: DerivesFrom<B>>(value: &B) -> Option<T> {
+    let odata_type = value.odata_type()?;
+    let name = odata_type.trim_start_matches('#');
+    if !T::ODATA_TYPES.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+        return None;
+    }
+    serde_json::to_value(value).ok().and_then(|json| serde_json::from_value(json).ok())
+}
+
 /// Writes and reads enum values as their wire strings; values added to Graph after the crate
 /// was generated are kept by each enum's `Unknown` variant.
 pub trait WireEnum: Sized {

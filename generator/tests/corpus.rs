@@ -90,6 +90,10 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
     for (path, contents) in &generation.files {
         files.insert(format!("src/{path}"), contents.clone());
     }
+    files.insert(
+        "tests/surface.rs".to_owned(),
+        include_str!("corpus/surface.rs").to_owned(),
+    );
     graphdoc::write::write_files(&out, &files).expect("writable scratch dir");
     // The workspace's lock file pins the same dependency versions the workspace builds with.
     let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
@@ -121,9 +125,12 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
         problems.join("\n")
     );
 
-    let tests = cargo(&["test", "--lib", "--features=full", "--quiet"]);
+    let tests = cargo(&["test", "--features=full", "--quiet"]);
     let stdout = String::from_utf8_lossy(&tests.stdout);
-    assert!(tests.status.success(), "example tests failed:\n{stdout}");
+    assert!(
+        tests.status.success(),
+        "example or surface tests failed:\n{stdout}"
+    );
 
     // Each module's feature alone compiles, tests included, without warnings: the largest
     // module, the smallest and the one in the middle by size.
@@ -163,6 +170,94 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
         "{:?}",
         generation.counts.examples
     );
+}
+
+/// The navigation surface of the v1.0 crate: no public name with a numeric suffix (a
+/// collision that found no words to tell its sides apart), and every documented path of every
+/// operation reached through the tree, at a node whose path is the documented one.
+#[test]
+fn every_documented_path_is_a_node_of_the_tree() {
+    use graphdoc::model::paths::Shape;
+    let Some(corpus) = corpus() else { return };
+    let generation = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .generate()
+        .expect("generation runs");
+    for (path, contents) in &generation.files {
+        for line in contents.lines() {
+            let Some(name) = line.trim_start().strip_prefix("pub fn ") else {
+                continue;
+            };
+            let name = name.split(['(', '<']).next().unwrap_or_default();
+            let suffix = name.rsplit('_').next().unwrap_or_default();
+            assert!(
+                !name.contains('_') || !suffix.chars().all(|c| c.is_ascii_digit()),
+                "{path}: `{name}` carries a numeric suffix"
+            );
+        }
+    }
+
+    let (model, _) = graphdoc::Config::new()
+        .with_docs(&corpus)
+        .model()
+        .expect("model");
+    let index = model.paths.endpoint_index();
+    let normal = |template: &str| {
+        let mut out = String::new();
+        let mut in_param = false;
+        for c in template.chars() {
+            match c {
+                '{' => {
+                    in_param = true;
+                    out.push_str("{}");
+                }
+                '}' => in_param = false,
+                '<' if !in_param => {
+                    in_param = true;
+                    out.push_str("{}");
+                }
+                '>' if in_param => in_param = false,
+                '\'' => {}
+                c if !in_param => out.push(c.to_ascii_lowercase()),
+                _ => {}
+            }
+        }
+        // A closing parenthesis a page left out is the same segment (see `Step::sort_key`).
+        out.split('/')
+            .map(|segment| segment.trim_end_matches(')'))
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let mut reached = 0;
+    for (o, operation) in model.operations.iter().enumerate() {
+        for (p, path) in operation.paths.iter().enumerate() {
+            let (node, at) = index.get(&(o, p)).unwrap_or_else(|| {
+                panic!(
+                    "{} {} is in no node",
+                    operation.method,
+                    path.template.to_template_string()
+                )
+            });
+            let endpoint = &model.paths.nodes[*node].endpoints[*at];
+            let mut template = graphdoc::emit::paths::template_of(&model.paths, *node);
+            if let Shape::Call(step) = &endpoint.shape {
+                template = format!(
+                    "{}/{}",
+                    template.trim_end_matches('/'),
+                    step.template_text()
+                );
+            }
+            assert_eq!(
+                normal(&template),
+                normal(&path.template.to_template_string()),
+                "{} ({})",
+                operation.title,
+                operation.source.page
+            );
+            reached += 1;
+        }
+    }
+    assert!(reached > 3000, "only {reached} paths");
 }
 
 /// Every property, relationship and enum-member row and every API page of the corpus is

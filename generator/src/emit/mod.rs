@@ -78,6 +78,8 @@ pub struct Naming {
     pub flags: BTreeSet<TypeKey>,
     /// Fields that exist only with another module's feature (see [`gated_fields`]), with it.
     pub gated: BTreeMap<(TypeKey, String), String>,
+    /// Every type derived from a type, directly or not, in key order.
+    pub descendants: BTreeMap<TypeKey, Vec<TypeKey>>,
     /// The navigation surface's names.
     pub paths: PathNames,
 }
@@ -161,6 +163,7 @@ impl Naming {
             gated: gated_fields(model, &types),
             types,
             boxed: boxed_fields(model),
+            descendants: descendants(model),
             flags,
             paths: PathNames::default(),
         };
@@ -251,6 +254,19 @@ fn boxed_fields(model: &ApiModel) -> BTreeSet<(TypeKey, String)> {
         }
     }
     boxed
+}
+
+fn descendants(model: &ApiModel) -> BTreeMap<TypeKey, Vec<TypeKey>> {
+    let mut descendants: BTreeMap<TypeKey, Vec<TypeKey>> = BTreeMap::new();
+    for key in model.types.keys() {
+        for ancestor in model.ancestry(key).skip(1) {
+            descendants
+                .entry(ancestor.key.clone())
+                .or_default()
+                .push(key.clone());
+        }
+    }
+    descendants
 }
 
 /// Emits the crate's source files.

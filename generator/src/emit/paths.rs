@@ -249,7 +249,7 @@ fn endpoint_methods(
             named.extend(members.into_iter().map(|m| (base.clone(), m)));
             continue;
         }
-        let plain = plain_form(model, &members);
+        let plain = plain_form(model, node, &members);
         let mut taken: BTreeSet<String> = BTreeSet::new();
         let mut names: Vec<String> = Vec::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {
@@ -398,8 +398,10 @@ fn signature(model: &ApiModel, endpoint: &Endpoint) -> String {
 }
 
 /// Which of several distinct endpoints keeps the plain name: the only one without a fixed
-/// query, or of those, the only one whose response type is a base of every other's.
-fn plain_form(model: &ApiModel, members: &[Vec<(usize, usize)>]) -> Option<usize> {
+/// query; or of those, the only one whose page is about the node's resource (`user-update`
+/// on `/users/{id}`, `user-post-messages` on `/me/messages`), first by the page's first word,
+/// then by any; or the only one whose response type is a base of every other's.
+fn plain_form(model: &ApiModel, node: NodeId, members: &[Vec<(usize, usize)>]) -> Option<usize> {
     let unqueried: Vec<usize> = (0..members.len())
         .filter(|&i| {
             let (o, p) = members[i][0];
@@ -411,6 +413,35 @@ fn plain_form(model: &ApiModel, members: &[Vec<(usize, usize)>]) -> Option<usize
         .collect();
     if let [only] = unqueried.as_slice() {
         return Some(*only);
+    }
+    if let Some(segment) = resource_segment(&model.paths, node) {
+        let words = |i: usize| -> Vec<String> {
+            stem_words(&model.operations[members[i][0].0].source.page)
+                .split(' ')
+                .map(str::to_ascii_lowercase)
+                .collect()
+        };
+        // `users` and `user`, `messages` and `message`.
+        let names = |word: &str| {
+            word == segment
+                || segment.strip_suffix('s') == Some(word)
+                || word.strip_suffix('s') == Some(segment.as_str())
+        };
+        let first: Vec<usize> = unqueried
+            .iter()
+            .copied()
+            .filter(|&i| words(i).first().is_some_and(|w| names(w)))
+            .collect();
+        let any: Vec<usize> = unqueried
+            .iter()
+            .copied()
+            .filter(|&i| words(i).iter().any(|w| names(w)))
+            .collect();
+        for found in [first, any] {
+            if let [only] = found.as_slice() {
+                return Some(*only);
+            }
+        }
     }
     let response = |i: usize| {
         model.operations[members[i][0].0]
@@ -440,6 +471,20 @@ fn plain_form(model: &ApiModel, members: &[Vec<(usize, usize)>]) -> Option<usize
         [only] => Some(*only),
         _ => None,
     }
+}
+
+/// The name of the nearest plain segment at or above a node, lower case: `users` for
+/// `/users/{id}`.
+fn resource_segment(tree: &PathTree, node: NodeId) -> Option<String> {
+    let mut current = Some(node);
+    while let Some(id) = current {
+        let at = tree.nodes.get(id)?;
+        if let Step::Segment(name) = &at.step {
+            return Some(name.to_ascii_lowercase());
+        }
+        current = at.parent;
+    }
+    None
 }
 
 /// `$expand=manager($levels=n)` → `expand manager`: each fixed query option and the name its

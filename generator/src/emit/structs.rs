@@ -60,6 +60,7 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         });
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
+    let hierarchy = emit_hierarchy(model, naming, ty);
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -72,6 +73,65 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
             #[serde(flatten)]
             pub #additional: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         }
+
+        #hierarchy
+    }
+}
+
+/// For a type in a hierarchy: its `GraphType` impl (the `@odata.type` names it stands for),
+/// `cast` when it has derived types, and a `DerivesFrom` impl per base type, so that
+/// `base.cast::<Derived>()` compiles only for a type that derives from the base.
+///
+/// A trait impl per (base, derived) pair rather than an enum per base: the impls are empty
+/// markers and cost the compiler next to nothing, where an enum of every derived type would
+/// make each base (`entity` has over a thousand) a huge type that every user of it compiles.
+fn emit_hierarchy(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> TokenStream {
+    let descendants = naming.descendants.get(&ty.key);
+    let ancestors: Vec<&ComplexType> = model.ancestry(&ty.key).skip(1).collect();
+    if descendants.is_none() && ancestors.is_empty() {
+        return TokenStream::new();
+    }
+    let Some(name) = naming.type_path(&ty.key) else {
+        return TokenStream::new();
+    };
+    let odata_types = std::iter::once(&ty.key)
+        .chain(descendants.into_iter().flatten())
+        .filter_map(|key| model.types.get(key))
+        .map(|t| format!("{}.{}", t.namespace, t.name));
+    let own_module = naming.types.get(&ty.key).map(|i| i.module.as_str());
+    let derives = ancestors.iter().filter_map(|base| {
+        let base_item = naming.types.get(&base.key)?;
+        let base_path = naming.type_path(&base.key)?;
+        let gate = (Some(base_item.module.as_str()) != own_module).then(|| {
+            let feature = base_item.module.trim_start_matches("r#");
+            quote!(#[cfg(feature = #feature)])
+        });
+        Some(quote! {
+            #gate
+            impl crate::runtime::DerivesFrom<#base_path> for #name {}
+        })
+    });
+    let cast = descendants.map(|_| {
+        quote! {
+            impl #name {
+                /// This value as one of the types derived from this one: `Some` when its
+                /// `@odata.type` names that type (or one derived from it) and its JSON reads as
+                /// it, with every property typed and undocumented ones still kept.
+                pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> ::std::option::Option<T> {
+                    crate::runtime::cast(self)
+                }
+            }
+        }
+    });
+    quote! {
+        impl crate::runtime::GraphType for #name {
+            const ODATA_TYPES: &'static [&'static str] = &[#(#odata_types),*];
+            fn odata_type(&self) -> ::std::option::Option<&str> {
+                self.odata_type.as_deref()
+            }
+        }
+        #cast
+        #(#derives)*
     }
 }
 
