@@ -534,6 +534,25 @@ impl UsersItem {
             path: crate::runtime::extend_path(self.path, &["/insights"]),
         }
     }
+    /// Delete user.
+    ///
+    /// Delete a user. The user goes to the deleted items for 30 days, from where it can be restored.
+    ///
+    /// `DELETE /users/{id}`
+    ///
+    /// Documented in `docs/api/user-delete.md` (line 20).
+    ///
+    /// Present with the `users` feature.
+    #[doc(alias = "user-delete")]
+    #[doc(alias = "Delete user")]
+    #[cfg(feature = "users")]
+    pub fn delete(self) -> crate::runtime::Request<(), crate::runtime::NoBody> {
+        crate::runtime::Request::new(
+            ::http::Method::DELETE,
+            self.path,
+            ::http::StatusCode::NO_CONTENT,
+        )
+    }
     /// Get user.
     ///
     /// Read the properties of one user, the signed-in user or any user of the tenant by id or user principal name.

@@ -74,6 +74,17 @@ impl crate::runtime::DerivesFrom<crate::insights::Entity> for crate::users::User
 /// The pages' examples, as tests.
 #[cfg(test)]
 mod examples {
+    /// `docs/api/user-delete.md` line 46
+    #[cfg(feature = "users")]
+    #[test]
+    fn delete_user_example_1() {
+        let request = crate::users().id("87d349ed-44d7-43e1-9a83-5f2406dee5bd").delete();
+        crate::runtime::testing::assert_request(
+            &request,
+            "DELETE",
+            "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+        );
+    }
     /// `docs/api/user-get.md` line 51
     #[cfg(feature = "users")]
     #[test]

@@ -197,6 +197,20 @@ fn every_documented_path_is_a_node_of_the_tree() {
         }
     }
 
+    // Every module is an area of several items: pages that name no area join the area they are
+    // about, and so do areas of fewer than three items.
+    let small: Vec<String> = generation
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("fewer than three items"))
+        .map(ToString::to_string)
+        .collect();
+    assert!(small.is_empty(), "{small:#?}");
+    // Generated type names keep the words of the wire names they come from.
+    let users = &generation.files["users.rs"];
+    assert!(users.contains("pub struct UserAssignLicenseBody"));
+    assert!(!users.contains("Assignlicense"));
+
     let (model, _) = graphdoc::Config::new()
         .with_docs(&corpus)
         .model()

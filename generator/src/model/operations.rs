@@ -623,10 +623,7 @@ fn body_type(
     declarations: &mut Declarations,
     origin: TypeOrigin,
 ) -> DraftType {
-    let name = format!(
-        "{}Body",
-        heck::ToLowerCamelCase::to_lower_camel_case(page.stem.as_str())
-    );
+    let name = body_type_name(page, declarations);
     let key = TypeKey::new(BODY_NAMESPACE, &name);
     let offset = tables.first().map_or(0, |t| t.offset);
     declarations.add_type(DraftComplex {
@@ -663,6 +660,59 @@ fn body_type(
         }),
         collection: false,
     })
+}
+
+/// The name of a page's own body type, from its file name with each word spelled as the pages
+/// spell it: `user-assignlicense` → `userAssignLicenseBody` (the type `user`, the segment
+/// `assignLicense`), `usersettings-update` → `userSettingsUpdateBody`.
+fn body_type_name(page: &Page, declarations: &Declarations) -> String {
+    let segments: Vec<String> = page
+        .code_blocks
+        .iter()
+        .filter_map(CodeBlock::http_request)
+        .flat_map(|request| &request.lines)
+        .flat_map(|line| &line.target.path.segments)
+        .flat_map(|segment| &segment.parts)
+        .filter_map(|part| match part {
+            crate::page::PathPart::Literal(text) => Some(text),
+            crate::page::PathPart::Param { .. } => None,
+        })
+        .flat_map(|text| text.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let spelled = |word: &str| -> String {
+        let lower = word.to_ascii_lowercase();
+        declarations
+            .types
+            .get(&TypeKey::new(super::DEFAULT_NAMESPACE, &lower))
+            .map(|t| t.name.clone())
+            .or_else(|| {
+                segments
+                    .iter()
+                    .find(|s| s.eq_ignore_ascii_case(word))
+                    .cloned()
+            })
+            .unwrap_or_else(|| word.to_owned())
+    };
+    let words: Vec<String> = page
+        .stem
+        .split(['-', '_', '.'])
+        .filter(|word| !word.is_empty())
+        .map(spelled)
+        .collect();
+    let mut name = String::new();
+    for (i, word) in words.iter().enumerate() {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            match i {
+                0 => name.extend(first.to_lowercase()),
+                _ => name.extend(first.to_uppercase()),
+            }
+            name.extend(chars);
+        }
+    }
+    format!("{name}Body")
 }
 
 /// A request-body property table describes (part of) the named type.
