@@ -104,13 +104,23 @@ impl PathNames {
             }
             if id != 0 {
                 let parent = node.parent.unwrap_or(0);
+                // From the method's words: `self_` (an escaped keyword) is `Self` here.
                 let own = match &node.step {
                     Step::Key(_) => "Item".to_owned(),
-                    _ => type_name(&names.nodes[id].method),
+                    _ => type_name(&names.nodes[id].method)
+                        .trim_end_matches('_')
+                        .to_owned(),
                 };
                 let wanted = match parent {
                     0 => own,
                     _ => format!("{}{own}", names.nodes[parent].type_name),
+                };
+                // A name that is itself a keyword (`Self`) would need an escape that is not
+                // camel case.
+                let wanted = if type_name(&wanted) == wanted {
+                    wanted
+                } else {
+                    format!("{wanted}Node")
                 };
                 names.nodes[id].type_name = type_names.claim(&wanted);
             }
