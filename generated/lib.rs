@@ -32,10 +32,7 @@ pub mod users;
 #[cfg(feature = "insights")]
 pub fn invitations() -> crate::paths::Invitations {
     crate::paths::Invitations {
-        path: crate::runtime::extend_path(
-            ::std::string::String::new(),
-            &["/invitations"],
-        ),
+        path: crate::runtime::extend_path(::std::string::String::new(), &["/invitations"]),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The pages' examples become tests of the generated crate: for each documented request and
-//! response, a test calls the endpoint function with the example's path parameters and query
-//! options and checks method and path, and round-trips the example bodies through the
-//! operation's types.
+//! response, a test calls the operation through its path with the example's path parameters
+//! and query options and checks method and path, and round-trips the example bodies through
+//! the operation's types.
 //!
 //! Each example is first checked here, against the model, the way serde will read it (value
 //! kinds, integer ranges, date and GUID formats). An example that cannot be tested (truncated,

@@ -1,5 +1,5 @@
-//! The API model → Rust source files: one module per area, each with its structs, enums and
-//! endpoint functions, plus `lib.rs` and the `runtime` support module.
+//! The API model → Rust source files: one module per area with its structs and enums, the
+//! navigation surface (`paths.rs`, the operations), `lib.rs` and the `runtime` support module.
 //!
 //! Names are decided once, up front and in key order ([`Naming`]), so every emitter refers to
 //! other items the same way and the output does not depend on thread scheduling. Modules are

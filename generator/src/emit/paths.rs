@@ -823,3 +823,74 @@ fn emit_endpoint_with(
         },
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::paths::StepPart;
+    use crate::model::{PathParam, Primitive};
+
+    fn param(name: &str) -> PathParam {
+        PathParam {
+            name: name.into(),
+            alternatives: vec![name.into()],
+            ty: Primitive::String,
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn steps_are_named_from_their_segments() {
+        let cases: Vec<(Step, &str)> = vec![
+            (Step::Segment("mailFolders".into()), "mail_folders"),
+            (Step::Segment("microsoft.graph.delta()".into()), "delta"),
+            (Step::Segment("root:".into()), "root"),
+            (Step::Key(param("user-id")), "id"),
+            (
+                Step::Compound(vec![
+                    StepPart::Literal("reminderView(startDateTime=".into()),
+                    StepPart::Param(param("start")),
+                    StepPart::Literal(")".into()),
+                ]),
+                "reminder_view",
+            ),
+            (
+                Step::Compound(vec![
+                    StepPart::Param(param("item-path")),
+                    StepPart::Literal(":".into()),
+                ]),
+                "item_path",
+            ),
+            (Step::Value, "content"),
+            (Step::Reference, "reference"),
+            (Step::Count, "count"),
+        ];
+        for (step, name) in cases {
+            assert_eq!(step_candidates(&step)[0], name, "{step:?}");
+        }
+        // The path address `root:` falls back to `root_path` beside a plain `root`.
+        assert!(step_candidates(&Step::Segment("root:".into())).contains(&"root_path".to_owned()));
+    }
+
+    #[test]
+    fn colliding_operations_are_told_apart_by_their_words() {
+        assert_eq!(title_words("Get iosStoreApp"), "ios store app");
+        assert_eq!(title_words("List manager"), "manager");
+        assert_eq!(title_words("targetApps action"), "target apps");
+        assert_eq!(
+            call_argument_words("image(width=640,height=480)"),
+            "width height"
+        );
+        assert_eq!(call_argument_words("delta()"), "");
+        let mut path = crate::model::OperationPath::with_string_params("/me");
+        path.query.push(crate::model::FixedQuery {
+            name: "$expand".into(),
+            value: QueryValue::Literal("manager($levels=n)".into()),
+        });
+        assert_eq!(query_words(&path), "expand manager");
+        assert_eq!(
+            stem_words("graph-v1.0/api/user-list-manager.md"),
+            "user list manager"
+        );
+    }
+}

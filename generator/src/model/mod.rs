@@ -191,7 +191,7 @@ pub struct FixedQuery {
 pub enum QueryValue {
     /// A fixed value (possibly empty, for `?$count`).
     Literal(String),
-    /// A `{placeholder}` value: a parameter of the endpoint function.
+    /// A `{placeholder}` value: a parameter of the operation's method.
     Param(PathParam),
 }
 
