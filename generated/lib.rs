@@ -26,32 +26,12 @@ pub mod insights;
 #[rustfmt::skip]
 pub mod users;
 
-/// `/invitations`
-///
-/// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-pub fn invitations() -> crate::paths::Invitations {
-    crate::paths::Invitations {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/invitations"]),
-    }
-}
-
-/// `/me`
-///
-/// Present when one of these is on: `insights`; `users`.
+#[doc(inline)]
+pub use paths::invitations;
 #[cfg(any(feature = "insights", feature = "users"))]
-pub fn me() -> crate::paths::Me {
-    crate::paths::Me {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/me"]),
-    }
-}
-
-/// `/users`
-///
-/// Present when one of these is on: `insights`; `users`.
+#[doc(inline)]
+pub use paths::me;
 #[cfg(any(feature = "insights", feature = "users"))]
-pub fn users() -> crate::paths::Users {
-    crate::paths::Users {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/users"]),
-    }
-}
+#[doc(inline)]
+pub use paths::users;

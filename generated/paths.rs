@@ -15,6 +15,39 @@
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
+pub fn invitations() -> Invitations {
+    Invitations {
+        path: crate::runtime::extend_path(
+            ::std::string::String::new(),
+            &["/invitations"],
+        ),
+    }
+}
+
+/// `/me`
+///
+/// Present when one of these is on: `insights`; `users`.
+#[cfg(any(feature = "insights", feature = "users"))]
+pub fn me() -> Me {
+    Me {
+        path: crate::runtime::extend_path(::std::string::String::new(), &["/me"]),
+    }
+}
+
+/// `/users`
+///
+/// Present when one of these is on: `insights`; `users`.
+#[cfg(any(feature = "insights", feature = "users"))]
+pub fn users() -> Users {
+    Users {
+        path: crate::runtime::extend_path(::std::string::String::new(), &["/users"]),
+    }
+}
+
+/// `/invitations`
+///
+/// Present with the `insights` feature.
+#[cfg(feature = "insights")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Invitations {
     pub(crate) path: ::std::string::String,

@@ -286,6 +286,7 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         pieces.extend(plan.pieces(model).into_iter().map(|piece| (index, piece)));
     }
     pieces.push((paths_file, Piece::PathsDoc));
+    pieces.push((paths_file, Piece::Roots));
     pieces.extend((1..model.paths.nodes.len()).map(|node| (paths_file, Piece::Node(node))));
     pieces.push((lib_file, Piece::Lib));
 
@@ -399,6 +400,8 @@ enum Piece<'m> {
     /// The example tests of every operation of the module, which share one test module.
     Tests(&'m ModulePlan<'m>),
     PathsDoc,
+    /// The functions that start a walk, at the crate root.
+    Roots,
     /// A node of the path tree: its struct and methods.
     Node(crate::model::paths::NodeId),
     Lib,
@@ -428,6 +431,7 @@ impl Piece<'_> {
                 return examples::emit_example_tests(model, naming, &plan.operations)
             }
             Piece::PathsDoc => paths::emit_module_doc(),
+            Piece::Roots => paths::emit_roots(model, naming),
             Piece::Node(node) => paths::emit_node(model, naming, *node),
             Piece::Lib => emit_lib(model, naming, options),
         };
@@ -491,7 +495,7 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         model.enums.len(),
         model.operations.len()
     );
-    let roots = paths::emit_roots(model, naming);
+    let roots = paths::emit_root_exports(model, naming);
     quote! {
         #![doc = #summary]
         #![doc = ""]

@@ -220,6 +220,9 @@ fn claim_first(names: &mut Names, wanted: &[String]) -> String {
     }
 }
 
+/// An (operation, path) pair: indices into the model's operations and that operation's paths.
+type OperationPathIndex = (usize, usize);
+
 /// The method name of each endpoint of a node, with the endpoints it serves (first the one it
 /// is emitted from). Endpoints that would take one name are told apart: identical operations
 /// (same method, types and query, documented on several pages) share one method; otherwise
@@ -234,7 +237,7 @@ fn endpoint_methods(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(String, Vec<(usize, usize)>)> {
     // Base name → distinct endpoints (by signature) → the (operation, path)s that have it.
-    let mut groups: BTreeMap<String, Vec<(String, Vec<(usize, usize)>)>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Vec<(String, Vec<OperationPathIndex>)>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     for endpoint in endpoints {
         let base = base_name(&endpoint.shape);
@@ -641,7 +644,39 @@ pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
     }
 }
 
-/// The crate-root functions: one per first segment, and the operations of the root itself.
+/// The crate root's re-exports of [`emit_roots`]: defined in `paths.rs`, which `cargo fmt`
+/// leaves as generated (the crate root cannot opt out on stable Rust), and shown inline.
+pub fn emit_root_exports(model: &ApiModel, naming: &Naming) -> TokenStream {
+    let Some(root) = model.paths.nodes.first() else {
+        return TokenStream::new();
+    };
+    let steps = root.children.iter().filter_map(|&child| {
+        let own = naming.paths.nodes.get(child)?;
+        Some((own.method.clone(), own.gate.cfg()))
+    });
+    let endpoints = root.endpoints.iter().filter_map(|endpoint| {
+        let key = (endpoint.operation, endpoint.path);
+        let name = naming
+            .paths
+            .endpoints
+            .get(&key)
+            .filter(|n| n.emitted_as == key)?;
+        let operation = model.operations.get(endpoint.operation)?;
+        Some((name.method.clone(), naming.operation_gate(operation).cfg()))
+    });
+    let exports = steps.chain(endpoints).map(|(name, gate)| {
+        let name = ident(&name);
+        quote! {
+            #gate
+            #[doc(inline)]
+            pub use paths::#name;
+        }
+    });
+    quote!(#(#exports)*)
+}
+
+/// The functions that start a walk: one per first segment, and the operations of the root
+/// itself. They live in `paths` and are re-exported at the crate root.
 pub fn emit_roots(model: &ApiModel, naming: &Naming) -> TokenStream {
     let Some(root) = model.paths.nodes.first() else {
         return TokenStream::new();
@@ -690,11 +725,7 @@ fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream
         doc.push_str(&format!("\n\n{note}"));
     }
     let doc = doc_attrs(&doc);
-    let target = if is_root {
-        quote!(crate::paths::#target)
-    } else {
-        quote!(#target)
-    };
+    let target = quote!(#target);
     quote! {
         #doc
         #gate

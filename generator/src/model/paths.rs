@@ -543,12 +543,14 @@ mod tests {
 
     #[test]
     fn the_tree_is_the_same_whatever_the_operation_order() {
-        let mut model = ApiModel::default();
-        model.operations = vec![
-            operation("GET", &["/b/{id}/c"], true),
-            operation("GET", &["/a"], true),
-            operation("DELETE", &["/b/{id}"], false),
-        ];
+        let mut model = ApiModel {
+            operations: vec![
+                operation("GET", &["/b/{id}/c"], true),
+                operation("GET", &["/a"], true),
+                operation("DELETE", &["/b/{id}"], false),
+            ],
+            ..ApiModel::default()
+        };
         let first = build(&model);
         model.operations.reverse();
         let second = build(&model);
