@@ -146,6 +146,17 @@ pub struct Location {
     pub offset: usize,
 }
 
+impl Location {
+    /// The start of a line, for what the model knows only by line (a [`crate::model::Source`]).
+    pub fn at_line(line: u32) -> Location {
+        Location {
+            line,
+            column: 1,
+            offset: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,

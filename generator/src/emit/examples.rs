@@ -390,7 +390,7 @@ fn mismatch(report: &mut ExampleReport, operation: &Operation, source: &Source, 
         Severity::Warning,
         Code::ExampleMismatch,
         source.page.clone(),
-        Location { line: source.line, column: 1, offset: 0 },
+        Location::at_line(source.line),
         format!(
             "example of `{}` contradicts its documented type ({}, line {}): {problem}; the example is not tested",
             operation.title, operation.source.page, operation.source.line

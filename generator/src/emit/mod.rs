@@ -135,11 +135,7 @@ impl Naming {
                     Severity::Note,
                     Code::NameCollision,
                     source.page.clone(),
-                    Location {
-                        line: source.line,
-                        column: 1,
-                        offset: 0,
-                    },
+                    Location::at_line(source.line),
                     format!("type `{key}` is emitted as `{claimed}`: its plain name is taken"),
                 ));
             }

@@ -341,11 +341,7 @@ fn endpoint_methods(
                 Severity::Note,
                 Code::NameCollision,
                 source.page.clone(),
-                Location {
-                    line: source.line,
-                    column: 1,
-                    offset: 0,
-                },
+                Location::at_line(source.line),
                 format!(
                     "`{}` (`{} {}`) would be `{base}` on node {node} like {}; it is `{}`",
                     operation.title,

@@ -138,7 +138,7 @@ pub fn resolve(pages: &[Page]) -> Resolved {
             Severity::Warning,
             Code::PageShape,
             source.page.clone(),
-            Location { line: source.line, column: 1, offset: 0 },
+            Location::at_line(source.line),
             format!("module `{module}` holds fewer than three items, and nothing places them in another area"),
         ));
     }
@@ -581,11 +581,7 @@ impl Resolver<'_> {
         let location = match (self.pages.get(source.page.as_str()), offset) {
             (Some(page), Some(offset)) => page.lines.location(offset),
             (Some(page), None) => page.lines.line_location(source.line),
-            (None, _) => Location {
-                line: source.line,
-                column: 1,
-                offset: 0,
-            },
+            (None, _) => Location::at_line(source.line),
         };
         self.diagnostics.push(Diagnostic::new(
             severity,
@@ -841,11 +837,7 @@ fn drop_enums_named_like_types(declarations: &mut Declarations, pages: &HashMap<
             .unwrap_or_default();
         let location = match pages.get(dropped.source.page.as_str()) {
             Some(page) => page.lines.line_location(dropped.source.line),
-            None => Location {
-                line: dropped.source.line,
-                column: 1,
-                offset: 0,
-            },
+            None => Location::at_line(dropped.source.line),
         };
         declarations.diagnostics.push(Diagnostic::new(
             Severity::Warning,
