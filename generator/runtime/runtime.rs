@@ -390,6 +390,9 @@ const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPH
 pub struct Request<T, B = NoBody> {
     method: http::Method,
     path: String,
+    /// An absolute URL the service handed out (`@odata.nextLink`, `@odata.deltaLink`), sent as
+    /// given instead of the service root, path and query.
+    link: Option<String>,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<B>,
@@ -403,6 +406,7 @@ impl<T> Request<T, NoBody> {
         Request {
             method,
             path,
+            link: None,
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -416,6 +420,7 @@ impl<T> Request<T, NoBody> {
         Request {
             method: self.method,
             path: self.path,
+            link: self.link,
             query: self.query,
             headers: self.headers,
             body: Some(body),
@@ -453,8 +458,15 @@ impl<T, B> Request<T, B> {
         self.success
     }
 
-    /// Path and encoded query string, as they go on the request line.
+    /// Path and encoded query string, as they go on the request line (for a request that
+    /// follows a link, the link's own path and query).
     pub fn path_and_query(&self) -> String {
+        if let Some(link) = &self.link {
+            return match link.parse::<http::Uri>() {
+                Ok(uri) => uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+                Err(_) => link.clone(),
+            };
+        }
         let mut target = self.path.clone();
         for (i, (name, value)) in self.query.iter().enumerate() {
             target.push(if i == 0 { '?' } else { '&' });
@@ -529,7 +541,11 @@ impl<T, B: Serialize> Request<T, B> {
 
     /// The request for an HTTP client, against another service root (`/beta`, a national cloud).
     pub fn into_http_at(self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
-        let uri = format!("{}{}", base_url.trim_end_matches('/'), self.path_and_query());
+        let uri = match &self.link {
+            // Absolute and opaque: the service's own link, never rebuilt.
+            Some(link) => link.clone(),
+            None => format!("{}{}", base_url.trim_end_matches('/'), self.path_and_query()),
+        };
         let mut builder = http::Request::builder().method(self.method).uri(uri);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
@@ -542,6 +558,36 @@ impl<T, B: Serialize> Request<T, B> {
             None => Vec::new(),
         };
         builder.body(body).map_err(Error::Http)
+    }
+}
+
+impl<E, B: Clone> Request<Collection<E>, B> {
+    /// The request for the page after `page`: this request's method, headers
+    /// (`ConsistencyLevel`, `Prefer`...) and body, sent to the `@odata.nextLink` URL as the
+    /// service gave it. `None` on the last page.
+    pub fn next_page(&self, page: &Collection<E>) -> Option<Self> {
+        self.following(page.next_link.as_ref()?)
+    }
+
+    /// The request of the next delta round: the same request sent to the `@odata.deltaLink`
+    /// that ends the last page of a delta query. `None` when `page` carries none (it is not the
+    /// last page: follow [`Request::next_page`] first).
+    pub fn next_delta_round(&self, page: &Collection<E>) -> Option<Self> {
+        self.following(page.delta_link.as_ref()?)
+    }
+
+    fn following(&self, link: &str) -> Option<Self> {
+        Some(Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            link: Some(link.to_owned()),
+            // The link carries the whole query (`$skiptoken`, the options it was asked with).
+            query: Vec::new(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            success: self.success,
+            response: PhantomData,
+        })
     }
 }
 
