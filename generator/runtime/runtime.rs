@@ -256,9 +256,20 @@ struct ErrorBody {
 pub enum Error {
     /// The service answered with an error status and a Graph error object (boxed: it is
     /// large, and errors are the rare path).
-    Graph { status: http::StatusCode, error: Box<GraphError> },
+    Graph {
+        status: http::StatusCode,
+        error: Box<GraphError>,
+        /// How long to wait before sending the request again, from the `Retry-After` header of
+        /// a throttled (429) or unavailable (503) answer.
+        retry_after: Option<std::time::Duration>,
+    },
     /// The service answered with an error status and a body that is not a Graph error.
-    Status { status: http::StatusCode, body: Vec<u8> },
+    Status {
+        status: http::StatusCode,
+        body: Vec<u8>,
+        /// As for [`Error::Graph`].
+        retry_after: Option<std::time::Duration>,
+    },
     /// A success response whose body is not the documented type.
     Body(serde_json::Error),
     /// The request could not be built (an invalid header value, for instance).
@@ -268,12 +279,33 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Graph { status, error } => write!(f, "Graph error {status}: {}: {}", error.code, error.message),
-            Error::Status { status, body } => {
+            Error::Graph { status, error, .. } => write!(f, "Graph error {status}: {}: {}", error.code, error.message),
+            Error::Status { status, body, .. } => {
                 write!(f, "HTTP {status}: {}", String::from_utf8_lossy(body))
             }
             Error::Body(error) => write!(f, "unexpected response body: {error}"),
             Error::Http(error) => write!(f, "invalid request: {error}"),
+        }
+    }
+}
+
+impl Error {
+    /// Whether the service throttled the request or was unavailable (429, 503): the same
+    /// request can be sent again, after [`Error::retry_after`] when the service said.
+    pub fn is_throttled(&self) -> bool {
+        matches!(
+            self,
+            Error::Graph { status, .. } | Error::Status { status, .. }
+                if *status == http::StatusCode::TOO_MANY_REQUESTS
+                    || *status == http::StatusCode::SERVICE_UNAVAILABLE
+        )
+    }
+
+    /// The wait the service asked for with `Retry-After` (seconds, or an HTTP date), if any.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Graph { retry_after, .. } | Error::Status { retry_after, .. } => *retry_after,
+            Error::Body(_) | Error::Http(_) => None,
         }
     }
 }
@@ -608,9 +640,20 @@ pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Resp
         return serde_json::from_slice(body).map_err(Error::Body);
     }
     match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { error }) => Err(Error::Graph { status, error: Box::new(error) }),
-        Err(_) => Err(Error::Status { status, body: body.to_vec() }),
+        Ok(ErrorBody { error }) => Err(Error::Graph { status, error: Box::new(error), retry_after: retry_after(response) }),
+        Err(_) => Err(Error::Status { status, body: body.to_vec(), retry_after: retry_after(response) }),
     }
+}
+
+/// `Retry-After` as a wait: delay-seconds, or an HTTP date (a wait of zero once it is past).
+fn retry_after<R>(response: &http::Response<R>) -> Option<std::time::Duration> {
+    let value = response.headers().get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(std::time::Duration::from_secs(seconds));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
 }
 
 fn join<S: AsRef<str>>(items: &[S]) -> String {

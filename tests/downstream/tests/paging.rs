@@ -52,3 +52,42 @@ fn pages_follow_the_next_link_as_given_and_keep_the_headers() {
     );
     assert!(first.next_delta_round(&one).is_none());
 }
+
+/// A throttled answer says how long to wait, and the request can be sent again as it was.
+#[test]
+fn a_throttled_answer_carries_its_retry_after() {
+    let request = msgraph::me().insights().trending().list().top(5);
+    let throttled = http::Response::builder()
+        .status(429)
+        .header("Retry-After", "7")
+        .body(r#"{"error": {"code": "TooManyRequests", "message": "Slow down"}}"#)
+        .expect("a response");
+    let error = request.parse_response(&throttled).expect_err("throttled");
+    assert!(error.is_throttled());
+    assert_eq!(error.retry_after(), Some(std::time::Duration::from_secs(7)));
+    let again = request.clone().into_http().expect("the same request again");
+    assert_eq!(
+        again.uri(),
+        "https://graph.microsoft.com/v1.0/me/insights/trending?$top=5"
+    );
+
+    let unavailable = http::Response::builder()
+        .status(503)
+        .header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")
+        .body("Service Unavailable")
+        .expect("a response");
+    let error = request
+        .parse_response(&unavailable)
+        .expect_err("unavailable");
+    assert!(error.is_throttled());
+    // A date in the past: no wait left.
+    assert_eq!(error.retry_after(), Some(std::time::Duration::ZERO));
+
+    let missing = http::Response::builder()
+        .status(404)
+        .body(r#"{"error": {"code": "itemNotFound", "message": "No"}}"#)
+        .expect("a response");
+    let error = request.parse_response(&missing).expect_err("not found");
+    assert!(!error.is_throttled());
+    assert_eq!(error.retry_after(), None);
+}
