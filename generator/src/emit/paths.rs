@@ -618,7 +618,7 @@ pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
     let endpoints = node
         .endpoints
         .iter()
-        .filter_map(|endpoint| emit_endpoint(model, naming, id, endpoint));
+        .filter_map(|endpoint| emit_endpoint(model, naming, id, endpoint, quote!(self.path)));
     quote! {
         #doc
         #gate
@@ -682,7 +682,7 @@ pub fn emit_roots(model: &ApiModel, naming: &Naming) -> TokenStream {
         .iter()
         .map(|&child| emit_step(model, naming, child, quote!(::std::string::String::new())));
     let endpoints = root.endpoints.iter().filter_map(|endpoint| {
-        emit_endpoint_with(
+        emit_endpoint(
             model,
             naming,
             0,
@@ -782,17 +782,8 @@ pub fn template_of(tree: &PathTree, node: NodeId) -> String {
         .collect()
 }
 
-fn emit_endpoint(
-    model: &ApiModel,
-    naming: &Naming,
-    node: NodeId,
-    endpoint: &Endpoint,
-) -> Option<TokenStream> {
-    emit_endpoint_with(model, naming, node, endpoint, quote!(self.path))
-}
-
 /// An operation's method, once for the endpoints that share it.
-fn emit_endpoint_with(
+fn emit_endpoint(
     model: &ApiModel,
     naming: &Naming,
     node: NodeId,

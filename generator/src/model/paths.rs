@@ -204,7 +204,7 @@ pub(super) fn build(model: &ApiModel) -> PathTree {
         .flat_map(|t| &t.properties)
         .map(|p| p.name.to_ascii_lowercase())
         .collect();
-    let mut trie = Trie::default();
+    let mut trie = Trie::new();
     let mut ends = Vec::new();
     for (o, operation) in model.operations.iter().enumerate() {
         for (p, path) in operation.paths.iter().enumerate() {
@@ -348,17 +348,21 @@ fn angle_placeholders(text: &str) -> Vec<StepPart> {
 }
 
 /// The tree while paths are added: children found by their step's key.
-#[derive(Default)]
 struct Trie {
     nodes: Vec<PathNode>,
     index: BTreeMap<(NodeId, String), NodeId>,
 }
 
 impl Trie {
-    fn child(&mut self, parent: NodeId, step: Step) -> NodeId {
-        if self.nodes.is_empty() {
-            self.nodes = PathTree::default().nodes;
+    /// A trie holding the service root.
+    fn new() -> Trie {
+        Trie {
+            nodes: PathTree::default().nodes,
+            index: BTreeMap::new(),
         }
+    }
+
+    fn child(&mut self, parent: NodeId, step: Step) -> NodeId {
         let key = (parent, step.sort_key());
         if let Some(&id) = self.index.get(&key) {
             return id;
@@ -388,9 +392,6 @@ impl Trie {
     /// children sorted by step, numbered depth-first so the order is the same for any input
     /// order.
     fn into_tree(mut self) -> PathTree {
-        if self.nodes.is_empty() {
-            return PathTree::default();
-        }
         let mut live = vec![false; self.nodes.len()];
         for id in (0..self.nodes.len()).rev() {
             live[id] = !self.nodes[id].endpoints.is_empty()

@@ -57,91 +57,13 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         operations,
         paths: paths::PathTree::default(),
     };
-    // Pages that name no area: their types and operations join the area of what they are
-    // about, never a module of their own.
-    let area_less: BTreeSet<&str> = pages
-        .iter()
-        .filter(|p| p.kind == PageKind::Api && declare::page_area(p).is_none())
-        .map(|p| p.path.as_str())
-        .collect();
-    let mut unplaced = unplaced;
-    // The body types of those pages' operations are placed with their operations.
-    unplaced.extend(
-        model
-            .operations
-            .iter()
-            .filter(|o| area_less.contains(o.source.page.as_str()))
-            .filter_map(|o| match o.body.as_ref().map(|b| &b.target) {
-                Some(TypeRef::Complex(key)) if key.0.starts_with(operations::BODY_NAMESPACE) => {
-                    Some(key.clone())
-                }
-                _ => None,
-            }),
-    );
-    let mut unplaced_pages: BTreeSet<String> = area_less.iter().map(|p| (*p).to_owned()).collect();
-    place(
+    place_areas(
         &mut model,
-        &mut unplaced,
-        &mut unplaced_pages,
+        unplaced,
         pages,
         &declarations.page_types,
+        &mut resolver.diagnostics,
     );
-    // An area of fewer than three items is no module of its own either: its items join the
-    // areas that use them, like those of pages that name no area.
-    let small = small_modules(&model);
-    if !small.is_empty() {
-        for ty in model.types.values().filter(|t| small.contains(&t.module)) {
-            unplaced.insert(ty.key.clone());
-        }
-        for ty in model.enums.values().filter(|e| small.contains(&e.module)) {
-            unplaced.insert(ty.key.clone());
-        }
-        for operation in model
-            .operations
-            .iter()
-            .filter(|o| small.contains(&o.module))
-        {
-            unplaced_pages.insert(operation.source.page.clone());
-        }
-        place(
-            &mut model,
-            &mut unplaced,
-            &mut unplaced_pages,
-            pages,
-            &declarations.page_types,
-        );
-    }
-    for module in small_modules(&model) {
-        let source = model
-            .types
-            .values()
-            .filter(|t| t.module == module)
-            .map(|t| &t.source)
-            .chain(
-                model
-                    .enums
-                    .values()
-                    .filter(|e| e.module == module)
-                    .map(|e| &e.source),
-            )
-            .chain(
-                model
-                    .operations
-                    .iter()
-                    .filter(|o| o.module == module)
-                    .map(|o| &o.source),
-            )
-            .min()
-            .cloned()
-            .unwrap_or_default();
-        resolver.diagnostics.push(Diagnostic::new(
-            Severity::Warning,
-            Code::PageShape,
-            source.page.clone(),
-            Location::at_line(source.line),
-            format!("module `{module}` holds fewer than three items, and nothing places them in another area"),
-        ));
-    }
     model.paths = paths::build(&model);
     Resolved {
         model,
@@ -264,6 +186,90 @@ fn place_with_users(
                 ty.module = module;
             }
         }
+    }
+}
+
+/// Places what pages that name no area define: their types and operations join the area of
+/// what they are about, never a module of their own; then the items of areas of fewer than
+/// three items do the same. A module still that small is a warning.
+fn place_areas(
+    model: &mut ApiModel,
+    mut unplaced: BTreeSet<TypeKey>,
+    pages: &[Page],
+    page_types: &BTreeMap<String, TypeKey>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // Pages that name no area: their types and operations join the area of what they are
+    // about, never a module of their own.
+    let area_less: BTreeSet<&str> = pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Api && declare::page_area(p).is_none())
+        .map(|p| p.path.as_str())
+        .collect();
+    // The body types of those pages' operations are placed with their operations.
+    unplaced.extend(
+        model
+            .operations
+            .iter()
+            .filter(|o| area_less.contains(o.source.page.as_str()))
+            .filter_map(|o| match o.body.as_ref().map(|b| &b.target) {
+                Some(TypeRef::Complex(key)) if key.0.starts_with(operations::BODY_NAMESPACE) => {
+                    Some(key.clone())
+                }
+                _ => None,
+            }),
+    );
+    let mut unplaced_pages: BTreeSet<String> = area_less.iter().map(|p| (*p).to_owned()).collect();
+    place(model, &mut unplaced, &mut unplaced_pages, pages, page_types);
+    // An area of fewer than three items is no module of its own either: its items join the
+    // areas that use them, like those of pages that name no area.
+    let small = small_modules(model);
+    if !small.is_empty() {
+        for ty in model.types.values().filter(|t| small.contains(&t.module)) {
+            unplaced.insert(ty.key.clone());
+        }
+        for ty in model.enums.values().filter(|e| small.contains(&e.module)) {
+            unplaced.insert(ty.key.clone());
+        }
+        for operation in model
+            .operations
+            .iter()
+            .filter(|o| small.contains(&o.module))
+        {
+            unplaced_pages.insert(operation.source.page.clone());
+        }
+        place(model, &mut unplaced, &mut unplaced_pages, pages, page_types);
+    }
+    for module in small_modules(model) {
+        let source = model
+            .types
+            .values()
+            .filter(|t| t.module == module)
+            .map(|t| &t.source)
+            .chain(
+                model
+                    .enums
+                    .values()
+                    .filter(|e| e.module == module)
+                    .map(|e| &e.source),
+            )
+            .chain(
+                model
+                    .operations
+                    .iter()
+                    .filter(|o| o.module == module)
+                    .map(|o| &o.source),
+            )
+            .min()
+            .cloned()
+            .unwrap_or_default();
+        diagnostics.push(Diagnostic::new(
+            Severity::Warning,
+            Code::PageShape,
+            source.page.clone(),
+            Location::at_line(source.line),
+            format!("module `{module}` holds fewer than three items, and nothing places them in another area"),
+        ));
     }
 }
 
