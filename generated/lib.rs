@@ -5,6 +5,7 @@
 //! [`paths`]; each operation is a method of the node of its path, returning a
 //! [`runtime::Request`]: turn it into an `http::Request` with [`runtime::Request::into_http`],
 //! send it with any client, and read the answer with [`runtime::Request::parse_response`].
+//! Or let the optional [`client`] (feature `client`) send it: `client.send(me().get()).await?`.
 //!
 //! The types of each area of the reference are in a module compiled only with the cargo feature
 //! of the same name; `full` enables every module. Modules never need each other: a field or
@@ -17,6 +18,12 @@ pub mod runtime;
 
 #[rustfmt::skip]
 pub mod paths;
+
+/// An async client over reqwest: see [`client::Client`]. Compiled with the `client`
+/// feature.
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
 
 #[cfg(feature = "insights")]
 #[rustfmt::skip]

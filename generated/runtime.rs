@@ -10,6 +10,20 @@ use std::marker::PhantomData;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+mod batch;
+mod delta;
+/// Helpers for the tests generated from the pages' examples.
+#[cfg(test)]
+// A crate whose pages have no example of some kind (no typed path parameter, no request body)
+// leaves the matching helper unused.
+#[allow(dead_code)]
+pub(crate) mod testing;
+
+pub use batch::{
+    Batch, BatchBody, BatchError, BatchHandle, BatchItem, BatchItemResponse, BatchRequest, BatchResponse, BatchResults,
+};
+pub use delta::{Delta, RemovalReason};
+
 /// The service root that [`Request::into_http`] prefixes paths with.
 pub const BASE_URL: &str = "https://graph.microsoft.com/v1.0";
 
@@ -251,8 +265,11 @@ struct ErrorBody {
     error: GraphError,
 }
 
-/// Why a request could not be built or a response not read.
+/// Why a request could not be built, sent, or its response read.
+///
+/// Non-exhaustive: match the variants you handle and leave the rest to a `_` arm.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// The service answered with an error status and a Graph error object (boxed: it is
     /// large, and errors are the rare path).
@@ -274,6 +291,12 @@ pub enum Error {
     Body(serde_json::Error),
     /// The request could not be built (an invalid header value, for instance).
     Http(http::Error),
+    /// A batch could not be made, or a result not read from it.
+    Batch(BatchError),
+    /// The request could not be sent, or its response not received.
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// The token provider gave no token.
+    Token(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl fmt::Display for Error {
@@ -285,27 +308,34 @@ impl fmt::Display for Error {
             }
             Error::Body(error) => write!(f, "unexpected response body: {error}"),
             Error::Http(error) => write!(f, "invalid request: {error}"),
+            Error::Batch(error) => write!(f, "batch: {error}"),
+            Error::Transport(error) => write!(f, "sending the request failed: {error}"),
+            Error::Token(error) => write!(f, "no access token: {error}"),
         }
     }
 }
 
 impl Error {
+    /// The status the service answered with, for an error answer.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        match self {
+            Error::Graph { status, .. } | Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// Whether the service throttled the request or was unavailable (429, 503): the same
     /// request can be sent again, after [`Error::retry_after`] when the service said.
     pub fn is_throttled(&self) -> bool {
-        matches!(
-            self,
-            Error::Graph { status, .. } | Error::Status { status, .. }
-                if *status == http::StatusCode::TOO_MANY_REQUESTS
-                    || *status == http::StatusCode::SERVICE_UNAVAILABLE
-        )
+        self.status()
+            .is_some_and(|status| status == http::StatusCode::TOO_MANY_REQUESTS || status == http::StatusCode::SERVICE_UNAVAILABLE)
     }
 
     /// The wait the service asked for with `Retry-After` (seconds, or an HTTP date), if any.
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
             Error::Graph { retry_after, .. } | Error::Status { retry_after, .. } => *retry_after,
-            Error::Body(_) | Error::Http(_) => None,
+            _ => None,
         }
     }
 }
@@ -315,10 +345,13 @@ impl std::error::Error for Error {
         match self {
             Error::Body(error) => Some(error),
             Error::Http(error) => Some(error),
-            Error::Graph { .. } | Error::Status { .. } => None,
+            Error::Transport(error) | Error::Token(error) => Some(error.as_ref()),
+            Error::Graph { .. } | Error::Status { .. } | Error::Batch(_) => None,
         }
     }
 }
+
+impl std::error::Error for BatchError {}
 
 /// The body of a request that sends none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -418,7 +451,6 @@ const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPH
 
 /// A request to one Graph operation, not yet sent. `T` is the documented response type and `B`
 /// the body type.
-#[derive(Debug, Clone, PartialEq)]
 pub struct Request<T, B = NoBody> {
     method: http::Method,
     path: String,
@@ -430,6 +462,48 @@ pub struct Request<T, B = NoBody> {
     body: Option<B>,
     success: http::StatusCode,
     response: PhantomData<fn() -> T>,
+}
+
+// By hand rather than derived: a derive would ask the response type `T` for the trait too.
+impl<T, B: Clone> Clone for Request<T, B> {
+    fn clone(&self) -> Self {
+        Request {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            link: self.link.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            success: self.success,
+            response: PhantomData,
+        }
+    }
+}
+
+impl<T, B: PartialEq> PartialEq for Request<T, B> {
+    fn eq(&self, other: &Self) -> bool {
+        self.method == other.method
+            && self.path == other.path
+            && self.link == other.link
+            && self.query == other.query
+            && self.headers == other.headers
+            && self.body == other.body
+            && self.success == other.success
+    }
+}
+
+impl<T, B: fmt::Debug> fmt::Debug for Request<T, B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("response", &std::any::type_name::<T>())
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("link", &self.link)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl<T> Request<T, NoBody> {
@@ -646,7 +720,7 @@ pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Resp
 }
 
 /// `Retry-After` as a wait: delay-seconds, or an HTTP date (a wait of zero once it is past).
-fn retry_after<R>(response: &http::Response<R>) -> Option<std::time::Duration> {
+pub(crate) fn retry_after<R>(response: &http::Response<R>) -> Option<std::time::Duration> {
     let value = response.headers().get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(std::time::Duration::from_secs(seconds));
@@ -723,112 +797,4 @@ pub fn serialize_enum<E: WireEnum, S: serde::Serializer>(value: &E, serializer: 
 pub fn deserialize_enum<'de, E: WireEnum, D: serde::Deserializer<'de>>(deserializer: D) -> Result<E, D::Error> {
     let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
     Ok(E::from_wire_str(&text))
-}
-
-/// Helpers for the tests generated from the pages' examples.
-#[cfg(test)]
-// A crate whose pages have no example of some kind (no typed path parameter, no request body)
-// leaves the matching helper unused.
-#[allow(dead_code)]
-pub(crate) mod testing {
-    use serde::de::DeserializeOwned;
-    use serde::Serialize;
-    use serde_json::Value;
-
-    /// Reads an example body as `T`.
-    pub fn from_json<T: DeserializeOwned>(json: &str) -> T {
-        match serde_json::from_str(json) {
-            Ok(value) => value,
-            Err(error) => panic!("example does not read as {}: {error}\n{json}", std::any::type_name::<T>()),
-        }
-    }
-
-    /// Parses an example's path parameter.
-    pub fn parse<T: std::str::FromStr>(text: &str) -> T
-    where
-        T::Err: std::fmt::Display,
-    {
-        match text.parse() {
-            Ok(value) => value,
-            Err(error) => panic!("`{text}` does not parse: {error}"),
-        }
-    }
-
-    /// The example body reads as `T` and writes back as the same JSON: key order aside, with
-    /// nulls omitted, and with values written differently but meaning the same (`1` and `1.0`,
-    /// seven or nine fractional digits, GUID case) counted as equal.
-    pub fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
-        let typed: T = from_json(json);
-        let written = match serde_json::to_value(&typed) {
-            Ok(value) => value,
-            Err(error) => panic!("{} does not serialize: {error}", std::any::type_name::<T>()),
-        };
-        let expected = from_json::<Value>(json);
-        if let Err(path) = same(&expected, &written, String::new()) {
-            panic!("round trip through {} changed `{path}`:\nexpected {expected}\nwritten  {written}", std::any::type_name::<T>());
-        }
-    }
-
-    fn same(expected: &Value, written: &Value, path: String) -> Result<(), String> {
-        match (expected, written) {
-            (Value::Object(a), Value::Object(b)) => {
-                for (key, value) in a {
-                    let inner = format!("{path}/{key}");
-                    match b.get(key) {
-                        Some(other) => same(value, other, inner)?,
-                        None if value.is_null() => {}
-                        None => return Err(inner),
-                    }
-                }
-                match b.keys().find(|k| !a.contains_key(*k)) {
-                    Some(extra) => Err(format!("{path}/{extra}")),
-                    None => Ok(()),
-                }
-            }
-            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-                .iter()
-                .zip(b)
-                .enumerate()
-                .try_for_each(|(i, (x, y))| same(x, y, format!("{path}/{i}"))),
-            (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => Ok(()),
-            (Value::String(a), Value::String(b)) if a == b || same_text_value(a, b) => Ok(()),
-            (a, b) if a == b => Ok(()),
-            _ => Err(path),
-        }
-    }
-
-    /// Two texts that are one typed value written two ways.
-    fn same_text_value(a: &str, b: &str) -> bool {
-        let guid = |s: &str| s.parse::<super::Guid>().ok();
-        let time = |s: &str| s.parse::<super::TimeOfDay>().ok();
-        let instant = |s: &str| s.parse::<super::DateTimeOffset>().ok();
-        (guid(a).is_some() && guid(a) == guid(b))
-            || (time(a).is_some() && time(a) == time(b))
-            || (instant(a).is_some() && instant(a) == instant(b))
-    }
-
-    /// The request has the example's method, and its path and query: percent-decoded, query
-    /// parameters in any order.
-    pub fn assert_request<T, B>(request: &super::Request<T, B>, method: &str, target: &str) {
-        assert_eq!(request.method().as_str(), method);
-        let (path, query) = split_target(&request.path_and_query());
-        let (expected_path, expected_query) = split_target(target);
-        assert_eq!(path, expected_path, "path");
-        assert_eq!(query, expected_query, "query");
-    }
-
-    fn split_target(target: &str) -> (String, Vec<(String, String)>) {
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
-        let mut pairs: Vec<(String, String)> = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|pair| {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (decode(name).to_ascii_lowercase(), decode(value).replace('+', " "))
-            })
-            .collect();
-        pairs.sort();
-        (decode(path.trim_end_matches('/')).to_ascii_lowercase(), pairs)
-    }
 }

@@ -16,14 +16,42 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
     ("uuid", r#"{ version = "1", features = ["serde"] }"#),
+    // The optional client (feature `client`).
+    (
+        "futures-util",
+        r#"{ version = "0.3", default-features = false, features = ["alloc"], optional = true }"#,
+    ),
+    (
+        "reqwest",
+        r#"{ version = "0.13", default-features = false, features = ["rustls"], optional = true }"#,
+    ),
+    (
+        "tokio",
+        r#"{ version = "1", features = ["time"], optional = true }"#,
+    ),
 ];
+
+/// What the generated tests use: the replay tests serve the pages' examples over loopback HTTP.
+pub const DEV_DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "tokio",
+        r#"{ version = "1", features = ["macros", "rt-multi-thread"] }"#,
+    ),
+    ("wiremock", r#""0.6""#),
+];
+
+/// The `client` feature: the async client and the replay tests.
+pub const CLIENT_FEATURE: &str = r#"client = ["dep:futures-util", "dep:reqwest", "dep:tokio"]"#;
 
 /// The `[features]` table of the generated crate: one feature per module, `full` for all of
 /// them, no default modules (see the README: a consumer names the areas it calls, and pays the
-/// compile time of those alone).
+/// compile time of those alone), and `client`.
 pub fn features_table(features: &ModuleFeatures) -> String {
     let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-    let mut table = format!("[features]\ndefault = []\nfull = [{}]\n", quoted.join(", "));
+    let mut table = format!(
+        "[features]\ndefault = []\nfull = [{}]\n{CLIENT_FEATURE}\n",
+        quoted.join(", ")
+    );
     for feature in features {
         table.push_str(&format!("{feature} = []\n"));
     }
@@ -46,6 +74,10 @@ pub fn cargo_toml(crate_name: &str, features: &ModuleFeatures) -> String {
          [dependencies]\n"
     );
     for (name, requirement) in DEPENDENCIES {
+        manifest.push_str(&format!("{name} = {requirement}\n"));
+    }
+    manifest.push_str("\n[dev-dependencies]\n");
+    for (name, requirement) in DEV_DEPENDENCIES {
         manifest.push_str(&format!("{name} = {requirement}\n"));
     }
     manifest.push('\n');
@@ -75,7 +107,9 @@ mod tests {
         let table = features_table(&features);
         assert_eq!(
             table,
-            "[features]\ndefault = []\nfull = [\"insights\", \"users\"]\ninsights = []\nusers = []\n"
+            "[features]\ndefault = []\nfull = [\"insights\", \"users\"]\n\
+             client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n\
+             insights = []\nusers = []\n"
         );
         let manifest = cargo_toml("x", &features);
         assert_eq!(features_table_in(&manifest), Some(table.as_str()));

@@ -33,8 +33,15 @@ use paths::PathNames;
 
 pub use types::PRIMITIVE_MAPPING;
 
-/// The source of the `runtime` module every generated crate carries.
-pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/runtime.rs");
+/// The files of the `runtime` module every generated crate carries, and of its optional
+/// `client` module, by their paths in the crate's source folder.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("runtime.rs", include_str!("../../runtime/runtime.rs")),
+    ("runtime/batch.rs", include_str!("../../runtime/batch.rs")),
+    ("runtime/delta.rs", include_str!("../../runtime/delta.rs")),
+    ("runtime/testing.rs", include_str!("../../runtime/testing.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+];
 
 #[derive(Debug, Clone)]
 pub struct EmitOptions {
@@ -87,9 +94,10 @@ pub struct Naming {
 impl Naming {
     fn new(model: &ApiModel, diagnostics: &mut Vec<Diagnostic>) -> Naming {
         // `lib` and `main` are files cargo gives a meaning to; `runtime` is the support module.
-        // `full` and `default` are the crate's own features, and each module is a feature.
+        // `full`, `default` and `client` are the crate's own features, and each module is a
+        // feature.
         let mut module_names = Names::reserving(&[
-            "runtime", "paths", "lib", "main", "mod", "build", "tests", "prelude", "full",
+            "runtime", "paths", "client", "lib", "main", "mod", "build", "tests", "prelude", "full",
             "default",
         ]);
         let all_modules: BTreeSet<&str> = model
@@ -333,7 +341,9 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         .values()
         .map(|m| feature_name(m).to_owned())
         .collect();
-    files.insert("runtime.rs".to_owned(), RUNTIME_SOURCE.to_owned());
+    for (path, source) in RUNTIME_FILES {
+        files.insert((*path).to_owned(), (*source).to_owned());
+    }
     Emitted {
         files,
         diagnostics,
@@ -500,6 +510,7 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         #![doc = " [`paths`]; each operation is a method of the node of its path, returning a"]
         #![doc = " [`runtime::Request`]: turn it into an `http::Request` with [`runtime::Request::into_http`],"]
         #![doc = " send it with any client, and read the answer with [`runtime::Request::parse_response`]."]
+        #![doc = " Or let the optional [`client`] (feature `client`) send it: `client.send(me().get()).await?`."]
         #![doc = ""]
         #![doc = " The types of each area of the reference are in a module compiled only with the cargo feature"]
         #![doc = " of the same name; `full` enables every module. Modules never need each other: a field or"]
@@ -512,6 +523,11 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         pub mod runtime;
         #[rustfmt::skip]
         pub mod paths;
+        /// An async client over reqwest: see [`client::Client`]. Compiled with the `client`
+        /// feature.
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        pub mod client;
         #(#modules)*
         #roots
     }

@@ -1,0 +1,430 @@
+//! JSON batching, sans-IO: typed requests into `POST /$batch` requests of up to 20 each, and
+//! the batch responses back into each request's own typed result.
+
+use std::collections::{BTreeMap, HashMap};
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{parse_response, Error, Request};
+
+/// Requests to send together through `POST /$batch`.
+///
+/// [`Batch::add`] takes any request of the crate and gives back a [`BatchHandle`] typed with
+/// that request's response. [`Batch::requests`] makes the `$batch` requests (Graph takes at
+/// most [`Batch::MAX_REQUESTS`] in one; more are split, keeping requests that depend on each
+/// other together); send each and [`BatchResults::record`] what came back. Then
+/// [`BatchResults::get`] reads each request's result by its handle, whatever the order of the
+/// responses.
+#[derive(Debug, Clone)]
+pub struct Batch {
+    identity: u64,
+    items: Vec<BatchItem>,
+}
+
+/// One request of a batch, as it goes into the `requests` array.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchItem {
+    pub id: String,
+    pub method: String,
+    /// Relative to the service root: `/me/messages?$top=5`.
+    pub url: String,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+}
+
+/// The body of a `POST /$batch`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchBody {
+    pub requests: Vec<BatchItem>,
+}
+
+/// The response to a `POST /$batch`: one entry per request, in any order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchResponse {
+    pub responses: Vec<BatchItemResponse>,
+}
+
+/// The response to one request of a batch.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchItemResponse {
+    pub id: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// JSON as the request's own response would carry it; other content comes base64-encoded
+    /// as a JSON string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+}
+
+/// A `POST /$batch` request, as [`Batch::requests`] makes them.
+pub type BatchRequest = Request<BatchResponse, BatchBody>;
+
+/// A request added to a [`Batch`], typed with its response: read its result with
+/// [`BatchResults::get`]. It belongs to the batch that made it; the results of any other
+/// batch refuse it.
+#[derive(Debug)]
+pub struct BatchHandle<T> {
+    batch: u64,
+    index: usize,
+    response: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for BatchHandle<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for BatchHandle<T> {}
+
+impl<T> BatchHandle<T> {
+    /// The request's `id` in the batch.
+    pub fn id(&self) -> String {
+        item_id(self.index)
+    }
+}
+
+/// Why a batch could not be made or a result not read from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// The handle was made by another batch.
+    ForeignHandle,
+    /// No response with the request's id was recorded.
+    NoResponse { id: String },
+    /// Requests that depend on each other are more than one `$batch` may carry.
+    TooManyDependent { count: usize },
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::ForeignHandle => f.write_str("the handle belongs to another batch"),
+            BatchError::NoResponse { id } => write!(f, "the batch response has no response with id {id}"),
+            BatchError::TooManyDependent { count } => write!(
+                f,
+                "{count} requests depend on each other; a batch carries at most {}",
+                Batch::MAX_REQUESTS
+            ),
+        }
+    }
+}
+
+fn item_id(index: usize) -> String {
+    (index + 1).to_string()
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch::new()
+    }
+}
+
+impl Batch {
+    /// The most requests Graph takes in one `$batch`.
+    pub const MAX_REQUESTS: usize = 20;
+
+    pub fn new() -> Self {
+        static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(0);
+        Batch { identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed), items: Vec::new() }
+    }
+
+    /// Adds a request; its handle reads its result.
+    pub fn add<T, B: Serialize>(&mut self, request: Request<T, B>) -> Result<BatchHandle<T>, Error> {
+        self.push(request, Vec::new())
+    }
+
+    /// Adds a request that the service runs only after `after` succeeded (`dependsOn`); if
+    /// `after` fails, this one fails with `424 Failed Dependency`.
+    pub fn add_after<T, B: Serialize, U>(&mut self, request: Request<T, B>, after: &BatchHandle<U>) -> Result<BatchHandle<T>, Error> {
+        if after.batch != self.identity {
+            return Err(Error::Batch(BatchError::ForeignHandle));
+        }
+        self.push(request, vec![after.index])
+    }
+
+    fn push<T, B: Serialize>(&mut self, request: Request<T, B>, depends_on: Vec<usize>) -> Result<BatchHandle<T>, Error> {
+        let index = self.items.len();
+        let mut headers: BTreeMap<String, String> = request.headers.iter().cloned().collect();
+        let body = match &request.body {
+            Some(body) => {
+                headers.insert("Content-Type".to_owned(), "application/json".to_owned());
+                Some(serde_json::to_value(body).map_err(Error::Body)?)
+            }
+            None => None,
+        };
+        self.items.push(BatchItem {
+            id: item_id(index),
+            method: request.method.to_string(),
+            url: relative_url(&request),
+            headers,
+            body,
+            depends_on: depends_on.into_iter().map(item_id).collect(),
+        });
+        Ok(BatchHandle { batch: self.identity, index, response: PhantomData })
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The requests as they go into the batch, in the order they were added.
+    pub fn items(&self) -> &[BatchItem] {
+        &self.items
+    }
+
+    /// The `POST /$batch` requests that carry every request of the batch.
+    pub fn requests(&self) -> Result<Vec<BatchRequest>, Error> {
+        self.requests_of(&(0..self.items.len()).collect::<Vec<_>>())
+    }
+
+    /// The `POST /$batch` requests that send again the requests the service throttled (429,
+    /// 503), with those that failed (424) because they depended on one of them. Empty when
+    /// none was throttled.
+    pub fn retry_requests(&self, results: &BatchResults) -> Result<Vec<BatchRequest>, Error> {
+        if results.batch != self.identity {
+            return Err(Error::Batch(BatchError::ForeignHandle));
+        }
+        let mut again: Vec<usize> = Vec::new();
+        // A request depends only on requests added before it: one pass sees every dependency.
+        for (index, item) in self.items.iter().enumerate() {
+            let resend = match results.responses.get(&item.id).map(|r| r.status) {
+                Some(429 | 503) => true,
+                Some(424) => item.depends_on.iter().any(|id| again.iter().any(|&i| self.items[i].id == *id)),
+                _ => false,
+            };
+            if resend {
+                again.push(index);
+            }
+        }
+        self.requests_of(&again)
+    }
+
+    /// The empty results of this batch, to [`BatchResults::record`] its responses in.
+    pub fn results(&self) -> BatchResults {
+        BatchResults { batch: self.identity, responses: HashMap::new() }
+    }
+
+    /// `$batch` requests for the items at `indices`: requests that depend on each other go
+    /// together, and each batch is filled up to 20 in the order the requests were added.
+    fn requests_of(&self, indices: &[usize]) -> Result<Vec<BatchRequest>, Error> {
+        let groups = dependency_groups(&self.items, indices);
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        for group in groups {
+            if group.len() > Self::MAX_REQUESTS {
+                return Err(Error::Batch(BatchError::TooManyDependent { count: group.len() }));
+            }
+            match batches.iter_mut().find(|b| b.len() + group.len() <= Self::MAX_REQUESTS) {
+                Some(batch) => batch.extend(group),
+                None => batches.push(group),
+            }
+        }
+        Ok(batches
+            .into_iter()
+            .map(|mut members| {
+                members.sort_unstable();
+                let sent: Vec<String> = members.iter().map(|&i| item_id(i)).collect();
+                let requests = members
+                    .iter()
+                    .map(|&i| {
+                        let mut item = self.items[i].clone();
+                        // A dependency that is not sent again already succeeded.
+                        item.depends_on.retain(|id| sent.contains(id));
+                        item
+                    })
+                    .collect();
+                Request::new(http::Method::POST, "/$batch".to_owned(), http::StatusCode::OK)
+                    .with_body(BatchBody { requests })
+            })
+            .collect())
+    }
+}
+
+/// The items at `indices`, grouped so that each request is with every request it depends on
+/// (among `indices`), groups in the order of their first request.
+fn dependency_groups(items: &[BatchItem], indices: &[usize]) -> Vec<Vec<usize>> {
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &index in indices {
+        let joined: Vec<usize> = items[index]
+            .depends_on
+            .iter()
+            .filter_map(|id| id.parse::<usize>().ok()?.checked_sub(1))
+            .filter_map(|dependency| group_of.get(&dependency).copied())
+            .collect();
+        let group = match joined.iter().min() {
+            Some(&first) => {
+                for &other in &joined {
+                    if other != first {
+                        let moved = std::mem::take(&mut groups[other]);
+                        for &member in &moved {
+                            group_of.insert(member, first);
+                        }
+                        groups[first].extend(moved);
+                    }
+                }
+                first
+            }
+            None => {
+                groups.push(Vec::new());
+                groups.len() - 1
+            }
+        };
+        groups[group].push(index);
+        group_of.insert(index, group);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
+/// The path and query of a request, relative to the service root: a followed link loses its
+/// version segment (`/v1.0`).
+fn relative_url<T, B>(request: &Request<T, B>) -> String {
+    let target = request.path_and_query();
+    if request.link.is_none() {
+        return target;
+    }
+    match target.strip_prefix('/').and_then(|rest| rest.find('/').map(|at| &rest[at..])) {
+        Some(rest) => rest.to_owned(),
+        None => target,
+    }
+}
+
+/// The responses of a batch's requests, by request.
+#[derive(Debug, Clone)]
+pub struct BatchResults {
+    batch: u64,
+    responses: HashMap<String, BatchItemResponse>,
+}
+
+impl BatchResults {
+    /// Records the responses of one `$batch` request. A later response for the same request
+    /// (a throttled one sent again) replaces the earlier.
+    pub fn record(&mut self, response: BatchResponse) {
+        for item in response.responses {
+            self.responses.insert(item.id.clone(), item);
+        }
+    }
+
+    /// The result of the request behind `handle`: its documented type, or its typed error (a
+    /// throttled request's error says so: [`Error::is_throttled`], [`Error::retry_after`]).
+    pub fn get<T: DeserializeOwned>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
+        parse_response(&self.response(handle)?)
+    }
+
+    /// The status the request behind `handle` got.
+    pub fn status<T>(&self, handle: &BatchHandle<T>) -> Result<http::StatusCode, Error> {
+        Ok(self.response(handle)?.status())
+    }
+
+    /// The ids of the requests that were throttled (429, 503).
+    pub fn throttled(&self) -> Vec<String> {
+        let mut ids: Vec<String> =
+            self.responses.values().filter(|r| matches!(r.status, 429 | 503)).map(|r| r.id.clone()).collect();
+        ids.sort_by_key(|id| id.parse::<usize>().unwrap_or(usize::MAX));
+        ids
+    }
+
+    /// The longest wait the throttled requests asked for with `Retry-After`.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.responses
+            .values()
+            .filter(|r| matches!(r.status, 429 | 503))
+            .filter_map(|item| super::retry_after(&http_response(item).ok()?))
+            .max()
+    }
+
+    /// The response of one request, as its own HTTP response.
+    fn response<T>(&self, handle: &BatchHandle<T>) -> Result<http::Response<Vec<u8>>, Error> {
+        if handle.batch != self.batch {
+            return Err(Error::Batch(BatchError::ForeignHandle));
+        }
+        let id = handle.id();
+        match self.responses.get(&id) {
+            Some(item) => http_response(item),
+            None => Err(Error::Batch(BatchError::NoResponse { id })),
+        }
+    }
+}
+
+/// A batch item's response as the HTTP response it stands for.
+fn http_response(item: &BatchItemResponse) -> Result<http::Response<Vec<u8>>, Error> {
+    let mut response = http::Response::builder().status(item.status);
+    for (name, value) in &item.headers {
+        response = response.header(name.as_str(), value.as_str());
+    }
+    let body = match &item.body {
+        Some(body) => serde_json::to_vec(body).map_err(Error::Body)?,
+        None => Vec::new(),
+    };
+    response.body(body).map_err(Error::Http)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{Collection, NoBody};
+
+    fn get<T>(path: &str) -> Request<T, NoBody> {
+        Request::new(http::Method::GET, path.to_owned(), http::StatusCode::OK)
+    }
+
+    #[test]
+    fn more_than_twenty_requests_split_and_dependent_ones_stay_together() {
+        let mut batch = Batch::new();
+        let first = batch.add(get::<Value>("/me")).unwrap();
+        for i in 0..19 {
+            batch.add(get::<Value>(&format!("/users/{i}"))).unwrap();
+        }
+        batch.add_after(get::<Value>("/me/manager"), &first).unwrap();
+        let requests = batch.requests().unwrap();
+        let sizes: Vec<usize> = requests.iter().map(|r| r.body().map_or(0, |b| b.requests.len())).collect();
+        assert_eq!(sizes, [20, 1]);
+        let first_batch = requests[0].body().unwrap();
+        assert_eq!(first_batch.requests[0].id, "1");
+        assert_eq!(first_batch.requests.last().map(|r| r.depends_on.clone()), Some(vec!["1".to_owned()]));
+    }
+
+    #[test]
+    fn responses_are_read_by_handle_in_any_order_and_other_batches_handles_are_refused() {
+        let mut batch = Batch::new();
+        let me = batch.add(get::<Value>("/me").select(&["id"])).unwrap();
+        let page = batch.add(get::<Collection<Value>>("/me/messages")).unwrap();
+        let json = serde_json::json!(batch.requests().unwrap()[0].body().unwrap());
+        assert_eq!(json["requests"][0]["url"], "/me?$select=id");
+        let mut results = batch.results();
+        results.record(
+            serde_json::from_str(
+                r#"{"responses": [
+                    {"id": "2", "status": 429, "headers": {"Retry-After": "7"}, "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}},
+                    {"id": "1", "status": 200, "body": {"id": "me"}}
+                ]}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(results.get(&me).unwrap()["id"], "me");
+        let throttled = results.get(&page).unwrap_err();
+        assert!(throttled.is_throttled());
+        assert_eq!(throttled.retry_after(), Some(std::time::Duration::from_secs(7)));
+        assert_eq!(results.throttled(), ["2"]);
+        let again = batch.retry_requests(&results).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].body().unwrap().requests[0].url, "/me/messages");
+
+        let other = Batch::new();
+        assert!(matches!(other.results().get(&me), Err(Error::Batch(BatchError::ForeignHandle))));
+        assert!(matches!(Batch::new().add_after(get::<Value>("/x"), &me), Err(Error::Batch(BatchError::ForeignHandle))));
+    }
+}
