@@ -756,11 +756,8 @@ impl<'de> ::serde::Deserialize<'de> for TrendingScope {
 /// The pages' examples, as tests.
 #[cfg(test)]
 mod examples {
-    /// `docs/api/insights-post-shared.md` line 66
     #[cfg(feature = "insights")]
-    #[test]
-    fn add_shared_example_1() {
-        let request_body = r##"{
+    const ADD_SHARED_EXAMPLE_1_REQUEST: &str = r##"{
   "@odata.type": "#microsoft.graph.sharedInsight",
   "lastShared": {
     "@odata.type": "microsoft.graph.sharingDetail",
@@ -798,15 +795,8 @@ mod examples {
     }
   ]
 }"##;
-        crate::runtime::testing::assert_round_trip::<
-            crate::insights::SharedInsight,
-        >(request_body);
-        let request = crate::me()
-            .insights()
-            .shared()
-            .create(crate::runtime::testing::from_json(request_body));
-        crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
-        let response_body = r##"{
+    #[cfg(feature = "insights")]
+    const ADD_SHARED_EXAMPLE_1_RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.sharedInsight",
   "id": "f61710fa-10fa-f617-fa10-17f6fa1017f6",
   "lastShared": {
@@ -845,15 +835,43 @@ mod examples {
     }
   ]
 }"##;
+    /// `docs/api/insights-post-shared.md` line 66
+    #[cfg(feature = "insights")]
+    #[test]
+    fn add_shared_example_1() {
+        let request_body = ADD_SHARED_EXAMPLE_1_REQUEST;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::SharedInsight,
+        >(request_body);
+        let request = crate::me()
+            .insights()
+            .shared()
+            .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
+        crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
+        let response_body = ADD_SHARED_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<
             crate::insights::SharedInsight,
         >(response_body);
     }
-    /// `docs/api/insights-post-used.md` line 66
+    /// `docs/api/insights-post-shared.md` line 66, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn add_shared_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .shared()
+            .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
+        let exchange = crate::runtime::testing::Exchange {
+            method: "POST",
+            target: "/me/insights/shared",
+            request_body: Some(ADD_SHARED_EXAMPLE_1_REQUEST),
+            status: 201,
+            response_body: Some(ADD_SHARED_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
     #[cfg(feature = "insights")]
-    #[test]
-    fn create_used_example_1() {
-        let request_body = r##"{
+    const CREATE_USED_EXAMPLE_1_REQUEST: &str = r##"{
   "@odata.type": "#microsoft.graph.usedInsight",
   "lastUsed": {
     "@odata.type": "microsoft.graph.usageDetails",
@@ -877,21 +895,8 @@ mod examples {
     "type": "Type value"
   }
 }"##;
-        crate::runtime::testing::assert_round_trip::<
-            crate::insights::UsedInsight,
-        >(request_body);
-        let request = crate::invitations()
-            .id("{invitationsId}")
-            .invited_user()
-            .insights()
-            .used()
-            .create(crate::runtime::testing::from_json(request_body));
-        crate::runtime::testing::assert_request(
-            &request,
-            "POST",
-            "/invitations/{invitationsId}/invitedUser/insights/used",
-        );
-        let response_body = r##"{
+    #[cfg(feature = "insights")]
+    const CREATE_USED_EXAMPLE_1_RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.usedInsight",
   "id": "36d8ba1b-ba1b-36d8-1bba-d8361bbad836",
   "lastUsed": {
@@ -916,9 +921,48 @@ mod examples {
     "type": "Type value"
   }
 }"##;
+    /// `docs/api/insights-post-used.md` line 66
+    #[cfg(feature = "insights")]
+    #[test]
+    fn create_used_example_1() {
+        let request_body = CREATE_USED_EXAMPLE_1_REQUEST;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::UsedInsight,
+        >(request_body);
+        let request = crate::invitations()
+            .id("{invitationsId}")
+            .invited_user()
+            .insights()
+            .used()
+            .create(crate::runtime::testing::from_json(CREATE_USED_EXAMPLE_1_REQUEST));
+        crate::runtime::testing::assert_request(
+            &request,
+            "POST",
+            "/invitations/{invitationsId}/invitedUser/insights/used",
+        );
+        let response_body = CREATE_USED_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<
             crate::insights::UsedInsight,
         >(response_body);
+    }
+    /// `docs/api/insights-post-used.md` line 66, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn create_used_example_1_replay() {
+        let request = crate::invitations()
+            .id("{invitationsId}")
+            .invited_user()
+            .insights()
+            .used()
+            .create(crate::runtime::testing::from_json(CREATE_USED_EXAMPLE_1_REQUEST));
+        let exchange = crate::runtime::testing::Exchange {
+            method: "POST",
+            target: "/invitations/{invitationsId}/invitedUser/insights/used",
+            request_body: Some(CREATE_USED_EXAMPLE_1_REQUEST),
+            status: 201,
+            response_body: Some(CREATE_USED_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
     }
     /// `docs/api/trending-delete.md` line 59
     #[cfg(feature = "insights")]
@@ -935,21 +979,26 @@ mod examples {
             "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
         );
     }
-    /// `docs/api/trending-get.md` line 63
-    #[cfg(feature = "insights")]
-    #[test]
-    fn get_trending_example_1() {
+    /// `docs/api/trending-delete.md` line 59, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn delete_trending_example_1_replay() {
         let request = crate::me()
             .insights()
             .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
-            .get();
-        crate::runtime::testing::assert_request(
-            &request,
-            "GET",
-            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
-        );
-        let response_body = r##"{
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
+            .delete();
+        let exchange = crate::runtime::testing::Exchange {
+            method: "DELETE",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+            request_body: None,
+            status: 204,
+            response_body: None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+    #[cfg(feature = "insights")]
+    const GET_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.trending",
   "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
   "keywords": [
@@ -978,10 +1027,103 @@ mod examples {
   "scope": "team",
   "weight": 3.842
 }"##;
+    /// `docs/api/trending-get.md` line 63
+    #[cfg(feature = "insights")]
+    #[test]
+    fn get_trending_example_1() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
+            .get();
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
+        let response_body = GET_TRENDING_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<
             crate::insights::Trending,
         >(response_body);
     }
+    /// `docs/api/trending-get.md` line 63, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn get_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
+            .get();
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+            request_body: None,
+            status: 200,
+            response_body: Some(GET_TRENDING_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+    #[cfg(feature = "insights")]
+    const LIST_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
+  "value": [
+    {
+      "@odata.type": "#microsoft.graph.trending",
+      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+      "keywords": [
+        "budget",
+        "fy22"
+      ],
+      "kind": "trending",
+      "lastModifiedDateTime": "2021-06-14T09:12:44Z",
+      "resourceReference": {
+        "id": "drives/b!7Xk2Qm9pT0e1/items/01KTZQ4AB3X5",
+        "type": "microsoft.graph.driveItem",
+        "webUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents/FY22%20Budget%20Plan.xlsx"
+      },
+      "resourceVisualization": {
+        "containerDisplayName": "Finance",
+        "containerType": "Site",
+        "containerWebUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents",
+        "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=4f1c2e7a",
+        "previewText": "Quarterly spending targets by department",
+        "title": "FY22 Budget Plan",
+        "type": "Excel"
+      },
+      "scope": "team",
+      "weight": 3.842
+    },
+    {
+      "@odata.type": "#microsoft.graph.trending",
+      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+      "keywords": [
+        "onboarding",
+        "hr",
+        "checklist"
+      ],
+      "kind": "trending",
+      "lastModifiedDateTime": "2021-06-11T16:40:03Z",
+      "resourceReference": {
+        "id": "drives/b!Qa81Lm4sR2c9/items/01MVNQ7CE6Y2",
+        "type": "microsoft.graph.driveItem",
+        "webUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents/Onboarding%20Checklist.docx"
+      },
+      "resourceVisualization": {
+        "containerDisplayName": "Human Resources",
+        "containerType": "Site",
+        "containerWebUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents",
+        "mediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=9b0d31c4",
+        "previewText": "Steps for the first week of a new hire",
+        "title": "Onboarding Checklist",
+        "type": "Word"
+      },
+      "scope": "organization",
+      "weight": 2.115
+    }
+  ]
+}"##;
     /// `docs/api/officegraphinsights-list-trending.md` line 64
     #[cfg(feature = "insights")]
     #[test]
@@ -1000,7 +1142,35 @@ mod examples {
             "GET",
             "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
         );
-        let response_body = r##"{
+        let response_body = LIST_TRENDING_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::insights::Trending>,
+        >(response_body);
+    }
+    /// `docs/api/officegraphinsights-list-trending.md` line 64, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn list_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .list()
+            .query_param("$top", "2")
+            .query_param(
+                "$select",
+                "id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+            );
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+            request_body: None,
+            status: 200,
+            response_body: Some(LIST_TRENDING_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+    #[cfg(feature = "insights")]
+    const OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
   "value": [
     {
       "@odata.type": "#microsoft.graph.trending",
@@ -1059,10 +1229,6 @@ mod examples {
     }
   ]
 }"##;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::insights::Trending>,
-        >(response_body);
-    }
     /// `docs/api/officegraphinsights-toptrending.md` line 68
     #[cfg(feature = "insights")]
     #[test]
@@ -1080,74 +1246,34 @@ mod examples {
             "GET",
             "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
         );
-        let response_body = r##"{
-  "value": [
-    {
-      "@odata.type": "#microsoft.graph.trending",
-      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
-      "keywords": [
-        "budget",
-        "fy22"
-      ],
-      "kind": "trending",
-      "lastModifiedDateTime": "2021-06-14T09:12:44Z",
-      "resourceReference": {
-        "id": "drives/b!7Xk2Qm9pT0e1/items/01KTZQ4AB3X5",
-        "type": "microsoft.graph.driveItem",
-        "webUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents/FY22%20Budget%20Plan.xlsx"
-      },
-      "resourceVisualization": {
-        "containerDisplayName": "Finance",
-        "containerType": "Site",
-        "containerWebUrl": "https://contoso.sharepoint.com/sites/finance/Shared%20Documents",
-        "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=4f1c2e7a",
-        "previewText": "Quarterly spending targets by department",
-        "title": "FY22 Budget Plan",
-        "type": "Excel"
-      },
-      "scope": "team",
-      "weight": 3.842
-    },
-    {
-      "@odata.type": "#microsoft.graph.trending",
-      "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
-      "keywords": [
-        "onboarding",
-        "hr",
-        "checklist"
-      ],
-      "kind": "trending",
-      "lastModifiedDateTime": "2021-06-11T16:40:03Z",
-      "resourceReference": {
-        "id": "drives/b!Qa81Lm4sR2c9/items/01MVNQ7CE6Y2",
-        "type": "microsoft.graph.driveItem",
-        "webUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents/Onboarding%20Checklist.docx"
-      },
-      "resourceVisualization": {
-        "containerDisplayName": "Human Resources",
-        "containerType": "Site",
-        "containerWebUrl": "https://contoso.sharepoint.com/sites/hr/Shared%20Documents",
-        "mediaType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "previewImageUrl": "https://contoso.sharepoint.com/_layouts/15/getpreview.ashx?guid=9b0d31c4",
-        "previewText": "Steps for the first week of a new hire",
-        "title": "Onboarding Checklist",
-        "type": "Word"
-      },
-      "scope": "organization",
-      "weight": 2.115
-    }
-  ]
-}"##;
+        let response_body = OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<
             crate::runtime::Collection<crate::insights::Trending>,
         >(response_body);
     }
-    /// `docs/api/trending-hide.md` line 65
+    /// `docs/api/officegraphinsights-toptrending.md` line 68, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn office_graph_insights_top_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .top_trending(
+                crate::runtime::testing::parse::<i32>("5"),
+                crate::runtime::testing::parse::<
+                    crate::runtime::DateTimeOffset,
+                >("2021-06-01T00:00:00Z"),
+            );
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
+            request_body: None,
+            status: 200,
+            response_body: Some(OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
     #[cfg(feature = "insights")]
-    #[test]
-    fn trending_hide_example_1() {
-        let request_body = r#"{
+    const TRENDING_HIDE_EXAMPLE_1_REQUEST: &str = r#"{
   "reason": "Already reviewed this checklist",
   "scopes": [
     "team",
@@ -1155,6 +1281,11 @@ mod examples {
   ],
   "until": "2021-09-30T00:00:00Z"
 }"#;
+    /// `docs/api/trending-hide.md` line 65
+    #[cfg(feature = "insights")]
+    #[test]
+    fn trending_hide_example_1() {
+        let request_body = TRENDING_HIDE_EXAMPLE_1_REQUEST;
         crate::runtime::testing::assert_round_trip::<
             crate::insights::TrendingHideBody,
         >(request_body);
@@ -1162,18 +1293,33 @@ mod examples {
             .insights()
             .trending()
             .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
-            .hide(crate::runtime::testing::from_json(request_body));
+            .hide(crate::runtime::testing::from_json(TRENDING_HIDE_EXAMPLE_1_REQUEST));
         crate::runtime::testing::assert_request(
             &request,
             "POST",
             "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
         );
     }
-    /// `docs/api/trending-update.md` line 65
+    /// `docs/api/trending-hide.md` line 65, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn trending_hide_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
+            .hide(crate::runtime::testing::from_json(TRENDING_HIDE_EXAMPLE_1_REQUEST));
+        let exchange = crate::runtime::testing::Exchange {
+            method: "POST",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
+            request_body: Some(TRENDING_HIDE_EXAMPLE_1_REQUEST),
+            status: 204,
+            response_body: None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
     #[cfg(feature = "insights")]
-    #[test]
-    fn update_trending_example_1() {
-        let request_body = r#"{
+    const UPDATE_TRENDING_EXAMPLE_1_REQUEST: &str = r#"{
   "keywords": [
     "budget",
     "fy22",
@@ -1181,20 +1327,8 @@ mod examples {
   ],
   "scope": "organization"
 }"#;
-        crate::runtime::testing::assert_round_trip::<
-            crate::insights::Trending,
-        >(request_body);
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
-            .update(crate::runtime::testing::from_json(request_body));
-        crate::runtime::testing::assert_request(
-            &request,
-            "PATCH",
-            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
-        );
-        let response_body = r##"{
+    #[cfg(feature = "insights")]
+    const UPDATE_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.trending",
   "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
   "keywords": [
@@ -1222,8 +1356,49 @@ mod examples {
   "scope": "organization",
   "weight": 3.842
 }"##;
+    /// `docs/api/trending-update.md` line 65
+    #[cfg(feature = "insights")]
+    #[test]
+    fn update_trending_example_1() {
+        let request_body = UPDATE_TRENDING_EXAMPLE_1_REQUEST;
+        crate::runtime::testing::assert_round_trip::<
+            crate::insights::Trending,
+        >(request_body);
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
+            .update(
+                crate::runtime::testing::from_json(UPDATE_TRENDING_EXAMPLE_1_REQUEST),
+            );
+        crate::runtime::testing::assert_request(
+            &request,
+            "PATCH",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
+        let response_body = UPDATE_TRENDING_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<
             crate::insights::Trending,
         >(response_body);
+    }
+    /// `docs/api/trending-update.md` line 65, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "insights"))]
+    #[tokio::test]
+    async fn update_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
+            .update(
+                crate::runtime::testing::from_json(UPDATE_TRENDING_EXAMPLE_1_REQUEST),
+            );
+        let exchange = crate::runtime::testing::Exchange {
+            method: "PATCH",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+            request_body: Some(UPDATE_TRENDING_EXAMPLE_1_REQUEST),
+            status: 200,
+            response_body: Some(UPDATE_TRENDING_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
     }
 }

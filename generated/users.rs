@@ -85,6 +85,32 @@ mod examples {
             "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd",
         );
     }
+    /// `docs/api/user-delete.md` line 46, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "users"))]
+    #[tokio::test]
+    async fn delete_user_example_1_replay() {
+        let request = crate::users().id("87d349ed-44d7-43e1-9a83-5f2406dee5bd").delete();
+        let exchange = crate::runtime::testing::Exchange {
+            method: "DELETE",
+            target: "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+            request_body: None,
+            status: 204,
+            response_body: None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+    #[cfg(feature = "users")]
+    const GET_USER_EXAMPLE_1_RESPONSE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+  "accountEnabled": true,
+  "displayName": "Adele Vance",
+  "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+  "insights": {
+    "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
+  },
+  "mail": "AdeleV@contoso.com",
+  "userType": "Member"
+}"#;
     /// `docs/api/user-get.md` line 51
     #[cfg(feature = "users")]
     #[test]
@@ -98,17 +124,24 @@ mod examples {
             "GET",
             "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd?$expand=insights",
         );
-        let response_body = r#"{
-  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
-  "accountEnabled": true,
-  "displayName": "Adele Vance",
-  "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
-  "insights": {
-    "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
-  },
-  "mail": "AdeleV@contoso.com",
-  "userType": "Member"
-}"#;
+        let response_body = GET_USER_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<crate::users::User>(response_body);
+    }
+    /// `docs/api/user-get.md` line 51, replayed over HTTP.
+    #[cfg(all(feature = "client", feature = "users"))]
+    #[tokio::test]
+    async fn get_user_example_1_replay() {
+        let request = crate::users()
+            .id("87d349ed-44d7-43e1-9a83-5f2406dee5bd")
+            .get()
+            .query_param("$expand", "insights");
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd?$expand=insights",
+            request_body: None,
+            status: 200,
+            response_body: Some(GET_USER_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
     }
 }

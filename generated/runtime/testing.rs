@@ -100,3 +100,125 @@ fn split_target(target: &str) -> (String, Vec<(String, String)>) {
     pairs.sort();
     (decode(path.trim_end_matches('/')).to_ascii_lowercase(), pairs)
 }
+
+/// One documented exchange, as a replay test serves it.
+#[cfg(feature = "client")]
+pub struct Exchange {
+    pub method: &'static str,
+    /// The example's request line target (path and query, from the service root).
+    pub target: &'static str,
+    /// The example's request body, when it documents one.
+    pub request_body: Option<&'static str>,
+    pub status: u16,
+    pub response_body: Option<&'static str>,
+}
+
+/// Sends `request` with the client to a local server that checks it against the example
+/// (method, path, query, JSON body, bearer token) and answers the documented status and body;
+/// the result must be the documented body read as `T` (or, for an error status, an error with
+/// that status).
+#[cfg(feature = "client")]
+pub async fn replay<T, B>(request: super::Request<T, B>, exchange: Exchange)
+where
+    T: DeserializeOwned + PartialEq + std::fmt::Debug,
+    B: Serialize,
+{
+    let (server, client, mismatch) = serve(&exchange).await;
+    let result = client.send(request).await;
+    if let Some(problem) = mismatch.lock().map(|m| m.clone()).unwrap_or_default() {
+        panic!("the request sent differs from the example: {problem}");
+    }
+    match result {
+        Ok(value) if (200..300).contains(&exchange.status) => {
+            assert_eq!(value, from_json::<T>(exchange.response_body.unwrap_or("null")), "typed result");
+        }
+        Ok(_) => panic!("status {} read as a success", exchange.status),
+        Err(error) => assert_eq!(error.status().map(|s| s.as_u16()), Some(exchange.status), "{error}"),
+    }
+    drop(server);
+}
+
+#[cfg(feature = "client")]
+const REPLAY_TOKEN: &str = "replay-token";
+
+#[cfg(feature = "client")]
+type Mismatch = std::sync::Arc<std::sync::Mutex<Option<String>>>;
+
+/// A local server answering the exchange once, and a client of it.
+#[cfg(feature = "client")]
+async fn serve(exchange: &Exchange) -> (wiremock::MockServer, crate::client::Client, Mismatch) {
+    let server = wiremock::MockServer::start().await;
+    let mismatch = Mismatch::default();
+    let responder = Replay {
+        method: exchange.method,
+        target: exchange.target,
+        request_body: exchange.request_body,
+        status: exchange.status,
+        response_body: exchange.response_body,
+        mismatch: mismatch.clone(),
+    };
+    wiremock::Mock::given(wiremock::matchers::any()).respond_with(responder).expect(1).mount(&server).await;
+    let client = crate::client::Client::builder(crate::client::StaticToken(REPLAY_TOKEN.to_owned()))
+        .base_url(format!("{}/v1.0", server.uri()))
+        .max_retries(0)
+        .build();
+    match client {
+        Ok(client) => (server, client, mismatch),
+        Err(error) => panic!("no client: {error}"),
+    }
+}
+
+#[cfg(feature = "client")]
+struct Replay {
+    method: &'static str,
+    target: &'static str,
+    request_body: Option<&'static str>,
+    status: u16,
+    response_body: Option<&'static str>,
+    mismatch: Mismatch,
+}
+
+#[cfg(feature = "client")]
+impl Replay {
+    fn check(&self, request: &wiremock::Request) -> Result<(), String> {
+        if request.method.as_str() != self.method {
+            return Err(format!("method {} instead of {}", request.method, self.method));
+        }
+        let path = request.url.path();
+        let path = path.strip_prefix("/v1.0").unwrap_or(path);
+        let sent = match request.url.query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path.to_owned(),
+        };
+        if split_target(&sent) != split_target(self.target) {
+            return Err(format!("target {sent} instead of {}", self.target));
+        }
+        let authorization = request.headers.get("authorization").and_then(|v| v.to_str().ok());
+        if authorization != Some(&format!("Bearer {REPLAY_TOKEN}")) {
+            return Err(format!("authorization {authorization:?}"));
+        }
+        if let Some(expected) = self.request_body {
+            let expected = from_json::<Value>(expected);
+            let written: Value = serde_json::from_slice(&request.body).map_err(|e| format!("body is not JSON: {e}"))?;
+            same(&expected, &written, String::new())
+                .map_err(|path| format!("body differs at `{path}`:\nexpected {expected}\nsent     {written}"))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "client")]
+impl wiremock::Respond for Replay {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        if let Err(problem) = self.check(request) {
+            if let Ok(mut mismatch) = self.mismatch.lock() {
+                *mismatch = Some(problem);
+            }
+        }
+        let response = wiremock::ResponseTemplate::new(self.status);
+        match self.response_body {
+            Some(body) => response.set_body_raw(body.as_bytes().to_vec(), "application/json"),
+            None => response,
+        }
+    }
+}

@@ -332,6 +332,17 @@ fn generate(
                     bodies.fitting
                 )?;
             }
+            let not_replayed: Vec<String> = examples
+                .not_replayed
+                .iter()
+                .map(|(r, n)| format!("{n} {r}"))
+                .collect();
+            writeln!(
+                output,
+                "  replayed over HTTP (feature `client`): {} examples; not replayed: {}",
+                examples.replayed,
+                not_replayed.join(", ")
+            )?;
             print_account(output, &generation.account)?;
             let stages: Vec<String> = stages
                 .iter()

@@ -64,7 +64,8 @@ fn every_corpus_page_parses_with_the_counts_grep_finds() {
 }
 
 /// The crate generated from the whole corpus compiles, clippy has nothing to say (about the
-/// library or the tests generated from the examples), and the example tests pass.
+/// library or the tests generated from the examples), and the example tests pass, more than a
+/// thousand of them replayed over loopback HTTP with the client.
 #[test]
 fn corpus_crate_passes_clippy_and_its_example_tests() {
     let Some(corpus) = corpus() else { return };
@@ -110,7 +111,7 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
     let clippy = cargo(&[
         "clippy",
         "--all-targets",
-        "--features=full",
+        "--features=full,client",
         "--quiet",
         "--message-format=short",
     ]);
@@ -125,12 +126,20 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
         problems.join("\n")
     );
 
-    let tests = cargo(&["test", "--features=full", "--quiet"]);
+    let tests = cargo(&["test", "--features=full,client"]);
     let stdout = String::from_utf8_lossy(&tests.stdout);
     assert!(
         tests.status.success(),
         "example or surface tests failed:\n{stdout}"
     );
+    let replayed = stdout
+        .lines()
+        .filter(|line| {
+            line.starts_with("test ") && line.contains("replay") && line.ends_with(" ok")
+        })
+        .count();
+    assert!(replayed >= 1000, "only {replayed} replay tests passed");
+    assert!(replayed > generation.counts.examples.replayed, "{replayed}");
 
     // Each module's feature alone compiles, tests included, without warnings: the largest
     // module, the smallest and the one in the middle by size.

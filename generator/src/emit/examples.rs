@@ -1,7 +1,9 @@
 //! The pages' examples become tests of the generated crate: for each documented request and
 //! response, a test calls the operation through its path with the example's path parameters
 //! and query options and checks method and path, and round-trips the example bodies through
-//! the operation's types.
+//! the operation's types. An example with both a request and a complete response is also
+//! replayed (feature `client`): a local HTTP server checks what the client sends against the
+//! request and answers the documented response, and the test checks the typed result.
 //!
 //! Each example is first checked here, against the model, the way serde will read it (value
 //! kinds, integer ranges, date and GUID formats). An example that cannot be tested (truncated,
@@ -9,7 +11,7 @@
 //! of the wrong kind) is not emitted as a test; it is listed in the test module's documentation
 //! with the reason, and counted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -42,6 +44,10 @@ pub struct ExampleCounts {
     pub excluded: BTreeMap<&'static str, usize>,
     pub request_bodies: BodyCounts,
     pub response_bodies: BodyCounts,
+    /// Examples replayed over HTTP.
+    pub replayed: usize,
+    /// Examples with a testable request that are not replayed, by reason.
+    pub not_replayed: BTreeMap<&'static str, usize>,
 }
 
 /// Complete JSON bodies (readable, not truncated) of one direction.
@@ -57,8 +63,12 @@ impl ExampleReport {
     pub fn merge(&mut self, other: ExampleReport) {
         let counts = &mut self.counts;
         counts.tested += other.counts.tested;
+        counts.replayed += other.counts.replayed;
         for (reason, count) in other.counts.excluded {
             *counts.excluded.entry(reason).or_default() += count;
+        }
+        for (reason, count) in other.counts.not_replayed {
+            *counts.not_replayed.entry(reason).or_default() += count;
         }
         for (mine, theirs) in [
             (&mut counts.request_bodies, other.counts.request_bodies),
@@ -80,6 +90,14 @@ mod reason {
     pub const NOT_JSON: &str = "body is not readable JSON";
     pub const NO_BODY_TYPE: &str = "operation documents no body type";
     pub const MISMATCH: &str = "body contradicts the documented type";
+    pub const NOT_SENT: &str = "the request body cannot be sent as documented";
+    pub const NO_RESPONSE: &str = "no documented response";
+    pub const RESPONSE_UNUSABLE: &str = "the response body is not testable";
+    pub const EMPTY_RESPONSE: &str = "a success response without the documented body";
+    pub const BODY_WITH_NO_CONTENT: &str =
+        "a body documented with 204 No Content, which HTTP does not carry";
+    pub const SHARED_METHOD: &str =
+        "the method it shares with another page documents another response type";
 }
 
 /// The example tests of a module's operations (each with its index in the model).
@@ -98,19 +116,38 @@ pub fn emit_example_tests(
             let stem = snake_name(&operation.name);
             let stem = stem.trim_end_matches('_');
             let name = test_names.claim(&format!("{stem}_example_{}", number + 1));
-            let built = example_test(model, naming, index, operation, example, &mut report);
+            let built = example_test(model, naming, index, operation, example, &name, &mut report);
             excluded_lines.extend(built.excluded);
-            if !built.body.is_empty() {
-                let test = ident(&name);
-                let body = built.body;
-                let doc = format!(" {}", built.origin);
-                let gate = test_gate(naming, model, index, operation).cfg();
+            if built.body.is_empty() {
+                continue;
+            }
+            let test = ident(&name);
+            let body = built.body;
+            let doc = format!(" {}", built.origin);
+            let features = test_features(naming, model, index, operation);
+            let gate = Gate::all(features.clone()).cfg();
+            let consts = built.consts.iter().map(|c| quote!(#gate #c));
+            tests.push(quote! {
+                #(#consts)*
+                #[doc = #doc]
+                #gate
+                #[test]
+                fn #test() {
+                    #(#body)*
+                }
+            });
+            if let Some(replay) = built.replay {
+                let test = ident(&format!("{name}_replay"));
+                let doc = format!(" {}, replayed over HTTP.", built.origin);
+                let mut features = features;
+                features.insert("client".to_owned());
+                let gate = Gate::all(features).cfg();
                 tests.push(quote! {
                     #[doc = #doc]
                     #gate
-                    #[test]
-                    fn #test() {
-                        #(#body)*
+                    #[tokio::test]
+                    async fn #test() {
+                        #replay
                     }
                 });
             }
@@ -135,16 +172,24 @@ pub fn emit_example_tests(
     (tokens, report)
 }
 
-/// A test's statements, and the lines listing what of the example was left out.
+/// A test's statements, the example bodies they share with the replay test, the replay test's
+/// statements, and the lines listing what of the example was left out.
 struct BuiltTest {
     body: Vec<TokenStream>,
+    consts: Vec<TokenStream>,
+    replay: Option<TokenStream>,
     excluded: Vec<String>,
     origin: String,
 }
 
 /// A test needs its own operation's features, and those of the operation whose method it
 /// calls when an identical one documented elsewhere provides it.
-fn test_gate(naming: &Naming, model: &ApiModel, index: usize, operation: &Operation) -> Gate {
+fn test_features(
+    naming: &Naming,
+    model: &ApiModel,
+    index: usize,
+    operation: &Operation,
+) -> BTreeSet<String> {
     let mut features = naming.operation_features(operation);
     for (&(o, _), name) in naming.paths.endpoints.range((index, 0)..(index + 1, 0)) {
         if let Some(provider) = model
@@ -155,15 +200,17 @@ fn test_gate(naming: &Naming, model: &ApiModel, index: usize, operation: &Operat
             features.extend(naming.operation_features(provider));
         }
     }
-    Gate::all(features)
+    features
 }
 
+#[allow(clippy::too_many_arguments)]
 fn example_test(
     model: &ApiModel,
     naming: &Naming,
     index: usize,
     operation: &Operation,
     example: &Example,
+    test_name: &str,
     report: &mut ExampleReport,
 ) -> BuiltTest {
     let source = example
@@ -176,9 +223,18 @@ fn example_test(
     let origin = format!("`{}` line {}", source.page, source.line);
     let mut built = BuiltTest {
         body: Vec::new(),
+        consts: Vec::new(),
+        replay: None,
         excluded: Vec::new(),
         origin,
     };
+    let body_const =
+        |direction: &str| ident(&format!("{test_name}_{direction}").to_ascii_uppercase());
+    // What the replay test needs: the call, the request as the server expects it, and the
+    // response it answers; or why there is none.
+    let mut sent: Option<(TokenStream, String, Option<TokenStream>)> = None;
+    let mut provider = operation;
+    let mut not_sent: Option<&'static str> = None;
 
     if let Some(request) = &example.request {
         let call = if !request.method.eq_ignore_ascii_case(&operation.method) {
@@ -228,7 +284,9 @@ fn example_test(
                 format!(": {error}"),
                 &request.source,
             );
+            not_sent = Some(reason::NOT_SENT);
         }
+        let mut sent_body = None;
         let body_argument = match (&operation.body, &request.body) {
             (Some(body_type), Some(_)) if request.truncated => {
                 exclude(
@@ -238,19 +296,23 @@ fn example_test(
                     String::new(),
                     &request.source,
                 );
+                not_sent = Some(reason::NOT_SENT);
                 default_value(body_type)
             }
             (Some(body_type), Some(value)) => match check(model, body_type, value) {
                 Ok(()) => {
                     let ty = reference(naming, body_type, false);
                     let json = raw_string(value);
+                    let name = body_const("request");
+                    built.consts.push(quote!(const #name: &str = #json;));
                     built.body.push(quote! {
-                        let request_body = #json;
+                        let request_body = #name;
                         crate::runtime::testing::assert_round_trip::<#ty>(request_body);
                     });
                     report.counts.tested += 1;
                     report.counts.request_bodies.fitting += 1;
-                    Some(quote!(crate::runtime::testing::from_json(request_body)))
+                    sent_body = Some(quote!(Some(#name)));
+                    Some(quote!(crate::runtime::testing::from_json(#name)))
                 }
                 Err(problem) => {
                     report.counts.request_bodies.contradicting += 1;
@@ -262,12 +324,28 @@ fn example_test(
                         format!(": {problem}"),
                         &request.source,
                     );
+                    not_sent = Some(reason::NOT_SENT);
                     default_value(body_type)
                 }
             },
             (Some(body_type), None) => default_value(body_type),
-            (None, _) => Some(TokenStream::new()),
+            (None, body) => {
+                if body.is_some() {
+                    not_sent = Some(reason::NOT_SENT);
+                }
+                Some(TokenStream::new())
+            }
         };
+        // The method that serves the example may be an identical operation of another page.
+        if let Some(endpoint) = call
+            .as_ref()
+            .and_then(|(path, _)| naming.paths.endpoints.get(&(index, *path)))
+        {
+            provider = model
+                .operations
+                .get(endpoint.emitted_as.0)
+                .unwrap_or(operation);
+        }
         // A call needs a body value; types without a default cannot stand in for a missing one.
         let call = call
             .zip(body_argument)
@@ -286,17 +364,22 @@ fn example_test(
             });
             let method = operation.method.to_ascii_uppercase();
             let target = target_of(&request.path, &request.query);
+            let call = quote!(#call #(#query)*);
             built.body.push(quote! {
-                let request = #call #(#query)*;
+                let request = #call;
                 crate::runtime::testing::assert_request(&request, #method, #target);
             });
             report.counts.tested += 1;
+            sent = Some((call, target, sent_body));
         }
     }
 
+    let mut answered: Option<(u16, TokenStream)> = None;
+    let mut not_answered = reason::NO_RESPONSE;
     if let Some(response) = &example.response {
+        not_answered = reason::RESPONSE_UNUSABLE;
         match (&operation.response, &response.body) {
-            (_, None) => {
+            (documented, None) => {
                 if let Some(error) = &response.body_error {
                     exclude(
                         &mut built,
@@ -305,6 +388,10 @@ fn example_test(
                         format!(": {error}"),
                         &response.source,
                     );
+                } else if documented.is_some() && (200..300).contains(&response.status) {
+                    not_answered = reason::EMPTY_RESPONSE;
+                } else {
+                    answered = Some((response.status, quote!(None)));
                 }
             }
             (_, Some(_)) if response.truncated => {
@@ -331,12 +418,19 @@ fn example_test(
                     Ok(()) => {
                         let ty = response_type(naming, operation);
                         let json = raw_string(value);
+                        let name = body_const("response");
+                        built.consts.push(quote!(const #name: &str = #json;));
                         built.body.push(quote! {
-                            let response_body = #json;
+                            let response_body = #name;
                             crate::runtime::testing::assert_round_trip::<#ty>(response_body);
                         });
                         report.counts.tested += 1;
                         report.counts.response_bodies.fitting += 1;
+                        if response.status == 204 {
+                            not_answered = reason::BODY_WITH_NO_CONTENT;
+                        } else {
+                            answered = Some((response.status, quote!(Some(#name))));
+                        }
                     }
                     Err(problem) => {
                         report.counts.response_bodies.contradicting += 1;
@@ -351,6 +445,39 @@ fn example_test(
                     }
                 }
             }
+        }
+    }
+
+    let Some((call, target, request_body)) = sent else {
+        return built;
+    };
+    let why_not = not_sent
+        .or(answered.is_none().then_some(not_answered))
+        .or((provider.response != operation.response).then_some(reason::SHARED_METHOD));
+    match (why_not, answered) {
+        (None, Some((status, response_body))) => {
+            let method = operation.method.to_ascii_uppercase();
+            let request_body = request_body.unwrap_or_else(|| quote!(None));
+            let status = proc_macro2::Literal::u16_unsuffixed(status);
+            built.replay = Some(quote! {
+                let request = #call;
+                let exchange = crate::runtime::testing::Exchange {
+                    method: #method,
+                    target: #target,
+                    request_body: #request_body,
+                    status: #status,
+                    response_body: #response_body,
+                };
+                crate::runtime::testing::replay(request, exchange).await;
+            });
+            report.counts.replayed += 1;
+        }
+        (why_not, _) => {
+            let why_not = why_not.unwrap_or(not_answered);
+            *report.counts.not_replayed.entry(why_not).or_default() += 1;
+            built
+                .excluded
+                .push(format!("{}: not replayed: {why_not}", built.origin));
         }
     }
     built

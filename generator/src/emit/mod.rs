@@ -39,7 +39,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime.rs", include_str!("../../runtime/runtime.rs")),
     ("runtime/batch.rs", include_str!("../../runtime/batch.rs")),
     ("runtime/delta.rs", include_str!("../../runtime/delta.rs")),
-    ("runtime/testing.rs", include_str!("../../runtime/testing.rs")),
+    (
+        "runtime/testing.rs",
+        include_str!("../../runtime/testing.rs"),
+    ),
     ("client.rs", include_str!("../../runtime/client.rs")),
 ];
 
@@ -97,8 +100,8 @@ impl Naming {
         // `full`, `default` and `client` are the crate's own features, and each module is a
         // feature.
         let mut module_names = Names::reserving(&[
-            "runtime", "paths", "client", "lib", "main", "mod", "build", "tests", "prelude", "full",
-            "default",
+            "runtime", "paths", "client", "lib", "main", "mod", "build", "tests", "prelude",
+            "full", "default",
         ]);
         let all_modules: BTreeSet<&str> = model
             .types

@@ -15,7 +15,10 @@ use super::Naming;
 use crate::model::paths::Step;
 use crate::model::{Operation, OperationPath, Primitive, QueryValue, ResolvedType, TypeRef};
 
-/// The type an operation's request parses its response into.
+/// The type an operation's request parses its response into: the items of a delta function
+/// are [`Delta`]s of the documented type.
+///
+/// [`Delta`]: ../../runtime/enum.Delta.html
 pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
     match &operation.response {
         None => quote!(()),
@@ -24,7 +27,11 @@ pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
             collection: true,
         }) => {
             let element = element(naming, target);
-            quote!(crate::runtime::Collection<#element>)
+            if operation.is_delta() {
+                quote!(crate::runtime::Collection<crate::runtime::Delta<#element>>)
+            } else {
+                quote!(crate::runtime::Collection<#element>)
+            }
         }
         Some(ResolvedType {
             target: target @ TypeRef::Primitive(p),

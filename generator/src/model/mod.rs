@@ -315,6 +315,21 @@ pub struct Operation {
     pub source: Source,
 }
 
+impl Operation {
+    /// A delta function (`.../delta`, `.../delta()`): the items of its collection may be
+    /// removals rather than the documented type.
+    pub fn is_delta(&self) -> bool {
+        self.response.as_ref().is_some_and(|r| r.collection)
+            && !self.paths.is_empty()
+            && self.paths.iter().all(|path| {
+                path.template.segments.last().is_some_and(|segment| {
+                    matches!(segment.parts.as_slice(), [PathPart::Literal(text)]
+                        if text.eq_ignore_ascii_case("delta") || text.eq_ignore_ascii_case("delta()"))
+                })
+            })
+    }
+}
+
 /// The resolved API.
 #[derive(Debug, Clone, Default)]
 pub struct ApiModel {

@@ -77,3 +77,94 @@ fn members_cast_to_their_derived_types_losslessly() {
     assert_eq!(serde_json::to_value(&user).expect("serializes"), adele);
     assert_eq!(serde_json::to_value(&group).expect("serializes"), sales);
 }
+
+/// The programs a newcomer writes first, against a local server: my messages page by page,
+/// a group's members as users, and a batch of three.
+#[cfg(feature = "client")]
+mod with_the_client {
+    use super::*;
+    use futures_util::TryStreamExt;
+    use msgraph::client::{Client, StaticToken};
+    use msgraph::outlook::Message;
+    use msgraph::runtime::Batch;
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(server: &MockServer) -> Client {
+        Client::builder(StaticToken("token".to_owned()))
+            .base_url(format!("{}/v1.0", server.uri()))
+            .build()
+            .expect("a client")
+    }
+
+    #[tokio::test]
+    async fn my_messages_page_by_page() {
+        let server = MockServer::start().await;
+        let next = format!("{}/v1.0/me/messages?$top=2&$skiptoken=2", server.uri());
+        Mock::given(method("GET"))
+            .and(path("/v1.0/me/messages"))
+            .and(query_param("$skiptoken", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [{"id": "m3", "subject": "Three"}]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/v1.0/me/messages"))
+            .and(query_param("$top", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "value": [{"id": "m1", "subject": "One"}, {"id": "m2", "subject": "Two"}],
+                "@odata.nextLink": next,
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let request = msgraph::me().messages().list().top(2).select(&["subject"]);
+        let messages: Vec<Message> = client(&server).items(request).try_collect().await.expect("three messages");
+        let subjects: Vec<_> = messages.iter().filter_map(|m| m.subject.as_deref()).collect();
+        assert_eq!(subjects, ["One", "Two", "Three"]);
+    }
+
+    #[tokio::test]
+    async fn a_groups_members_as_users() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1.0/groups/g1/members"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"value": [
+                {"@odata.type": "#microsoft.graph.user", "id": "u1", "displayName": "Adele Vance", "mail": "AdeleV@contoso.com"},
+                {"@odata.type": "#microsoft.graph.group", "id": "g2", "displayName": "Sales"},
+            ]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let members: Vec<DirectoryObject> =
+            client(&server).items(msgraph::groups().id("g1").members().list()).try_collect().await.expect("members");
+        let users: Vec<User> = members.iter().filter_map(DirectoryObject::cast::<User>).collect();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].mail.as_deref(), Some("AdeleV@contoso.com"));
+    }
+
+    #[tokio::test]
+    async fn a_batch_of_three() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1.0/$batch"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"responses": [
+                {"id": "3", "status": 404, "body": {"error": {"code": "Request_ResourceNotFound", "message": "No such group"}}},
+                {"id": "1", "status": 200, "body": {"id": "u1", "displayName": "Adele Vance"}},
+                {"id": "2", "status": 200, "body": {"value": [{"id": "m1", "subject": "Hello"}]}},
+            ]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let mut batch = Batch::new();
+        let me = batch.add(msgraph::me().get()).expect("added");
+        let messages = batch.add(msgraph::me().messages().list().top(1)).expect("added");
+        let group = batch.add(msgraph::groups().id("nope").get()).expect("added");
+        let results = client(&server).send_batch(&batch).await.expect("sent");
+        let me: User = results.get(&me).expect("me");
+        assert_eq!(me.display_name.as_deref(), Some("Adele Vance"));
+        assert_eq!(results.get(&messages).expect("messages").value[0].subject.as_deref(), Some("Hello"));
+        let error = results.get(&group).expect_err("no such group");
+        assert_eq!(error.status(), Some(http::StatusCode::NOT_FOUND));
+    }
+}
