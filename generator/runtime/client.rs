@@ -84,6 +84,7 @@ pub struct ClientBuilder {
     token: Arc<dyn TokenProvider>,
     base_url: String,
     max_retries: u32,
+    timeout: Option<Duration>,
     http: Option<reqwest::Client>,
 }
 
@@ -103,6 +104,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How long one attempt of a request may take, from connecting to the end of the body.
+    /// None by default. Not used with [`ClientBuilder::http_client`]: set it on that client.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
     /// The reqwest client to send with (proxies, timeouts, a user agent of yours).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -112,7 +120,14 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(|e| Error::Transport(Box::new(e)))?,
+            None => {
+                let builder = reqwest::Client::builder();
+                let builder = match self.timeout {
+                    Some(timeout) => builder.timeout(timeout),
+                    None => builder,
+                };
+                builder.build().map_err(transport)?
+            }
         };
         Ok(Client {
             http,
@@ -132,7 +147,13 @@ impl Client {
     }
 
     pub fn builder(token: impl TokenProvider + 'static) -> ClientBuilder {
-        ClientBuilder { token: Arc::new(token), base_url: BASE_URL.to_owned(), max_retries: DEFAULT_MAX_RETRIES, http: None }
+        ClientBuilder {
+            token: Arc::new(token),
+            base_url: BASE_URL.to_owned(),
+            max_retries: DEFAULT_MAX_RETRIES,
+            timeout: None,
+            http: None,
+        }
     }
 
     pub fn base_url(&self) -> &str {
@@ -267,8 +288,13 @@ mod tests {
     use wiremock::matchers::{header, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
+    /// A client of the test's server; a test that waits longer than its timeout fails.
     async fn client(server: &MockServer) -> Client {
-        Client::builder(StaticToken("secret".to_owned())).base_url(format!("{}/v1.0", server.uri())).build().unwrap()
+        Client::builder(StaticToken("secret".to_owned()))
+            .base_url(format!("{}/v1.0", server.uri()))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap()
     }
 
     fn get<T>(path: &str) -> Request<T> {
@@ -359,6 +385,7 @@ mod tests {
         let client = Client::builder(StaticToken("secret".to_owned()))
             .base_url(format!("{}/v1.0", server.uri()))
             .max_retries(0)
+            .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
         let error = client.send(get::<Value>("/me")).await.unwrap_err();

@@ -161,6 +161,7 @@ async fn serve(exchange: &Exchange) -> (wiremock::MockServer, crate::client::Cli
     let client = crate::client::Client::builder(crate::client::StaticToken(REPLAY_TOKEN.to_owned()))
         .base_url(format!("{}/v1.0", server.uri()))
         .max_retries(0)
+        .timeout(std::time::Duration::from_secs(30))
         .build();
     match client {
         Ok(client) => (server, client, mismatch),

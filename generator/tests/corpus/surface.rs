@@ -93,6 +93,7 @@ mod with_the_client {
     fn client(server: &MockServer) -> Client {
         Client::builder(StaticToken("token".to_owned()))
             .base_url(format!("{}/v1.0", server.uri()))
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("a client")
     }
