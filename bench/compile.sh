@@ -13,12 +13,34 @@ if [ ! -d "$docs" ]; then
     echo "skipped: no docs folder at $docs" >&2
     exit 0
 fi
-cargo build --release --quiet -p graphdoc --bin graphdoc
+# GRAPHDOC: another build of the generator (an older commit's, to measure before and after).
+graphdoc="${GRAPHDOC:-}"
+if [ -z "$graphdoc" ]; then
+    cargo build --release --quiet -p graphdoc --bin graphdoc
+    graphdoc="$PWD/target/release/graphdoc"
+fi
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-target/release/graphdoc generate "$docs" --out "$scratch/crate" --crate-name msgraph-bench > /dev/null
+"$graphdoc" generate "$docs" --out "$scratch/crate" --crate-name msgraph-bench > /dev/null
 cp Cargo.lock "$scratch/crate/"
+# DOUBLE=1: a beta-sized crate (the beta reference has about 2.4 times v1.0's structs): every
+# module twice, the second copy under `again::`, behind the same features.
+if [ "${DOUBLE:-0}" = 1 ]; then
+    mkdir "$scratch/again"
+    cp -r "$scratch/crate/src/." "$scratch/again/"
+    mv "$scratch/again/lib.rs" "$scratch/again/mod.rs"
+    find "$scratch/again" -name '*.rs' -exec sed -i 's/crate::/crate::again::/g' {} +
+    mv "$scratch/again" "$scratch/crate/src/again"
+    echo 'pub mod again;' >> "$scratch/crate/src/lib.rs"
+fi
 export CARGO_TARGET_DIR="$scratch/target"
+# Cargo compiles a crate from a registry without incremental compilation: that is how the
+# crate's users build it. INCREMENTAL=1 measures it as a workspace member instead.
+if [ "${INCREMENTAL:-0}" = 1 ]; then
+    export CARGO_INCREMENTAL=1
+else
+    export CARGO_INCREMENTAL=0
+fi
 cd "$scratch/crate"
 cargo check --quiet 2> /dev/null  # dependencies, and the runtime module alone
 
@@ -38,7 +60,7 @@ measure() {
     echo "$label $(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') $(echo "$sorted" | head -1) $(echo "$sorted" | tail -1) $((peak / 1024))"
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(ls src/*.rs | wc -l) files, $(cat src/*.rs | wc -c) bytes of source"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; $(find src -name '*.rs' | wc -l) files, $(find src -name '*.rs' -exec cat {} + | wc -c) bytes of source, $(grep -rh '^pub struct ' src | wc -l) structs"
 printf '%-28s %9s %9s %9s %10s\n' features median_s min_s max_s peak_MiB
 full=$(measure full --features full)
 three=$(measure "$features" --features "$features")

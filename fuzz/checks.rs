@@ -139,8 +139,14 @@ pub fn generate(bytes: &[u8]) -> Emitted {
 /// smuggle in to write outside `src/`. The runtime's own files, whose paths are fixed, are the
 /// only ones in a folder.
 pub fn assert_plain_file_names<'a>(paths: impl IntoIterator<Item = &'a String>) {
-    let runtime: Vec<&str> = graphdoc::emit::RUNTIME_FILES.iter().map(|(path, _)| *path).collect();
-    for path in paths.into_iter().filter(|path| !runtime.contains(&path.as_str())) {
+    let runtime: Vec<&str> = graphdoc::emit::RUNTIME_FILES
+        .iter()
+        .map(|(path, _)| *path)
+        .collect();
+    for path in paths
+        .into_iter()
+        .filter(|path| !runtime.contains(&path.as_str()))
+    {
         let plain = path.len() > ".rs".len()
             && path.ends_with(".rs")
             && !path.contains("..")

@@ -9,30 +9,64 @@
 /// Graph type `graphdoc.bodies.trendingHideBody`.
 ///
 /// The parameters table of `docs/api/trending-hide.md` (line 44).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrendingHideBody {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Free-text note explaining why the item is hidden. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// When the item may appear again, in ISO 8601 format and in UTC. Required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub until: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Scopes in which the item is hidden. If omitted, the item is hidden in every scope. Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scopes: ::std::option::Option<::std::vec::Vec<crate::insights::TrendingScope>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for TrendingHideBody {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "reason" => crate::runtime::read(map, &mut self.reason),
+            "until" => crate::runtime::read(map, &mut self.until),
+            "scopes" => crate::runtime::read(map, &mut self.scopes),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TrendingHideBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for TrendingHideBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("reason", &self.reason);
+        object.field("until", &self.until);
+        object.field("scopes", &self.scopes);
+        object.end(&self.additional_properties)
+    }
 }
 
 /// Abstract base type for the addressable objects in this API. It carries only the key that the service assigns when an object is stored. Types such as officeGraphInsights and trending derive from it, and a navigation property typed as **entity** can point at any derived object.
@@ -40,24 +74,56 @@ pub struct TrendingHideBody {
 /// Graph type `microsoft.graph.entity`; key property `id`; abstract.
 ///
 /// Defined in `docs/resources/entity.md` (line 44).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Key that identifies the object within its collection. Assigned by the service. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for Entity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "id" => crate::runtime::read(map, &mut self.id),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Entity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for Entity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.end(&self.additional_properties)
+    }
 }
 
 impl crate::runtime::GraphType for crate::insights::Entity {
@@ -90,34 +156,64 @@ impl crate::insights::Entity {
 /// Graph type `microsoft.graph.insightIdentity`.
 ///
 /// Inferred from the examples of `docs/api/insights-post-shared.md` (line 65).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsightIdentity {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `address` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<::std::string::String>,
     /// The `displayName` property.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for InsightIdentity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "address" => crate::runtime::read(map, &mut self.address),
+            "displayName" => crate::runtime::read(map, &mut self.display_name),
+            "id" => crate::runtime::read(map, &mut self.id),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InsightIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for InsightIdentity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("address", &self.address);
+        object.field("displayName", &self.display_name);
+        object.field("id", &self.id);
+        object.end(&self.additional_properties)
+    }
 }
 
 /// Groups the relationships that are computed for a single user from activity signals across their organization. Each relationship is a collection of insight objects that point to a document and describe how it relates to the user:
@@ -125,33 +221,68 @@ pub struct InsightIdentity {
 /// Graph type `microsoft.graph.officeGraphInsights`; derived from `Entity`, whose properties it includes; key property `id`.
 ///
 /// Defined in `docs/resources/officegraphinsights.md` (line 63).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfficeGraphInsights {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the insights container. Inherited from entity. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Documents shared with or by the user, newest share first. Read-only. Nullable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shared: ::std::option::Option<::std::vec::Vec<crate::insights::SharedInsight>>,
     /// Documents that are popular in the user's closest working network, highest weight first. Read-only. Nullable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trending: ::std::option::Option<::std::vec::Vec<crate::insights::Trending>>,
     /// Documents the user viewed or edited, most recent first. Read-only. Nullable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub used: ::std::option::Option<::std::vec::Vec<crate::insights::UsedInsight>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for OfficeGraphInsights {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "id" => crate::runtime::read(map, &mut self.id),
+            "shared" => crate::runtime::read(map, &mut self.shared),
+            "trending" => crate::runtime::read(map, &mut self.trending),
+            "used" => crate::runtime::read(map, &mut self.used),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OfficeGraphInsights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for OfficeGraphInsights {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("shared", &self.shared);
+        object.field("trending", &self.trending);
+        object.field("used", &self.used);
+        object.end(&self.additional_properties)
+    }
 }
 
 impl crate::runtime::GraphType for crate::insights::OfficeGraphInsights {
@@ -171,34 +302,64 @@ for crate::insights::OfficeGraphInsights {}
 /// Graph type `microsoft.graph.resourceReference`.
 ///
 /// Inferred from the examples of `docs/api/insights-post-shared.md` (line 65).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceReference {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The `webUrl` property.
-    #[serde(
-        rename = "webUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub web_url: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for ResourceReference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "type" => crate::runtime::read(map, &mut self.r#type),
+            "webUrl" => crate::runtime::read(map, &mut self.web_url),
+            "id" => crate::runtime::read(map, &mut self.id),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for ResourceReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("type", &self.r#type);
+        object.field("webUrl", &self.web_url);
+        object.field("id", &self.id);
+        object.end(&self.additional_properties)
+    }
 }
 
 /// The `resourceVisualization` type.
@@ -206,69 +367,86 @@ pub struct ResourceReference {
 /// Graph type `microsoft.graph.resourceVisualization`.
 ///
 /// Inferred from the examples of `docs/api/insights-post-shared.md` (line 65).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceVisualization {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `containerDisplayName` property.
-    #[serde(
-        rename = "containerDisplayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub container_display_name: ::std::option::Option<::std::string::String>,
     /// The `containerType` property.
-    #[serde(
-        rename = "containerType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub container_type: ::std::option::Option<::std::string::String>,
     /// The `containerWebUrl` property.
-    #[serde(
-        rename = "containerWebUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub container_web_url: ::std::option::Option<::std::string::String>,
     /// The `mediaType` property.
-    #[serde(
-        rename = "mediaType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub media_type: ::std::option::Option<::std::string::String>,
     /// The `previewImageUrl` property.
-    #[serde(
-        rename = "previewImageUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preview_image_url: ::std::option::Option<::std::string::String>,
     /// The `previewText` property.
-    #[serde(
-        rename = "previewText",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub preview_text: ::std::option::Option<::std::string::String>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for ResourceVisualization {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "containerDisplayName" => {
+                crate::runtime::read(map, &mut self.container_display_name)
+            }
+            "containerType" => crate::runtime::read(map, &mut self.container_type),
+            "containerWebUrl" => crate::runtime::read(map, &mut self.container_web_url),
+            "mediaType" => crate::runtime::read(map, &mut self.media_type),
+            "previewImageUrl" => crate::runtime::read(map, &mut self.preview_image_url),
+            "previewText" => crate::runtime::read(map, &mut self.preview_text),
+            "title" => crate::runtime::read(map, &mut self.title),
+            "type" => crate::runtime::read(map, &mut self.r#type),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceVisualization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for ResourceVisualization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("containerDisplayName", &self.container_display_name);
+        object.field("containerType", &self.container_type);
+        object.field("containerWebUrl", &self.container_web_url);
+        object.field("mediaType", &self.media_type);
+        object.field("previewImageUrl", &self.preview_image_url);
+        object.field("previewText", &self.preview_text);
+        object.field("title", &self.title);
+        object.field("type", &self.r#type);
+        object.end(&self.additional_properties)
+    }
 }
 
 /// The `sharedInsight` type.
@@ -276,56 +454,80 @@ pub struct ResourceVisualization {
 /// Graph type `microsoft.graph.sharedInsight`; derived from `Entity`, whose properties it includes.
 ///
 /// Described by the request-body table of `docs/api/insights-post-shared.md` (line 43).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharedInsight {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `lastShared` property.
-    #[serde(
-        rename = "lastShared",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_shared: ::std::option::Option<crate::insights::SharingDetail>,
     /// The `sharingHistory` property.
-    #[serde(
-        rename = "sharingHistory",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sharing_history: ::std::option::Option<
         ::std::vec::Vec<crate::insights::SharingDetail>,
     >,
     /// The `resourceVisualization` property.
-    #[serde(
-        rename = "resourceVisualization",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_visualization: ::std::option::Option<
         crate::insights::ResourceVisualization,
     >,
     /// The `resourceReference` property.
-    #[serde(
-        rename = "resourceReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_reference: ::std::option::Option<crate::insights::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for SharedInsight {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "id" => crate::runtime::read(map, &mut self.id),
+            "lastShared" => crate::runtime::read(map, &mut self.last_shared),
+            "sharingHistory" => crate::runtime::read(map, &mut self.sharing_history),
+            "resourceVisualization" => {
+                crate::runtime::read(map, &mut self.resource_visualization)
+            }
+            "resourceReference" => {
+                crate::runtime::read(map, &mut self.resource_reference)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SharedInsight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for SharedInsight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("lastShared", &self.last_shared);
+        object.field("sharingHistory", &self.sharing_history);
+        object.field("resourceVisualization", &self.resource_visualization);
+        object.field("resourceReference", &self.resource_reference);
+        object.end(&self.additional_properties)
+    }
 }
 
 impl crate::runtime::GraphType for crate::insights::SharedInsight {
@@ -343,56 +545,72 @@ for crate::insights::SharedInsight {}
 /// Graph type `microsoft.graph.sharingDetail`.
 ///
 /// Inferred from the examples of `docs/api/insights-post-shared.md` (line 65).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharingDetail {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `sharedBy` property.
-    #[serde(
-        rename = "sharedBy",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shared_by: ::std::option::Option<crate::insights::InsightIdentity>,
     /// The `sharedDateTime` property.
-    #[serde(
-        rename = "sharedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub shared_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// The `sharingReference` property.
-    #[serde(
-        rename = "sharingReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sharing_reference: ::std::option::Option<crate::insights::ResourceReference>,
     /// The `sharingSubject` property.
-    #[serde(
-        rename = "sharingSubject",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sharing_subject: ::std::option::Option<::std::string::String>,
     /// The `sharingType` property.
-    #[serde(
-        rename = "sharingType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub sharing_type: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for SharingDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "sharedBy" => crate::runtime::read(map, &mut self.shared_by),
+            "sharedDateTime" => crate::runtime::read(map, &mut self.shared_date_time),
+            "sharingReference" => crate::runtime::read(map, &mut self.sharing_reference),
+            "sharingSubject" => crate::runtime::read(map, &mut self.sharing_subject),
+            "sharingType" => crate::runtime::read(map, &mut self.sharing_type),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SharingDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for SharingDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("sharedBy", &self.shared_by);
+        object.field("sharedDateTime", &self.shared_date_time);
+        object.field("sharingReference", &self.sharing_reference);
+        object.field("sharingSubject", &self.sharing_subject);
+        object.field("sharingType", &self.sharing_type);
+        object.end(&self.additional_properties)
+    }
 }
 
 /// Represents a calculated link between a user and a document that is drawing activity from the user's closest collaborators. Only documents the user is allowed to open are returned. Items are ranked by **weight**, so the most relevant document comes first.
@@ -400,67 +618,102 @@ pub struct SharingDetail {
 /// Graph type `microsoft.graph.trending`; derived from `Entity`, whose properties it includes; key property `id`.
 ///
 /// Defined in `docs/resources/insights-trending.md` (line 84).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trending {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the trending item. Inherited from entity. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Relative popularity score. A larger number means the document is more relevant to the user right now. Supports `$orderby`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub weight: ::std::option::Option<f64>,
     /// When the document was last changed, in ISO 8601 format and always in UTC. For example, `2021-06-14T09:30:00Z`. Read-only.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Values for drawing a preview of the document, such as its title and thumbnail. Read-only.
-    #[serde(
-        rename = "resourceVisualization",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_visualization: ::std::option::Option<
         crate::insights::ResourceVisualization,
     >,
     /// Location and type of the underlying document. Read-only.
-    #[serde(
-        rename = "resourceReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_reference: ::std::option::Option<crate::insights::ResourceReference>,
     /// How widely the document is spreading. Supports `$filter` (`eq`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<crate::insights::TrendingScope>,
     /// The calculated relationship that produced the item. Always `trending` for this type. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub kind: ::std::option::Option<crate::insights::InsightKind>,
     /// Terms that describe the document. Can be edited by the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Where the activity around the document was seen. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channels: ::std::option::Option<
         crate::runtime::Flags<crate::insights::TrendingChannels>,
     >,
     /// Navigates to the document that is trending. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource: ::std::option::Option<::std::boxed::Box<crate::insights::Entity>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for Trending {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "id" => crate::runtime::read(map, &mut self.id),
+            "weight" => crate::runtime::read(map, &mut self.weight),
+            "lastModifiedDateTime" => {
+                crate::runtime::read(map, &mut self.last_modified_date_time)
+            }
+            "resourceVisualization" => {
+                crate::runtime::read(map, &mut self.resource_visualization)
+            }
+            "resourceReference" => {
+                crate::runtime::read(map, &mut self.resource_reference)
+            }
+            "scope" => crate::runtime::read(map, &mut self.scope),
+            "kind" => crate::runtime::read(map, &mut self.kind),
+            "keywords" => crate::runtime::read(map, &mut self.keywords),
+            "channels" => crate::runtime::read(map, &mut self.channels),
+            "resource" => crate::runtime::read(map, &mut self.resource),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Trending {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for Trending {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("weight", &self.weight);
+        object.field("lastModifiedDateTime", &self.last_modified_date_time);
+        object.field("resourceVisualization", &self.resource_visualization);
+        object.field("resourceReference", &self.resource_reference);
+        object.field("scope", &self.scope);
+        object.field("kind", &self.kind);
+        object.field("keywords", &self.keywords);
+        object.field("channels", &self.channels);
+        object.field("resource", &self.resource);
+        object.end(&self.additional_properties)
+    }
 }
 
 impl crate::runtime::GraphType for crate::insights::Trending {
@@ -477,35 +730,64 @@ impl crate::runtime::DerivesFrom<crate::insights::Entity> for crate::insights::T
 /// Graph type `microsoft.graph.usageDetails`.
 ///
 /// Inferred from the examples of `docs/api/insights-post-used.md` (line 65).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsageDetails {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `lastAccessedDateTime` property.
-    #[serde(
-        rename = "lastAccessedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_accessed_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// The `lastModifiedDateTime` property.
-    #[serde(
-        rename = "lastModifiedDateTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for UsageDetails {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "lastAccessedDateTime" => {
+                crate::runtime::read(map, &mut self.last_accessed_date_time)
+            }
+            "lastModifiedDateTime" => {
+                crate::runtime::read(map, &mut self.last_modified_date_time)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UsageDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for UsageDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("lastAccessedDateTime", &self.last_accessed_date_time);
+        object.field("lastModifiedDateTime", &self.last_modified_date_time);
+        object.end(&self.additional_properties)
+    }
 }
 
 /// The `usedInsight` type.
@@ -513,47 +795,74 @@ pub struct UsageDetails {
 /// Graph type `microsoft.graph.usedInsight`; derived from `Entity`, whose properties it includes.
 ///
 /// Described by the request-body table of `docs/api/insights-post-used.md` (line 45).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsedInsight {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// **TODO: Add Description**
-    #[serde(
-        rename = "lastUsed",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub last_used: ::std::option::Option<crate::insights::UsageDetails>,
     /// **TODO: Add Description**
-    #[serde(
-        rename = "resourceVisualization",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_visualization: ::std::option::Option<
         crate::insights::ResourceVisualization,
     >,
     /// **TODO: Add Description**
-    #[serde(
-        rename = "resourceReference",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub resource_reference: ::std::option::Option<crate::insights::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for UsedInsight {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "id" => crate::runtime::read(map, &mut self.id),
+            "lastUsed" => crate::runtime::read(map, &mut self.last_used),
+            "resourceVisualization" => {
+                crate::runtime::read(map, &mut self.resource_visualization)
+            }
+            "resourceReference" => {
+                crate::runtime::read(map, &mut self.resource_reference)
+            }
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UsedInsight {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for UsedInsight {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("lastUsed", &self.last_used);
+        object.field("resourceVisualization", &self.resource_visualization);
+        object.field("resourceReference", &self.resource_reference);
+        object.end(&self.additional_properties)
+    }
 }
 
 impl crate::runtime::GraphType for crate::insights::UsedInsight {

@@ -48,7 +48,7 @@ pub fn users() -> Users {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Invitations {
     pub(crate) path: ::std::string::String,
 }
@@ -74,7 +74,7 @@ impl Invitations {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct InvitationsItem {
     pub(crate) path: ::std::string::String,
 }
@@ -97,7 +97,7 @@ impl InvitationsItem {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUser {
     pub(crate) path: ::std::string::String,
 }
@@ -120,7 +120,7 @@ impl InvitationsItemInvitedUser {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsights {
     pub(crate) path: ::std::string::String,
 }
@@ -143,7 +143,7 @@ impl InvitationsItemInvitedUserInsights {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsightsUsed {
     pub(crate) path: ::std::string::String,
 }
@@ -183,7 +183,7 @@ impl InvitationsItemInvitedUserInsightsUsed {
 ///
 /// Present when one of these is on: `insights`; `users`.
 #[cfg(any(feature = "insights", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Me {
     pub(crate) path: ::std::string::String,
 }
@@ -232,7 +232,7 @@ impl Me {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct MeInsights {
     pub(crate) path: ::std::string::String,
 }
@@ -293,7 +293,7 @@ impl MeInsights {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct MeInsightsShared {
     pub(crate) path: ::std::string::String,
 }
@@ -339,7 +339,7 @@ impl MeInsightsShared {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct MeInsightsSharedReference {
     pub(crate) path: ::std::string::String,
 }
@@ -379,7 +379,7 @@ impl MeInsightsSharedReference {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct MeInsightsTrending {
     pub(crate) path: ::std::string::String,
 }
@@ -428,7 +428,7 @@ impl MeInsightsTrending {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItem {
     pub(crate) path: ::std::string::String,
 }
@@ -521,7 +521,7 @@ impl MeInsightsTrendingItem {
 ///
 /// Present when one of these is on: `insights`; `users`.
 #[cfg(any(feature = "insights", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Users {
     pub(crate) path: ::std::string::String,
 }
@@ -547,7 +547,7 @@ impl Users {
 ///
 /// Present when one of these is on: `insights`; `users`.
 #[cfg(any(feature = "insights", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct UsersItem {
     pub(crate) path: ::std::string::String,
 }
@@ -615,7 +615,7 @@ impl UsersItem {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct UsersItemInsights {
     pub(crate) path: ::std::string::String,
 }
@@ -670,7 +670,7 @@ impl UsersItemInsights {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrending {
     pub(crate) path: ::std::string::String,
 }
@@ -719,7 +719,7 @@ impl UsersItemInsightsTrending {
 ///
 /// Present with the `insights` feature.
 #[cfg(feature = "insights")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItem {
     pub(crate) path: ::std::string::String,
 }

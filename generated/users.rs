@@ -9,56 +9,82 @@
 /// Graph type `microsoft.graph.user`; derived from `Entity`, whose properties it includes; key property `id`.
 ///
 /// Defined in `docs/resources/user.md` (line 52).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct User {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    #[serde(
-        rename = "@odata.type",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub odata_type: ::std::option::Option<::std::string::String>,
     /// Unique identifier of the user. Inherited from entity. Read-only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// `true` when the account can sign in. Required when a user is created.
-    #[serde(
-        rename = "accountEnabled",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub account_enabled: ::std::option::Option<bool>,
     /// The name shown in address lists, usually the full name. Supports `$filter` and `$orderby`.
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The primary SMTP address. Read-only. Nullable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mail: ::std::option::Option<::std::string::String>,
     /// Whether the account belongs to the tenant or is a guest. Possible values are: `Member`, `Guest`.
-    #[serde(
-        rename = "userType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_type: ::std::option::Option<::std::string::String>,
     /// The documents calculated as relevant to the user. Read-only. Nullable.
     ///
     /// Present with the `insights` feature, whose module holds its type; without it, the value is kept in `additional_properties`.
     #[cfg(feature = "insights")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insights: ::std::option::Option<
         ::std::boxed::Box<crate::insights::OfficeGraphInsights>,
     >,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+impl crate::runtime::Object for User {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        name: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<bool, A::Error> {
+        match name {
+            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "id" => crate::runtime::read(map, &mut self.id),
+            "accountEnabled" => crate::runtime::read(map, &mut self.account_enabled),
+            "displayName" => crate::runtime::read(map, &mut self.display_name),
+            "mail" => crate::runtime::read(map, &mut self.mail),
+            "userType" => crate::runtime::read(map, &mut self.user_type),
+            #[cfg(feature = "insights")]
+            "insights" => crate::runtime::read(map, &mut self.insights),
+            _ => Ok(false),
+        }
+    }
+    fn additional_properties_mut(
+        &mut self,
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+        &mut self.additional_properties
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::deserialize_object(deserializer)
+    }
+}
+
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        object.field("@odata.type", &self.odata_type);
+        object.field("id", &self.id);
+        object.field("accountEnabled", &self.account_enabled);
+        object.field("displayName", &self.display_name);
+        object.field("mail", &self.mail);
+        object.field("userType", &self.user_type);
+        #[cfg(feature = "insights")] object.field("insights", &self.insights);
+        object.end(&self.additional_properties)
+    }
 }
 
 impl crate::runtime::GraphType for crate::users::User {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 mod batch;
 mod delta;
+mod object;
 /// Helpers for the tests generated from the pages' examples.
 #[cfg(test)]
 // A crate whose pages have no example of some kind (no typed path parameter, no request body)
@@ -23,6 +24,8 @@ pub use batch::{
     Batch, BatchBody, BatchError, BatchHandle, BatchItem, BatchItemResponse, BatchRequest, BatchResponse, BatchResults,
 };
 pub use delta::{Delta, RemovalReason};
+pub use object::{deserialize_object, read, Object, ObjectWriter};
+use object::Text;
 
 /// The service root that [`Request::into_http`] prefixes paths with.
 pub const BASE_URL: &str = "https://graph.microsoft.com/v1.0";
@@ -152,7 +155,7 @@ impl Serialize for DateTimeOffset {
 
 impl<'de> Deserialize<'de> for DateTimeOffset {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        let Text(text) = Text::deserialize(deserializer)?;
         text.parse().map_err(serde::de::Error::custom)
     }
 }
@@ -206,7 +209,7 @@ impl<'de> Deserialize<'de> for Base64Bytes {
 }
 
 /// A page of a collection: `{"value": [...], "@odata.nextLink": ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Collection<T> {
     pub value: Vec<T>,
     /// The URL of the next page, when there is one.
@@ -236,12 +239,79 @@ impl<T> Default for Collection<T> {
 }
 
 /// A single primitive result, which OData wraps as `{"value": ...}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Single<T> {
     pub value: T,
     /// Control information (`@odata.context`, ...).
     #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+// Read by hand rather than derived: a derived `Deserialize` with `flatten` would buffer the
+// whole page into serde's intermediate tree before reading a single item.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Collection<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PageVisitor<T>(PhantomData<fn() -> T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for PageVisitor<T> {
+            type Value = Collection<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a collection object with `value`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut value = None;
+                let mut page = Collection::default();
+                while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+                    match &*name {
+                        "value" => value = Some(map.next_value()?),
+                        "@odata.nextLink" => page.next_link = map.next_value()?,
+                        "@odata.deltaLink" => page.delta_link = map.next_value()?,
+                        "@odata.count" => page.count = map.next_value()?,
+                        _ => {
+                            let other = map.next_value()?;
+                            page.additional_properties.insert(name.into_owned(), other);
+                        }
+                    }
+                }
+                page.value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+                Ok(page)
+            }
+        }
+
+        deserializer.deserialize_map(PageVisitor(PhantomData))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Single<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SingleVisitor<T>(PhantomData<fn() -> T>);
+
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for SingleVisitor<T> {
+            type Value = Single<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object with `value`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut value = None;
+                let mut additional_properties = std::collections::BTreeMap::new();
+                while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+                    if name == "value" {
+                        value = Some(map.next_value()?);
+                    } else {
+                        additional_properties.insert(name.into_owned(), map.next_value()?);
+                    }
+                }
+                let value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+                Ok(Single { value, additional_properties })
+            }
+        }
+
+        deserializer.deserialize_map(SingleVisitor(PhantomData))
+    }
 }
 
 /// The error object Graph returns with an error status: `{"error": {"code", "message", ...}}`.
@@ -747,7 +817,7 @@ impl<E: WireEnum> Serialize for Flags<E> {
 
 impl<'de, E: WireEnum> Deserialize<'de> for Flags<E> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        let Text(text) = Text::deserialize(deserializer)?;
         let members = text.split(',').map(str::trim).filter(|m| !m.is_empty());
         Ok(Flags(members.map(E::from_wire_str).collect()))
     }
@@ -795,6 +865,6 @@ pub fn serialize_enum<E: WireEnum, S: serde::Serializer>(value: &E, serializer: 
 
 /// Deserializes a [`WireEnum`] from its wire string (used by the generated `Deserialize` impls).
 pub fn deserialize_enum<'de, E: WireEnum, D: serde::Deserializer<'de>>(deserializer: D) -> Result<E, D::Error> {
-    let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    let Text(text) = Text::deserialize(deserializer)?;
     Ok(E::from_wire_str(&text))
 }

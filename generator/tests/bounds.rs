@@ -225,9 +225,11 @@ fn check_grows_linearly() {
     });
 }
 
+// Each property is three pieces of code (the field, its arm in `read_field`, its line in
+// `serialize`): about 100 heap bytes per page byte at the peak, for 20,000 properties on a page.
 #[test]
 fn generate_grows_linearly() {
-    assert_linear("generate", 80, |docs| {
+    assert_linear("generate", 110, |docs| {
         let generation = docs.config().generate().expect("generate runs");
         assert!(generation.account.balances());
         let big = generation

@@ -39,6 +39,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime.rs", include_str!("../../runtime/runtime.rs")),
     ("runtime/batch.rs", include_str!("../../runtime/batch.rs")),
     ("runtime/delta.rs", include_str!("../../runtime/delta.rs")),
+    ("runtime/object.rs", include_str!("../../runtime/object.rs")),
     (
         "runtime/testing.rs",
         include_str!("../../runtime/testing.rs"),

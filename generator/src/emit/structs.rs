@@ -2,10 +2,13 @@
 //!
 //! Inherited properties are copied into each struct rather than composed with
 //! `#[serde(flatten)] base: Base`: flattening makes serde buffer every field through its
-//! `Content` type (slower, and it loses number precision for the derived type's fields), a
-//! struct can flatten only once usefully alongside the catch-all map below, and users get
-//! `user.display_name` instead of `user.base.base.display_name`. The one flatten kept is the
-//! map of undocumented properties, which is what makes a round trip lossless.
+//! `Content` type (slower, and it loses number precision for the derived type's fields), and
+//! users get `user.display_name` instead of `user.base.base.display_name`.
+//!
+//! The map of undocumented properties, which is what makes a round trip lossless, is not a
+//! `flatten` either: serde and its derive would buffer every object and expand into a large
+//! impl per struct. Each struct implements the runtime's `Object` instead (a `match` from wire
+//! name to field) and writes itself with its `ObjectWriter`; see `runtime/object.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -28,50 +31,79 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
     let doc = doc_attrs(&struct_doc(model, naming, ty));
 
     let mut field_names = Names::reserving(&[ODATA_TYPE_FIELD, ADDITIONAL_FIELD]);
-    let fields = model
+    let mut fields = Vec::new();
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
+    for property in model
         .all_properties(&ty.key)
         .into_iter()
         .filter(|p| p.name != "@odata.type")
-        .map(|property| {
-            let field = ident(&field_names.claim(&field_name(&property.name)));
-            let boxed = naming
-                .boxed
-                .contains(&(ty.key.clone(), property.name.clone()));
-            let rust_type = reference(naming, &property.ty, boxed);
-            let wire = &property.name;
-            let mut text = rustdoc_markdown(&property.description);
-            if text.is_empty() {
-                text = format!("The `{wire}` property.");
-            }
-            let gated = naming.gated.get(&(ty.key.clone(), property.name.clone()));
-            if let Some(feature) = gated {
-                text.push_str(&format!("\n\nPresent with the `{feature}` feature, whose module holds its type; without it, the value is kept in `additional_properties`."));
-            }
-            let doc = doc_attrs(&text);
-            let rename = (field.to_string().trim_start_matches("r#") != wire)
-                .then(|| quote!(rename = #wire,));
-            let gate = gated.map(|feature| quote!(#[cfg(feature = #feature)]));
-            quote! {
-                #doc
-                #gate
-                #[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub #field: ::std::option::Option<#rust_type>,
-            }
+    {
+        let field = ident(&field_names.claim(&field_name(&property.name)));
+        let boxed = naming
+            .boxed
+            .contains(&(ty.key.clone(), property.name.clone()));
+        let rust_type = reference(naming, &property.ty, boxed);
+        let wire = &property.name;
+        let mut text = rustdoc_markdown(&property.description);
+        if text.is_empty() {
+            text = format!("The `{wire}` property.");
+        }
+        let gated = naming.gated.get(&(ty.key.clone(), property.name.clone()));
+        if let Some(feature) = gated {
+            text.push_str(&format!("\n\nPresent with the `{feature}` feature, whose module holds its type; without it, the value is kept in `additional_properties`."));
+        }
+        let doc = doc_attrs(&text);
+        let gate = gated.map(|feature| quote!(#[cfg(feature = #feature)]));
+        fields.push(quote! {
+            #doc
+            #gate
+            pub #field: ::std::option::Option<#rust_type>,
         });
+        reads.push(quote!(#gate #wire => crate::runtime::read(map, &mut self.#field),));
+        writes.push(quote!(#gate object.field(#wire, &self.#field);));
+    }
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
     let hierarchy = emit_hierarchy(model, naming, ty);
     quote! {
         #doc
-        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "::std::option::Option::is_none")]
             pub #odata_type: ::std::option::Option<::std::string::String>,
             #(#fields)*
             /// Properties the reference does not document, kept so that a round trip loses nothing.
-            #[serde(flatten)]
             pub #additional: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        }
+
+        impl crate::runtime::Object for #name {
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
+                match name {
+                    "@odata.type" => crate::runtime::read(map, &mut self.#odata_type),
+                    #(#reads)*
+                    _ => Ok(false),
+                }
+            }
+
+            fn additional_properties_mut(&mut self) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+                &mut self.#additional
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::deserialize_object(deserializer)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+                object.field("@odata.type", &self.#odata_type);
+                #(#writes)*
+                object.end(&self.#additional)
+            }
         }
 
         #hierarchy

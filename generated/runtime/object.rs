@@ -1,0 +1,184 @@
+//! How the generated structs read and write JSON objects, without serde's `flatten`.
+//!
+//! Each struct keeps the properties the pages do not document in `additional_properties`, so
+//! that a round trip loses nothing. `#[serde(flatten)]` would do that, but it makes serde
+//! buffer every object into an intermediate tree before reading a single field, and it expands
+//! into a large impl per struct. Instead each struct implements [`Object`]: a `match` from
+//! wire name to field, with every other key kept as JSON. One generic visitor here drives it.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// A JSON object with documented properties and a catch-all for the others (implemented by
+/// every generated struct; hidden from the docs: the generated code's business, not an API).
+#[doc(hidden)]
+pub trait Object: Default {
+    /// Reads the value of the property `name` into its field with [`read`]; `false`, without
+    /// reading the value, when the type documents no such property.
+    fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error>;
+
+    /// Where properties the type does not document go.
+    fn additional_properties_mut(&mut self) -> &mut BTreeMap<String, Value>;
+}
+
+/// Reads the next value of `map` into a field. A function rather than `field = next_value()?`
+/// in each arm of the generated `match`: the arms stay one call each, which is much less for
+/// the compiler to check across thousands of fields.
+#[doc(hidden)]
+pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, field: &mut Option<T>) -> Result<bool, A::Error> {
+    *field = map.next_value()?;
+    Ok(true)
+}
+
+/// Deserializes an [`Object`] (used by the generated `Deserialize` impls).
+#[doc(hidden)]
+pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut object = T::default();
+        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+            if !object.read_field(&name, &mut map)? {
+                let value: Value = map.next_value()?;
+                object.additional_properties_mut().insert(name.into_owned(), value);
+            }
+        }
+        Ok(object)
+    }
+}
+
+/// Writes an object's properties in order, leaving out those that are `None`, then the
+/// undocumented ones (used by the generated `Serialize` impls). The first error is kept and
+/// returned by [`ObjectWriter::end`], so that the generated code needs no `?` per field.
+#[doc(hidden)]
+pub struct ObjectWriter<M: SerializeMap> {
+    map: M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> ObjectWriter<M> {
+    pub fn new<S: Serializer<SerializeMap = M>>(serializer: S) -> Result<Self, S::Error> {
+        serializer.serialize_map(None).map(|map| ObjectWriter { map, error: None })
+    }
+
+    pub fn field<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let (Some(value), None) = (value, &self.error) {
+            self.error = self.map.serialize_entry(name, value).err();
+        }
+    }
+
+    pub fn end(mut self, additional_properties: &BTreeMap<String, Value>) -> Result<M::Ok, M::Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        for (name, value) in additional_properties {
+            self.map.serialize_entry(name, value)?;
+        }
+        self.map.end()
+    }
+}
+
+/// A string, borrowed from the input when the input allows (serde's own `Cow<str>` always
+/// copies): object keys, enum values, timestamps.
+pub(crate) struct Text<'de>(pub(crate) Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(Text(Cow::Owned(text)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Point {
+        x: Option<i32>,
+        label: Option<String>,
+        additional_properties: BTreeMap<String, Value>,
+    }
+
+    impl Object for Point {
+        fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+            match name {
+                "x" => read(map, &mut self.x),
+                "label" => read(map, &mut self.label),
+                _ => Ok(false),
+            }
+        }
+
+        fn additional_properties_mut(&mut self) -> &mut BTreeMap<String, Value> {
+            &mut self.additional_properties
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Point {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer)
+        }
+    }
+
+    impl Serialize for Point {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = ObjectWriter::new(serializer)?;
+            object.field("x", &self.x);
+            object.field("label", &self.label);
+            object.end(&self.additional_properties)
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_kept_and_nulls_read_as_none() {
+        let json = r#"{"x": 1, "label": null, "extra": {"deep": [1, 2]}, "\u0065scaped": true}"#;
+        let point: Point = serde_json::from_str(json).unwrap();
+        assert_eq!(point.x, Some(1));
+        assert_eq!(point.label, None);
+        assert_eq!(point.additional_properties["escaped"], true);
+        let written = serde_json::to_value(&point).unwrap();
+        assert_eq!(written, serde_json::json!({"x": 1, "extra": {"deep": [1, 2]}, "escaped": true}));
+        // Through `serde_json::Value` too, as casts read.
+        assert_eq!(serde_json::from_value::<Point>(written).unwrap(), point);
+        let error = serde_json::from_str::<Point>(r#"{"x": "one"}"#).unwrap_err();
+        assert!(error.to_string().contains("invalid type"), "{error}");
+    }
+}
