@@ -3,7 +3,8 @@
 //! items as streams, `Retry-After` honoured a bounded number of times, and batches.
 //!
 //! The runtime stays sans-IO without this feature: everything here is built on
-//! [`Request::into_http_at`] and [`parse_response`], which any other HTTP client can use too.
+//! [`Request::into_http_at`](crate::runtime::Request::into_http_at) and
+//! [`parse_response`](crate::runtime::parse_response), which any other HTTP client can use too.
 
 use std::future::Future;
 use std::pin::Pin;
