@@ -11,11 +11,7 @@ if [ ! -d "$docs" ]; then
     echo "skipped: no docs folder at $docs" >&2
     exit 0
 fi
-graphdoc="${GRAPHDOC:-}"
-if [ -z "$graphdoc" ]; then
-    cargo build --release --quiet -p graphdoc --bin graphdoc
-    graphdoc="$PWD/target/release/graphdoc"
-fi
+source bench/graphdoc.sh
 bench="$PWD/bench/breakdown"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT

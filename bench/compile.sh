@@ -13,12 +13,7 @@ if [ ! -d "$docs" ]; then
     echo "skipped: no docs folder at $docs" >&2
     exit 0
 fi
-# GRAPHDOC: another build of the generator (an older commit's, to measure before and after).
-graphdoc="${GRAPHDOC:-}"
-if [ -z "$graphdoc" ]; then
-    cargo build --release --quiet -p graphdoc --bin graphdoc
-    graphdoc="$PWD/target/release/graphdoc"
-fi
+source bench/graphdoc.sh
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 "$graphdoc" generate "$docs" --out "$scratch/crate" --crate-name msgraph-bench > /dev/null

@@ -12,12 +12,7 @@ if [ ! -d "$docs" ]; then
     exit 0
 fi
 docs="$(cd "$docs" && pwd)"
-# GRAPHDOC: another build of the generator (an older commit's, to measure before and after).
-graphdoc="${GRAPHDOC:-}"
-if [ -z "$graphdoc" ]; then
-    cargo build --release --quiet -p graphdoc --bin graphdoc
-    graphdoc="$PWD/target/release/graphdoc"
-fi
+source bench/graphdoc.sh
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 "$graphdoc" generate "$docs" --out "$scratch/msgraph-v1" --crate-name msgraph-v1 > /dev/null
