@@ -1,8 +1,9 @@
-//! Resource bounds: time and peak memory grow in proportion to the input.
+//! Resource bounds: time, peak memory and output grow in proportion to the input.
 //!
 //! Each stage (parse one page, `check`, `generate`) runs on a page of about 2.5 MB and on one of
-//! about 5 MB. Doubling the input must not much more than double the work: a quadratic step would
-//! quadruple it. This is a test of growth, not of speed; how fast each stage is lives in
+//! about 5 MB; `generate` also on a request line of 2,500 and of 5,000 segments, and on a node
+//! with 2,500 and with 5,000 children. Doubling the input must not much more than double the
+//! work: a quadratic step would quadruple it. This is a test of growth, not of speed; how fast each stage is lives in
 //! `BENCHMARKS.md`.
 //!
 //! Memory is measured exactly, by a counting global allocator: the peak of live heap bytes during
@@ -82,28 +83,30 @@ struct Cost {
 /// in a release build) repeats it until the tick is a small part of the whole.
 const SAMPLE: Duration = Duration::from_millis(300);
 
-/// Measures `stage` in three samples. The caller holds `SERIAL`, so nothing else runs in this
-/// process.
-fn measure<T>(mut stage: impl FnMut() -> T) -> Cost {
+/// Measures `stage` in three samples, with the `output` size of its result. The caller holds
+/// `SERIAL`, so nothing else runs in this process.
+fn measure<T>(mut stage: impl FnMut() -> T, output: impl Fn(&T) -> usize) -> (Cost, usize) {
     let mut best = Cost {
         cpu: Duration::MAX,
         peak_heap: 0,
     };
+    let mut bytes = 0;
     for _ in 0..3 {
         let clock = CpuClock::start();
         let mut runs = 0;
         while runs == 0 || clock.elapsed() < SAMPLE {
             let before = LIVE.load(Ordering::Relaxed);
             PEAK.store(before, Ordering::Relaxed);
-            let output = stage();
+            let result = stage();
             let peak_heap = PEAK.load(Ordering::Relaxed).saturating_sub(before);
-            drop(output);
+            bytes = output(&result);
+            drop(result);
             best.peak_heap = best.peak_heap.max(peak_heap);
             runs += 1;
         }
         best.cpu = best.cpu.min(clock.elapsed() / runs);
     }
-    best
+    (best, bytes)
 }
 
 /// The process's CPU time where `/proc` gives it (Linux, at 1/100 s), else the wall clock.
@@ -139,23 +142,52 @@ fn process_cpu_time() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
-/// A docs folder holding one big resource page.
-struct BigDocs {
+/// A docs folder holding one page, and how many items (properties, segments, children) it
+/// defines.
+struct Docs {
     scratch: Scratch,
+    relative: &'static str,
     text: String,
-    properties: usize,
+    items: usize,
 }
 
-impl BigDocs {
-    fn new(bytes: usize) -> BigDocs {
-        let scratch = Scratch::new(&bytes.to_string());
-        let (text, properties) = big_resource_page(bytes);
-        scratch.write("resources/big.md", &text);
-        BigDocs {
+impl Docs {
+    fn new(relative: &'static str, (text, items): (String, usize)) -> Docs {
+        // Tests make their pages before taking `SERIAL`: each gets a folder of its own.
+        static MADE: AtomicUsize = AtomicUsize::new(0);
+        let scratch = Scratch::new(&format!("docs-{}", MADE.fetch_add(1, Ordering::Relaxed)));
+        scratch.write(relative, &text);
+        Docs {
             scratch,
+            relative,
             text,
-            properties,
+            items,
         }
+    }
+
+    /// A resource page of about `bytes` bytes.
+    fn big_resource(bytes: usize) -> Docs {
+        Docs::new("resources/big.md", big_resource_page(bytes))
+    }
+
+    /// An API page whose one request line has `segments` segments, a parameter every 50th.
+    fn deep_path(segments: usize) -> Docs {
+        let path: String = (0..segments)
+            .map(|i| {
+                if i % 50 == 0 {
+                    format!("/{{p{i}}}")
+                } else {
+                    format!("/s{i}")
+                }
+            })
+            .collect();
+        Docs::new("api/deep.md", (api_page("Get deep", &format!("GET {path}\n")), segments))
+    }
+
+    /// An API page documenting `children` paths under one node: `/wide/c0` ... `/wide/cN`.
+    fn wide_node(children: usize) -> Docs {
+        let lines: String = (0..children).map(|i| format!("GET /wide/c{i}\n")).collect();
+        Docs::new("api/wide.md", (api_page("Get wide", &lines), children))
     }
 
     fn config(&self) -> graphdoc::Config {
@@ -165,27 +197,43 @@ impl BigDocs {
     }
 }
 
-/// Measures `stage` on both pages and asserts that the larger costs at most `limit` times the
-/// smaller in time and in memory, and at most `heap_per_byte` heap bytes per page byte.
-fn assert_linear<T>(name: &str, heap_per_byte: usize, stage: impl Fn(&BigDocs) -> T) {
+/// An API page whose HTTP request section holds `lines`.
+fn api_page(title: &str, lines: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\ndoc_type: apiPageType\nms.prod: hostile\n---\n\n# {title}\n\n\
+         ## HTTP request\n\n<!-- {{ \"blockType\": \"ignored\" }} -->\n```http\n{lines}```\n"
+    )
+}
+
+/// Measures `stage` on `half` and on `full` (twice its size) and asserts that the larger costs
+/// at most `limit` times the smaller in time, in memory and in the bytes `output` counts, and
+/// at most `heap_per_byte` heap bytes per page byte.
+fn assert_linear<T>(
+    name: &str,
+    heap_per_byte: usize,
+    (half, full): (Docs, Docs),
+    stage: impl Fn(&Docs) -> T,
+    output: impl Fn(&T) -> usize,
+) {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let half = BigDocs::new(2_500_000);
-    let full = BigDocs::new(5_000_000);
-    assert!(full.text.len() >= 5_000_000 && full.properties > 20_000);
-    let half_cost = measure(|| stage(&half));
-    let full_cost = measure(|| stage(&full));
+    let (half_cost, half_output) = measure(|| stage(&half), &output);
+    let (full_cost, full_output) = measure(|| stage(&full), &output);
     let time_ratio = full_cost.cpu.as_secs_f64() / half_cost.cpu.as_secs_f64().max(0.01);
     let heap_ratio = full_cost.peak_heap as f64 / half_cost.peak_heap.max(1) as f64;
+    let output_ratio = full_output as f64 / half_output.max(1) as f64;
     println!(
-        "{name}: {} properties in {:?} and {} KiB; {} in {:?} and {} KiB; time ratio {time_ratio:.2}, heap ratio {heap_ratio:.2}",
-        half.properties,
+        "{name}: {} items in {:?}, {} KiB heap, {} KiB out; {} in {:?}, {} KiB, {} KiB; \
+         time ratio {time_ratio:.2}, heap ratio {heap_ratio:.2}, output ratio {output_ratio:.2}",
+        half.items,
         half_cost.cpu,
         half_cost.peak_heap / 1024,
-        full.properties,
+        half_output / 1024,
+        full.items,
         full_cost.cpu,
         full_cost.peak_heap / 1024,
+        full_output / 1024,
     );
     // Linear growth gives 2; quadratic gives 4. Time gets more room for noise and clock ticks.
     assert!(
@@ -196,6 +244,10 @@ fn assert_linear<T>(name: &str, heap_per_byte: usize, stage: impl Fn(&BigDocs) -
         heap_ratio < 2.5,
         "{name}: memory looks quadratic: ratio {heap_ratio:.2}"
     );
+    assert!(
+        output_ratio < 2.5,
+        "{name}: output looks quadratic: ratio {output_ratio:.2}"
+    );
     let per_byte = full_cost.peak_heap / full.text.len();
     assert!(
         per_byte <= heap_per_byte,
@@ -203,42 +255,113 @@ fn assert_linear<T>(name: &str, heap_per_byte: usize, stage: impl Fn(&BigDocs) -
     );
 }
 
+fn big_pages() -> (Docs, Docs) {
+    let pages = (Docs::big_resource(2_500_000), Docs::big_resource(5_000_000));
+    assert!(pages.1.text.len() >= 5_000_000 && pages.1.items > 20_000);
+    pages
+}
+
+/// The bytes of every generated file.
+fn generated_bytes(generation: &graphdoc::Generation) -> usize {
+    generation.files.values().map(String::len).sum()
+}
+
 #[test]
 fn parsing_a_page_grows_linearly() {
-    assert_linear("parse_page", 20, |docs| {
-        let source = graphdoc::page::PageSource {
-            path: docs.scratch.path().join("resources/big.md"),
-            display: "resources/big.md".to_owned(),
-        };
-        let page = graphdoc::page::parse_page(&source, &docs.text);
-        assert_eq!(page.page.tables[0].members().len(), docs.properties);
-        page
-    });
+    assert_linear(
+        "parse_page",
+        20,
+        big_pages(),
+        |docs| {
+            let source = graphdoc::page::PageSource {
+                path: docs.scratch.path().join(docs.relative),
+                display: docs.relative.to_owned(),
+            };
+            let page = graphdoc::page::parse_page(&source, &docs.text);
+            assert_eq!(page.page.tables[0].members().len(), docs.items);
+            page
+        },
+        |_| 0,
+    );
 }
 
 #[test]
 fn check_grows_linearly() {
-    assert_linear("check", 20, |docs| {
-        let report = docs.config().check().expect("check runs");
-        assert_eq!(report.counts.pages, 1);
-        report
-    });
+    assert_linear(
+        "check",
+        20,
+        big_pages(),
+        |docs| {
+            let report = docs.config().check().expect("check runs");
+            assert_eq!(report.counts.pages, 1);
+            report
+        },
+        |_| 0,
+    );
 }
 
 // Each property is three pieces of code (the field, its arm in `read_field`, its line in
 // `serialize`): about 100 heap bytes per page byte at the peak, for 20,000 properties on a page.
 #[test]
 fn generate_grows_linearly() {
-    assert_linear("generate", 110, |docs| {
-        let generation = docs.config().generate().expect("generate runs");
-        assert!(generation.account.balances());
-        let big = generation
-            .files
-            .values()
-            .find(|text| text.contains("pub struct Big {"))
-            .expect("the big type is emitted");
-        let last = format!("pub property{:06}:", docs.properties - 1);
-        assert!(big.contains(&last), "{last} is missing");
-        generation
-    });
+    assert_linear(
+        "generate",
+        110,
+        big_pages(),
+        |docs| {
+            let generation = docs.config().generate().expect("generate runs");
+            assert!(generation.account.balances());
+            let big = generation
+                .files
+                .values()
+                .find(|text| text.contains("pub struct Big {"))
+                .expect("the big type is emitted");
+            let last = format!("pub property{:06}:", docs.items - 1);
+            assert!(big.contains(&last), "{last} is missing");
+            generation
+        },
+        generated_bytes,
+    );
 }
+
+/// The navigation surface of one path: a node per segment, each with a struct, a step method
+/// and a rustdoc of bounded size, whatever the depth.
+#[test]
+fn generate_grows_linearly_with_the_depth_of_a_path() {
+    assert_linear(
+        "generate (deep path)",
+        PATH_HEAP_PER_BYTE,
+        (Docs::deep_path(2_500), Docs::deep_path(5_000)),
+        |docs| {
+            let generation = docs.config().generate().expect("generate runs");
+            assert_eq!(generation.counts.operations, 1);
+            let paths = &generation.files["paths.rs"];
+            let last = format!("\"/s{}\"", docs.items - 1);
+            assert!(paths.contains(&last), "the last segment's step is emitted");
+            generation
+        },
+        generated_bytes,
+    );
+}
+
+#[test]
+fn generate_grows_linearly_with_the_children_of_a_node() {
+    assert_linear(
+        "generate (wide node)",
+        PATH_HEAP_PER_BYTE,
+        (Docs::wide_node(2_500), Docs::wide_node(5_000)),
+        |docs| {
+            let generation = docs.config().generate().expect("generate runs");
+            let paths = &generation.files["paths.rs"];
+            let last = format!("pub fn c{}(", docs.items - 1);
+            assert!(paths.contains(&last), "{last} is missing");
+            generation
+        },
+        generated_bytes,
+    );
+}
+
+/// A path segment or request line of a few bytes on the page becomes a node struct, its impl,
+/// a step method and an operation, each with rustdoc: a few hundred bytes of code per page byte,
+/// and their tokens (about 1,500 heap bytes per page byte at the peak for the wide node).
+const PATH_HEAP_PER_BYTE: usize = 3_000;

@@ -1,7 +1,7 @@
 //! Rust identifiers from Graph names: case conversion, keyword escaping, and a per-scope
 //! allocator that makes colliding names distinct by a fixed rule.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::{Ident, Span};
@@ -74,6 +74,9 @@ pub fn ident(name: &str) -> Ident {
 #[derive(Debug, Default, Clone)]
 pub struct Names {
     taken: BTreeSet<String>,
+    /// Stem → the next number to try: every smaller one is taken, so a thousand takers of one
+    /// name cost a thousand lookups, not half a million.
+    next: BTreeMap<String, usize>,
 }
 
 impl Names {
@@ -85,6 +88,7 @@ impl Names {
     pub fn reserving(names: &[&str]) -> Self {
         Names {
             taken: names.iter().map(|n| (*n).to_owned()).collect(),
+            next: BTreeMap::new(),
         }
     }
 
@@ -99,10 +103,15 @@ impl Names {
             ""
         };
         let mut candidate = wanted.to_owned();
-        let mut n = 2;
-        while self.taken.contains(&candidate) {
-            candidate = format!("{stem}{separator}{n}");
-            n += 1;
+        if self.taken.contains(&candidate) {
+            let next = self.next.entry(stem.to_owned()).or_insert(2);
+            loop {
+                candidate = format!("{stem}{separator}{next}");
+                *next += 1;
+                if !self.taken.contains(&candidate) {
+                    break;
+                }
+            }
         }
         self.taken.insert(candidate.clone());
         candidate

@@ -27,12 +27,23 @@ use crate::model::{ApiModel, Operation, QueryValue, TypeOrigin, TypeRef};
 /// derives, which an inherent method of the same name would shadow.
 const RESERVED_METHODS: &[&str] = &["path", "clone", "clone_from", "fmt", "eq", "ne"];
 
+/// The longest node struct name built from the steps above it (the v1.0 reference's longest
+/// is 104 characters). A deeper node is named from the nearest steps that fit, so a name never
+/// grows with the depth of the path.
+const MAX_NODE_NAME: usize = 128;
+
+/// The longest path template a node's rustdoc shows whole (the v1.0 reference's longest path
+/// is 200 characters); a longer one shows its last segments after `…`.
+const MAX_DOC_TEMPLATE: usize = 256;
+
 /// The names of the navigation surface.
 #[derive(Debug, Default)]
 pub struct PathNames {
     pub nodes: Vec<NodeNames>,
     /// (operation, path) → how it is called.
     pub endpoints: BTreeMap<(usize, usize), EndpointName>,
+    /// (operation, path) emitted → the other (operation, path)s its method serves.
+    pub sharing: BTreeMap<(usize, usize), Vec<(usize, usize)>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -60,6 +71,7 @@ impl PathNames {
         let mut names = PathNames {
             nodes: vec![NodeNames::default(); tree.nodes.len()],
             endpoints: BTreeMap::new(),
+            sharing: BTreeMap::new(),
         };
         // Gates: a node exists when any operation below it does. Children have higher ids
         // than their parents (the tree is numbered depth-first), so one reverse pass adds up.
@@ -79,6 +91,8 @@ impl PathNames {
             .map(|t| (t.name.to_ascii_lowercase(), t.name.as_str()))
             .collect();
         let mut type_names = Names::reserving(&["Root"]);
+        // Each node's own word (`Messages`, `Item`), for naming the nodes below it.
+        let mut own_words: Vec<String> = vec![String::new(); tree.nodes.len()];
         for id in 0..tree.nodes.len() {
             let node = &tree.nodes[id];
             let mut methods = Names::reserving(RESERVED_METHODS);
@@ -91,6 +105,11 @@ impl PathNames {
             {
                 let method = claim_first(&mut methods, &[method.clone(), format!("call_{method}")]);
                 let emitted_as = endpoints[0];
+                if endpoints.len() > 1 {
+                    names
+                        .sharing
+                        .insert(emitted_as, endpoints[1..].to_vec());
+                }
                 for (operation, path) in endpoints {
                     names.endpoints.insert(
                         (operation, path),
@@ -112,9 +131,13 @@ impl PathNames {
                         .to_owned(),
                 };
                 let wanted = match parent {
-                    0 => own,
-                    _ => format!("{}{own}", names.nodes[parent].type_name),
+                    0 => own.clone(),
+                    _ if names.nodes[parent].type_name.len() + own.len() <= MAX_NODE_NAME => {
+                        format!("{}{own}", names.nodes[parent].type_name)
+                    }
+                    _ => nearest_words(tree, &own_words, parent, &own),
                 };
+                own_words[id] = own;
                 // A name that is itself a keyword (`Self`) would need an escape that is not
                 // camel case.
                 let wanted = if type_name(&wanted) == wanted {
@@ -160,6 +183,25 @@ impl PathNames {
             quote!(#chain.#method(#(#rest),*))
         })
     }
+}
+
+/// A deep node's name: its own word after those of the nearest nodes above it, as many as fit
+/// in half of [`MAX_NODE_NAME`] (each word is at least one character, so the walk is bounded too).
+fn nearest_words(tree: &PathTree, own_words: &[String], parent: NodeId, own: &str) -> String {
+    let mut words = vec![own];
+    let mut length = own.len();
+    let mut current = Some(parent);
+    while let Some(id) = current.filter(|&id| id != 0) {
+        let word = own_words.get(id).map_or("", String::as_str);
+        if word.is_empty() || length + word.len() > MAX_NODE_NAME / 2 {
+            break;
+        }
+        length += word.len();
+        words.push(word);
+        current = tree.nodes.get(id).and_then(|n| n.parent);
+    }
+    words.reverse();
+    words.concat()
 }
 
 /// Names tried in order for the method that reaches a step.
@@ -605,8 +647,7 @@ pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
     };
     let name = ident(&own.type_name);
     let gate = own.gate.cfg();
-    let template = template_of(tree, id);
-    let mut doc = format!("`{template}`");
+    let mut doc = format!("`{}`", doc_template(tree, id));
     if let Some(feature_note) = own.gate.describe() {
         doc.push_str(&format!("\n\n{feature_note}"));
     }
@@ -718,7 +759,7 @@ fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream
         .map(|p| &p.gate);
     let own_gate = (is_root || parent_gate != Some(&own.gate)).then_some(&own.gate);
     let gate = own_gate.map(Gate::cfg);
-    let mut doc = format!("`{}`", template_of(tree, child));
+    let mut doc = format!("`{}`", doc_template(tree, child));
     if let Some(note) = own_gate.and_then(Gate::describe) {
         doc.push_str(&format!("\n\n{note}"));
     }
@@ -784,6 +825,33 @@ pub fn template_of(tree: &PathTree, node: NodeId) -> String {
         .collect()
 }
 
+/// The path template of a node for its rustdoc: whole up to [`MAX_DOC_TEMPLATE`] characters,
+/// else its last segments after `/…`. Built from the node up, so its cost is bounded by that
+/// length (and the node's own segment), whatever the depth.
+fn doc_template(tree: &PathTree, node: NodeId) -> String {
+    let mut segments: Vec<String> = Vec::new();
+    let mut length = 0;
+    let mut current = Some(node);
+    while let Some(id) = current.filter(|&id| id != 0) {
+        let Some(at) = tree.nodes.get(id) else {
+            break;
+        };
+        let segment = at.step.template_text();
+        if !segments.is_empty() && length + segment.len() + 1 > MAX_DOC_TEMPLATE {
+            segments.push("…".to_owned());
+            break;
+        }
+        length += segment.len() + 1;
+        segments.push(segment);
+        current = at.parent;
+    }
+    if segments.is_empty() {
+        return "/".to_owned();
+    }
+    segments.reverse();
+    segments.iter().map(|s| format!("/{s}")).collect()
+}
+
 /// An operation's method, once for the endpoints that share it.
 fn emit_endpoint(
     model: &ApiModel,
@@ -801,10 +869,11 @@ fn emit_endpoint(
     let path = operation.paths.get(endpoint.path)?;
     let sharing: Vec<&Operation> = naming
         .paths
-        .endpoints
-        .iter()
-        .filter(|(k, n)| n.emitted_as == key && **k != key)
-        .filter_map(|((o, _), _)| model.operations.get(*o))
+        .sharing
+        .get(&key)
+        .into_iter()
+        .flatten()
+        .filter_map(|(o, _)| model.operations.get(*o))
         .collect();
     let template = match &endpoint.shape {
         Shape::Call(step) => format!(
