@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -454,15 +453,6 @@ fn line_around(source: &str, offset: usize) -> Option<(&str, usize)> {
     Some((line, start))
 }
 
-/// Path to display for a page: relative to the docs root when possible.
-pub fn display_path(root: &Path, path: &Path) -> String {
-    match (path.strip_prefix(root), root.file_name()) {
-        (Ok(relative), Some(name)) => Path::new(name).join(relative).display().to_string(),
-        (Ok(relative), None) => relative.display().to_string(),
-        (Err(_), _) => path.display().to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -526,24 +516,6 @@ mod tests {
             assert!(text.len() < 200, "{text}");
         }
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
-    }
-
-    #[test]
-    fn display_path_is_relative_to_the_root_and_starts_with_its_name() {
-        let cases = [
-            ("../corpus/docs", "../corpus/docs/api/x.md", "docs/api/x.md"),
-            ("docs/", "docs/api/x.md", "docs/api/x.md"),
-            (".", "./api/x.md", "api/x.md"),
-            ("", "api/x.md", "api/x.md"),
-            ("docs", "elsewhere/x.md", "elsewhere/x.md"),
-        ];
-        for (root, path, shown) in cases {
-            assert_eq!(
-                display_path(Path::new(root), Path::new(path)),
-                shown,
-                "{root} {path}"
-            );
-        }
     }
 
     #[test]

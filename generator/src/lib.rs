@@ -6,7 +6,8 @@
 //! 2. [`page`]: parse each page into a source-located page model (in parallel);
 //! 3. [`model`]: resolve all pages into one API model (types, enums, operations);
 //! 4. [`emit`]: turn the model into Rust token streams, formatted with prettyplease;
-//! 5. [`write`]: write the files, only those whose contents changed, never outside the output.
+//! 5. [`write`]: write the files into a folder that is the generator's own (a manifest there
+//!    lists what it wrote), only those whose contents changed, never outside it.
 //!
 //! Generation is a pure function from pages to an ordered map of file path → contents; writing
 //! is a separate last step. Use it from a build script like this:
@@ -44,8 +45,16 @@ use page::{CodeContent, HttpBlock, Page, TableKind};
 pub enum Error {
     #[error("docs folder `{0}` does not exist or is not a folder")]
     DocsNotFound(PathBuf),
-    #[error("no pages found under the docs folders")]
-    NoPages,
+    #[error(
+        "no pages (`.md` files) found under {}{}",
+        list_paths(roots),
+        if problems.is_empty() { String::new() } else { format!("; {}", problems.join("; ")) }
+    )]
+    NoPages {
+        roots: Vec<PathBuf>,
+        /// What could not be read while looking, with path and cause.
+        problems: Vec<String>,
+    },
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: PathBuf,
@@ -54,8 +63,51 @@ pub enum Error {
     },
     #[error("refusing to write `{0}`: the path leaves the output folder")]
     UnsafePath(PathBuf),
+    #[error(
+        "refusing to write into `{}`: it holds files graphdoc did not write ({}); \
+         choose a new or empty folder, or force the write (`--force`) to overwrite those at \
+         the generated paths",
+        out.display(),
+        list_paths(files)
+    )]
+    NotOwned { out: PathBuf, files: Vec<PathBuf> },
+    #[error("refusing to write through the symbolic link `{0}` inside the output folder")]
+    Symlink(PathBuf),
+    #[error("cannot read `{path}`: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}` lists `{line}`, which is not a path inside the output folder; the folder's manifest is not graphdoc's")]
+    Manifest { path: PathBuf, line: String },
+    #[error("`{name}` cannot be the generated crate's name: {problem}")]
+    CrateName { name: String, problem: String },
     #[error("could not start the worker threads: {0}")]
     Threads(String),
+}
+
+/// `a`, `b`, `c` and 4 more.
+fn list_paths(paths: &[PathBuf]) -> String {
+    const SHOWN: usize = 3;
+    let shown: Vec<String> = paths
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    match paths.len().saturating_sub(SHOWN) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// The most worker threads per core [`Config::with_threads`] takes.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The most worker threads a run takes on this machine.
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    cores * MAX_THREADS_PER_CORE
 }
 
 /// Settings for a run. Build with [`Config::new`] and the `with_*` setters.
@@ -93,11 +145,17 @@ impl Config {
         self
     }
 
-    /// Worker threads for parsing and emission (default: rayon's choice, one per core).
-    /// Output is identical whatever the count.
+    /// Worker threads for parsing and emission (default: rayon's choice, one per core), at
+    /// most [`MAX_THREADS_PER_CORE`] per core: more only adds contention (ten thousand threads
+    /// on two cores take minutes over nine pages). Output is identical whatever the count.
     pub fn with_threads(mut self, threads: usize) -> Self {
-        self.threads = Some(threads);
+        self.threads = Some(threads.clamp(1, max_threads()));
         self
+    }
+
+    /// The worker threads a run uses when set with [`Config::with_threads`].
+    pub fn threads(&self) -> Option<usize> {
+        self.threads
     }
 
     pub fn crate_name(&self) -> &str {
@@ -148,6 +206,12 @@ impl Config {
 
     /// Parses, resolves and emits: the generated crate's files, by path relative to the crate root.
     pub fn generate(&self) -> Result<Generation, Error> {
+        if let Some(problem) = emit::manifest::crate_name_problem(&self.crate_name) {
+            return Err(Error::CrateName {
+                name: self.crate_name.clone(),
+                problem,
+            });
+        }
         self.in_pool(|| {
             let docs = parse_docs(&self.docs)?;
             let mut timings = docs.timings;
@@ -251,9 +315,6 @@ fn parse_pages<T: Send>(
     let (sources, mut diagnostics) = discover::discover(roots)?;
     let discovered = started.elapsed();
     let started = Instant::now();
-    if sources.is_empty() {
-        return Err(Error::NoPages);
-    }
     let parsed: Vec<(Option<T>, Vec<Diagnostic>)> = sources
         .par_iter()
         .map(|source| {

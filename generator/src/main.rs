@@ -40,17 +40,22 @@ enum Command {
         /// Show notes (repairs of non-strict JSON and the like) as well.
         #[arg(long)]
         notes: bool,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads (default: one per core; at most 4 per core).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Generate a standalone crate (Cargo.toml and src/) from the pages.
     Generate {
         #[arg(required = true)]
         docs: Vec<PathBuf>,
-        /// Output folder; nothing is written outside it.
+        /// Output folder, new or empty, or one graphdoc wrote before; nothing is written outside
+        /// it. Files an earlier run wrote and this one does not are removed; no others.
         #[arg(long)]
         out: PathBuf,
+        /// Write into a folder that holds files graphdoc did not write, overwriting those at the
+        /// generated paths (`Cargo.toml`, `src/lib.rs`...).
+        #[arg(long)]
+        force: bool,
         #[arg(long, default_value = "msgraph")]
         crate_name: String,
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -58,8 +63,9 @@ enum Command {
         /// Print warnings too (errors are always printed).
         #[arg(long)]
         verbose: bool,
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads (default: one per core; at most 4 per core).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
     /// Compare the model derived from the pages with the service's CSDL ($metadata): which
     /// types, properties and enums the pages miss, misstate or add.
@@ -74,8 +80,9 @@ enum Command {
         /// How many entries of each list the human format shows.
         #[arg(long, default_value_t = 20)]
         top: usize,
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Worker threads (default: one per core; at most 4 per core).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        threads: Option<u32>,
     },
 }
 
@@ -131,13 +138,14 @@ fn main() -> ExitCode {
         Command::Generate {
             docs,
             out,
+            force,
             crate_name,
             format,
             verbose,
             threads,
         } => generate(
             config(docs, threads).with_crate_name(crate_name),
-            out,
+            Output { folder: out, force },
             format,
             verbose,
             output,
@@ -164,12 +172,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn config(docs: Vec<PathBuf>, threads: Option<usize>) -> Config {
+fn config(docs: Vec<PathBuf>, threads: Option<u32>) -> Config {
     let config = docs.into_iter().fold(Config::new(), Config::with_docs);
-    match threads {
-        Some(threads) => config.with_threads(threads),
-        None => config,
+    let Some(asked) = threads.and_then(|t| usize::try_from(t).ok()) else {
+        return config;
+    };
+    let config = config.with_threads(asked);
+    if let Some(used) = config.threads().filter(|&used| used != asked) {
+        // Standard error: standard output is the report, which may be JSON.
+        eprintln!(
+            "note: --threads {asked} is more than {} per core; using {used}",
+            graphdoc::MAX_THREADS_PER_CORE
+        );
     }
+    config
 }
 
 fn check(
@@ -229,9 +245,15 @@ fn check(
     Ok(exit_code(&summary, deny_warnings))
 }
 
+/// Where `generate` writes, and whether it may write into a folder that is not its own.
+struct Output {
+    folder: PathBuf,
+    force: bool,
+}
+
 fn generate(
     config: Config,
-    out: PathBuf,
+    Output { folder: out, force }: Output,
     format: Format,
     verbose: bool,
     output: &mut impl Write,
@@ -247,7 +269,8 @@ fn generate(
         files.insert(format!("src/{path}"), contents);
     }
     let started = std::time::Instant::now();
-    let written = graphdoc::write::write_files(&out, &files)?;
+    let written =
+        graphdoc::write::write_files_with(&out, &files, graphdoc::write::WriteOptions { force })?;
     let write_time = started.elapsed();
     let timings = &generation.timings;
     let stages = [
@@ -270,6 +293,7 @@ fn generate(
                     .collect::<serde_json::Map<_, _>>(),
                 "files": files.len(),
                 "written": written.written.len(),
+                "removed": written.removed,
                 "summary": summary,
                 "diagnostics": generation.diagnostics,
             });
@@ -302,6 +326,16 @@ fn generate(
                 files.len(),
                 written.written.len()
             )?;
+            if !written.removed.is_empty() {
+                writeln!(
+                    output,
+                    "removed {} files an earlier run wrote and this one does not:",
+                    written.removed.len()
+                )?;
+                for path in &written.removed {
+                    writeln!(output, "  {}", path.display())?;
+                }
+            }
             let examples = &counts.examples;
             let excluded: usize = examples.excluded.values().sum();
             let reasons: Vec<String> = examples

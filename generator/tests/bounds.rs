@@ -181,7 +181,10 @@ impl Docs {
                 }
             })
             .collect();
-        Docs::new("api/deep.md", (api_page("Get deep", &format!("GET {path}\n")), segments))
+        Docs::new(
+            "api/deep.md",
+            (api_page("Get deep", &format!("GET {path}\n")), segments),
+        )
     }
 
     /// An API page documenting `children` paths under one node: `/wide/c0` ... `/wide/cN`.

@@ -281,10 +281,16 @@ fn missing_docs_folder_and_folder_without_pages_are_errors_not_panics() {
     std::fs::create_dir_all(scratch.path().join("resources")).expect("folder");
     scratch.write("resources/readme.txt", "not a page");
     let result = graphdoc::Config::new().with_docs(scratch.path()).check();
-    assert!(
-        matches!(result, Err(graphdoc::Error::NoPages)),
-        "{result:?}"
-    );
+    match result {
+        Err(error @ graphdoc::Error::NoPages { .. }) => {
+            let message = error.to_string();
+            assert!(
+                message.contains(&scratch.path().display().to_string()),
+                "{message}"
+            );
+        }
+        other => panic!("expected no pages, got {other:?}"),
+    }
 
     let missing = scratch.path().join("does-not-exist");
     let result = graphdoc::Config::new().with_docs(&missing).generate();

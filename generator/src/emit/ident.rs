@@ -59,6 +59,11 @@ pub fn snake_name(text: &str) -> String {
     valid(ascii_words(text).to_snake_case(), "item", "n_")
 }
 
+/// Whether `name` is a Rust keyword of any edition, strict or reserved.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name) || NOT_RAW.contains(&name)
+}
+
 /// The `Ident` for a name produced by this module: keywords become raw identifiers.
 pub fn ident(name: &str) -> Ident {
     if KEYWORDS.contains(&name) && !NOT_RAW.contains(&name) {

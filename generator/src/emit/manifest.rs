@@ -58,6 +58,63 @@ pub fn features_table(features: &ModuleFeatures) -> String {
     table
 }
 
+/// Why cargo (or crates.io, or a build on Windows) would refuse `name` as a package name, if it
+/// would: ASCII letters, digits, `-` and `_`, a letter or `_` first, at most 64 characters, and
+/// not a Rust keyword, a crate of the standard library or a name Windows reserves.
+pub fn crate_name_problem(name: &str) -> Option<String> {
+    const RESERVED: &[&str] = &[
+        "std",
+        "core",
+        "alloc",
+        "proc_macro",
+        "proc-macro",
+        "test",
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        "com1",
+        "com2",
+        "com3",
+        "com4",
+        "com5",
+        "com6",
+        "com7",
+        "com8",
+        "com9",
+        "lpt1",
+        "lpt2",
+        "lpt3",
+        "lpt4",
+        "lpt5",
+        "lpt6",
+        "lpt7",
+        "lpt8",
+        "lpt9",
+    ];
+    let Some(first) = name.chars().next() else {
+        return Some("it is empty".to_owned());
+    };
+    let problem = if let Some(bad) = name
+        .chars()
+        .find(|c| !c.is_ascii_alphanumeric() && *c != '-' && *c != '_')
+    {
+        format!("{bad:?} is not allowed: use ASCII letters, digits, `-` and `_`")
+    } else if !(first.is_ascii_alphabetic() || first == '_') {
+        "it must start with a letter or `_`".to_owned()
+    } else if name.len() > 64 {
+        "it is longer than 64 characters".to_owned()
+    } else if super::ident::is_keyword(&name.replace('-', "_")) {
+        "it is a Rust keyword".to_owned()
+    } else if RESERVED.contains(&name.to_ascii_lowercase().as_str()) {
+        "it is reserved (a crate of the standard library, or a file name Windows reserves)"
+            .to_owned()
+    } else {
+        return None;
+    };
+    Some(problem)
+}
+
 /// `Cargo.toml` for a standalone generated crate named `crate_name`.
 pub fn cargo_toml(crate_name: &str, features: &ModuleFeatures) -> String {
     let mut manifest = format!(
@@ -118,5 +175,26 @@ mod tests {
             features_table_in(&root),
             Some(format!("{table}\n").as_str())
         );
+    }
+
+    #[test]
+    fn crate_names_follow_cargo() {
+        for good in ["msgraph", "my-graph", "_x", "graph_v1", "Graph2"] {
+            assert_eq!(super::crate_name_problem(good), None, "{good}");
+        }
+        for bad in [
+            "",
+            "my\"crate",
+            "my crate",
+            "1abc",
+            "../x",
+            "fn",
+            "std",
+            "-x",
+            "é",
+            &"a".repeat(65),
+        ] {
+            assert!(super::crate_name_problem(bad).is_some(), "{bad}");
+        }
     }
 }

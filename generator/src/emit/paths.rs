@@ -106,9 +106,7 @@ impl PathNames {
                 let method = claim_first(&mut methods, &[method.clone(), format!("call_{method}")]);
                 let emitted_as = endpoints[0];
                 if endpoints.len() > 1 {
-                    names
-                        .sharing
-                        .insert(emitted_as, endpoints[1..].to_vec());
+                    names.sharing.insert(emitted_as, endpoints[1..].to_vec());
                 }
                 for (operation, path) in endpoints {
                     names.endpoints.insert(
