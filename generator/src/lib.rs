@@ -31,7 +31,7 @@ pub mod model;
 pub mod page;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -167,41 +167,53 @@ impl Config {
         self.in_pool(|| parse_docs(&self.docs))
     }
 
-    /// Parses every page and counts what was found: `graphdoc check`. Each page is dropped as
-    /// soon as it is counted, so memory stays flat however many pages there are; only the text
-    /// of pages with diagnostics is kept, for rendering them.
+    /// Parses, resolves and emits without formatting or writing anything: `graphdoc check`,
+    /// with every diagnostic `generate` reports for the same pages, and what the pages hold.
     pub fn check(&self) -> Result<CheckReport, Error> {
-        let parsed = self.in_pool(|| {
-            parse_pages(&self.docs, |page, text, diagnostics| {
-                let counts = PageCounts::of(std::slice::from_ref(&page));
-                let source = (!diagnostics.is_empty()).then(|| (page.path.clone(), text));
-                (counts, source)
+        self.in_pool(|| {
+            let (docs, resolved, diagnostics) = self.diagnose()?;
+            let with_diagnostics: BTreeSet<&str> =
+                diagnostics.iter().map(|d| d.file.as_str()).collect();
+            let sources = docs
+                .pages
+                .iter()
+                .filter(|page| with_diagnostics.contains(page.path.as_str()))
+                .map(|page| (page.path.clone(), page.lines.text().to_owned()))
+                .collect();
+            Ok(CheckReport {
+                counts: PageCounts::of(&docs.pages),
+                diagnostics,
+                sources,
+                account: resolved.account,
             })
-        })?;
-        let mut counts = PageCounts::default();
-        let mut sources = BTreeMap::new();
-        for (page_counts, source) in parsed.kept {
-            counts.merge(page_counts);
-            sources.extend(source);
-        }
-        Ok(CheckReport {
-            counts,
-            diagnostics: parsed.diagnostics,
-            sources,
         })
     }
 
-    /// Parses and resolves without emitting: the API model, for tools that inspect it (such as
-    /// [`compare`]), with the diagnostics of parsing and resolution, sorted.
+    /// Parses and resolves without formatting: the API model, for tools that inspect it (such
+    /// as [`compare`]), with every diagnostic `generate` reports for the same pages, sorted.
     pub fn model(&self) -> Result<(model::ApiModel, Vec<Diagnostic>), Error> {
         self.in_pool(|| {
-            let docs = parse_docs(&self.docs)?;
-            let mut diagnostics = docs.diagnostics;
-            let resolved = model::resolve(&docs.pages);
-            diagnostics.extend(resolved.diagnostics);
-            diagnostics.sort();
+            let (_, resolved, diagnostics) = self.diagnose()?;
             Ok((resolved.model, diagnostics))
         })
+    }
+
+    /// Parses, resolves and emits the token streams without formatting them: every diagnostic
+    /// of a run, sorted.
+    fn diagnose(&self) -> Result<(ParsedDocs, model::Resolved, Vec<Diagnostic>), Error> {
+        let mut docs = parse_docs(&self.docs)?;
+        let mut resolved = model::resolve(&docs.pages);
+        let mut diagnostics = std::mem::take(&mut docs.diagnostics);
+        diagnostics.append(&mut resolved.diagnostics);
+        diagnostics.extend(emit::diagnose(&resolved.model, &self.emit_options()));
+        diagnostics.sort();
+        Ok((docs, resolved, diagnostics))
+    }
+
+    fn emit_options(&self) -> emit::EmitOptions {
+        emit::EmitOptions {
+            crate_name: self.crate_name.clone(),
+        }
     }
 
     /// Parses, resolves and emits: the generated crate's files, by path relative to the crate root.
@@ -220,12 +232,7 @@ impl Config {
             let resolved = model::resolve(&docs.pages);
             timings.resolve = started.elapsed();
             diagnostics.extend(resolved.diagnostics);
-            let emitted = emit::emit(
-                &resolved.model,
-                &emit::EmitOptions {
-                    crate_name: self.crate_name.clone(),
-                },
-            );
+            let emitted = emit::emit(&resolved.model, &self.emit_options());
             timings.emit = emitted.emit_time;
             timings.format = emitted.format_time;
             diagnostics.extend(emitted.diagnostics);
@@ -288,49 +295,28 @@ pub struct StageTimings {
     pub format: Duration,
 }
 
+/// Discovers the pages and parses them in parallel, in page order.
 fn parse_docs(roots: &[PathBuf]) -> Result<ParsedDocs, Error> {
-    let parsed = parse_pages(roots, |page, _, _| page)?;
-    Ok(ParsedDocs {
-        pages: parsed.kept,
-        diagnostics: parsed.diagnostics,
-        timings: parsed.timings,
-    })
-}
-
-/// What [`parse_pages`] kept of each page that could be read, in page order.
-struct Parsed<T> {
-    kept: Vec<T>,
-    diagnostics: Vec<Diagnostic>,
-    timings: StageTimings,
-}
-
-/// Discovers the pages and parses them in parallel. `keep` gets each parsed page with its text
-/// and diagnostics on the worker thread that parsed it, so what a caller does not keep is freed
-/// there, in parallel, rather than all at the end.
-fn parse_pages<T: Send>(
-    roots: &[PathBuf],
-    keep: impl Fn(Page, String, &[Diagnostic]) -> T + Sync,
-) -> Result<Parsed<T>, Error> {
     let started = Instant::now();
     let (sources, mut diagnostics) = discover::discover(roots)?;
     let discovered = started.elapsed();
     let started = Instant::now();
-    let parsed: Vec<(Option<T>, Vec<Diagnostic>)> = sources
+    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .par_iter()
         .map(|source| {
             let (text, read_diagnostic) = discover::read_page(source);
             let mut diagnostics: Vec<Diagnostic> = read_diagnostic.into_iter().collect();
-            let kept = text.map(|text| {
+            let page = text.map(|text| {
                 let parsed = page::parse_page(source, &text);
                 diagnostics.extend(parsed.diagnostics);
-                keep(parsed.page, text, &diagnostics)
+                parsed.page
             });
-            (kept, diagnostics)
+            (page, diagnostics)
         })
         .collect();
-    let mut kept = Vec::with_capacity(parsed.len());
+    let mut pages = Vec::with_capacity(parsed.len());
     for (page, page_diagnostics) in parsed {
-        kept.extend(page);
+        pages.extend(page);
         diagnostics.extend(page_diagnostics);
     }
     let timings = StageTimings {
@@ -338,8 +324,8 @@ fn parse_pages<T: Send>(
         parse: started.elapsed(),
         ..StageTimings::default()
     };
-    Ok(Parsed {
-        kept,
+    Ok(ParsedDocs {
+        pages,
         diagnostics,
         timings,
     })
@@ -353,6 +339,8 @@ pub struct CheckReport {
     /// The text of every page that has diagnostics, by its display path: what rendering them
     /// with their source lines needs. ([`Config::parse`] gives the parsed pages themselves.)
     pub sources: BTreeMap<String, String>,
+    /// What the pages define and what became of it: read = emitted + merged + dropped.
+    pub account: model::account::Account,
 }
 
 /// Counts of what the pages hold, for the `check` summary.

@@ -157,7 +157,7 @@ fn main() -> ExitCode {
             format,
             top,
             threads,
-        } => compare(config(docs, threads), &csdl, format, top, output),
+        } => compare(config(docs, threads), &csdl, format, top, output, color),
     };
     let flushed = result.and_then(|code| {
         output.flush()?;
@@ -202,6 +202,7 @@ fn check(
         Format::Json => {
             let json = serde_json::json!({
                 "counts": report.counts,
+                "account": report.account,
                 "summary": summary,
                 "diagnostics": report.diagnostics,
             });
@@ -239,6 +240,7 @@ fn check(
                 .map(|(k, v)| format!("{v} {k}"))
                 .collect();
             writeln!(output, "tables: {}", tables.join(", "))?;
+            print_account(output, &report.account)?;
             print_summary(output, &summary)?;
         }
     }
@@ -375,7 +377,11 @@ fn generate(
                 output,
                 "  replayed over HTTP (feature `client`): {} examples; not replayed: {}",
                 examples.replayed,
-                not_replayed.join(", ")
+                if not_replayed.is_empty() {
+                    "none".to_owned()
+                } else {
+                    not_replayed.join(", ")
+                }
             )?;
             print_account(output, &generation.account)?;
             let stages: Vec<String> = stages
@@ -440,19 +446,41 @@ fn compare(
     format: Format,
     top: usize,
     output: &mut impl Write,
+    color: bool,
 ) -> Result<ExitCode, CliError> {
     let csdl = std::fs::read_to_string(csdl_path).map_err(|source| CliError::Read {
         path: csdl_path.to_owned(),
         source,
     })?;
-    let (model, _diagnostics) = config.model()?;
+    let (model, diagnostics) = config.model()?;
     let report = graphdoc::compare::compare(&model, &csdl).map_err(|source| CliError::Csdl {
         path: csdl_path.to_owned(),
         source,
     })?;
+    let summary = Summary::of(&diagnostics);
     match format {
-        Format::Json => writeln!(output, "{}", serde_json::to_string(&report)?)?,
+        Format::Json => {
+            // The comparison's own fields, and beside them the pages' diagnostics.
+            let mut json = serde_json::to_value(&report)?;
+            if let Some(fields) = json.as_object_mut() {
+                fields.insert("summary".to_owned(), serde_json::to_value(&summary)?);
+                fields.insert(
+                    "diagnostics".to_owned(),
+                    serde_json::to_value(&diagnostics)?,
+                );
+            }
+            writeln!(output, "{json}")?;
+        }
         Format::Human => {
+            // The pages' own problems first, as `check` shows them (without source lines).
+            print_diagnostics(
+                output,
+                color,
+                &diagnostics,
+                &BTreeMap::new(),
+                Severity::Warning,
+            )?;
+            print_summary(output, &summary)?;
             writeln!(
                 output,
                 "{} against a model of {} types and {} enums from the pages\n",

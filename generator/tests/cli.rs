@@ -37,6 +37,31 @@ fn hostile_fixtures() -> PathBuf {
 
 /// Every file under `root`, by its path relative to `root` with `/` separators.
 fn files_under(root: &Path) -> BTreeMap<String, String> {
+    all_files_under(root)
+        .into_iter()
+        .filter(|(path, _)| path != graphdoc::write::MANIFEST)
+        .collect()
+}
+
+/// The files the output folder's manifest says graphdoc wrote.
+fn manifest_of(root: &Path) -> Vec<String> {
+    std::fs::read_to_string(root.join(graphdoc::write::MANIFEST))
+        .expect("the output folder has a manifest")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Asserts that `out` holds exactly the crate the library generates from `docs`, and a manifest
+/// that lists it.
+fn assert_crate_written(out: &Path, docs: &Path) {
+    let expected = expected_crate(docs);
+    assert_eq!(files_under(out), expected);
+    assert_eq!(manifest_of(out), expected.into_keys().collect::<Vec<_>>());
+}
+
+fn all_files_under(root: &Path) -> BTreeMap<String, String> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .map(|entry| entry.expect("output folder readable"))
@@ -130,7 +155,7 @@ fn hostile_fixtures_exit_1_with_every_error_located_and_the_crate_written() {
     assert!(!report.contains("warning["), "{report}");
     assert_eq!(errors_with_locations(&report), summary_errors(&report));
     assert!(summary_errors(&report) > 0);
-    assert_eq!(files_under(&out), expected_crate(&fixtures));
+    assert_crate_written(&out, &fixtures);
 }
 
 #[test]
@@ -142,7 +167,7 @@ fn the_repository_docs_exit_0() {
     assert_eq!(check.status.code(), Some(0), "{check:?}");
     let generate = generate_crate(&docs, &out);
     assert_eq!(generate.status.code(), Some(0), "{generate:?}");
-    assert_eq!(files_under(&out), expected_crate(&docs));
+    assert_crate_written(&out, &docs);
 }
 
 /// `graphdoc check docs | head`: the reader leaves early. The rest of the report is dropped,
@@ -170,7 +195,11 @@ fn a_reader_that_leaves_early_ends_the_report_quietly() {
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut first = [0; 256];
     stdout.read_exact(&mut first).expect("the report begins");
-    assert!(first.starts_with(b"error["));
+    assert!(
+        first.starts_with(b"error[") || first.starts_with(b"warning["),
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
     drop(stdout);
     let output = child.wait_with_output().expect("graphdoc ends");
     assert_eq!(output.status.code(), Some(1), "{output:?}");
@@ -196,5 +225,366 @@ fn the_corpus_exits_0_or_1_and_is_written_whole() {
     assert_eq!(errors_with_locations(&report), summary_errors(&report));
     let written = files_under(&out);
     assert!(written.contains_key("Cargo.toml") && written.contains_key("src/lib.rs"));
-    assert_eq!(written, expected_crate(&corpus));
+    assert_crate_written(&out, &corpus);
+}
+
+// ---- The output folder is the generator's own ----
+
+fn repository_docs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs")
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `cargo new myapp; graphdoc generate docs --out myapp`: refused, the project untouched;
+/// with `--force`, written over.
+#[test]
+fn an_existing_project_is_refused_unless_forced() {
+    let scratch = Scratch::new("project");
+    let project = scratch.path().join("myapp");
+    scratch.write("myapp/Cargo.toml", "[package]\nname = \"myapp\"\n");
+    scratch.write("myapp/src/lib.rs", "pub fn mine() {}\n");
+    let before = all_files_under(&project);
+    let refused = generate_crate(&repository_docs(), &project);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let message = stderr_of(&refused);
+    assert!(
+        message.contains("did not write")
+            && message.contains("Cargo.toml")
+            && message.contains("--force"),
+        "{message}"
+    );
+    assert_eq!(
+        all_files_under(&project),
+        before,
+        "nothing of the project changed"
+    );
+
+    let forced = graphdoc(&[
+        "generate".as_ref(),
+        repository_docs().as_os_str(),
+        "--out".as_ref(),
+        project.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert_eq!(forced.status.code(), Some(0), "{forced:?}");
+    assert_crate_written(&project, &repository_docs());
+}
+
+/// `--out crate/src` by mistake: nothing there is deleted or overwritten, a user's file that
+/// mentions the generator's marker included.
+#[test]
+fn a_generated_crates_source_folder_is_refused() {
+    let scratch = Scratch::new("into-src");
+    let out = scratch.path().join("crate");
+    assert_eq!(
+        generate_crate(&repository_docs(), &out).status.code(),
+        Some(0)
+    );
+    std::fs::write(
+        out.join("src/helpers.rs"),
+        "// Helpers beside the code @generated by graphdoc.\n",
+    )
+    .expect("user file");
+    let src = out.join("src");
+    let before = all_files_under(&src);
+    let refused = generate_crate(&repository_docs(), &src);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert_eq!(all_files_under(&src), before);
+}
+
+/// Regenerating with fewer pages removes exactly the files the earlier run wrote and this one
+/// does not, says which, and leaves the user's own files.
+#[test]
+fn files_no_longer_generated_are_removed_and_named() {
+    let scratch = Scratch::new("fewer");
+    let docs = scratch.path().join("docs");
+    for entry in walkdir::WalkDir::new(repository_docs()) {
+        let entry = entry.expect("docs readable");
+        let relative = entry
+            .path()
+            .strip_prefix(repository_docs())
+            .expect("under docs");
+        if entry.file_type().is_file() {
+            let text = std::fs::read(entry.path()).expect("page readable");
+            scratch.write(&Path::new("docs").join(relative).to_string_lossy(), text);
+        }
+    }
+    let out = scratch.path().join("crate");
+    assert_eq!(generate_crate(&docs, &out).status.code(), Some(0));
+    assert!(out.join("src/users.rs").exists());
+    scratch.write("crate/NOTES.md", "mine");
+    // Without the user pages there is no `users` module.
+    for page in ["api/user-get.md", "api/user-delete.md", "resources/user.md"] {
+        std::fs::remove_file(docs.join(page)).expect("page removed");
+    }
+    let again = generate_crate(&docs, &out);
+    let report = String::from_utf8_lossy(&again.stdout);
+    assert!(matches!(again.status.code(), Some(0 | 1)), "{again:?}");
+    assert!(
+        !out.join("src/users.rs").exists(),
+        "the stale module is gone"
+    );
+    assert!(
+        report.contains("removed 1 files") && report.contains("users.rs"),
+        "{report}"
+    );
+    assert!(out.join("NOTES.md").exists(), "the user's file stays");
+    assert_crate_written_except(&out, &docs, "NOTES.md");
+}
+
+fn assert_crate_written_except(out: &Path, docs: &Path, theirs: &str) {
+    let mut written = files_under(out);
+    written.remove(theirs);
+    let expected = expected_crate(docs);
+    assert_eq!(written, expected);
+    assert_eq!(manifest_of(out), expected.into_keys().collect::<Vec<_>>());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_inside_the_output_is_not_written_through() {
+    let scratch = Scratch::new("link");
+    let out = scratch.path().join("crate");
+    assert_eq!(
+        generate_crate(&repository_docs(), &out).status.code(),
+        Some(0)
+    );
+    let elsewhere = scratch.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("folder");
+    std::fs::rename(out.join("src"), elsewhere.join("src")).expect("moved");
+    std::os::unix::fs::symlink(elsewhere.join("src"), out.join("src")).expect("link");
+    let before = all_files_under(&elsewhere);
+    // Another crate name changes `lib.rs`: its write would go through the link.
+    let renamed = graphdoc(&[
+        "generate".as_ref(),
+        repository_docs().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--crate-name".as_ref(),
+        "renamed".as_ref(),
+    ]);
+    assert_eq!(renamed.status.code(), Some(2), "{renamed:?}");
+    assert!(stderr_of(&renamed).contains("symbolic link"), "{renamed:?}");
+    assert_eq!(all_files_under(&elsewhere), before);
+}
+
+/// A write that fails halfway (here: a folder where a temporary file must go) leaves every
+/// file of the previous crate as it was.
+#[test]
+fn a_failed_write_leaves_the_previous_crate_whole() {
+    let scratch = Scratch::new("failed-write");
+    let out = scratch.path().join("crate");
+    assert_eq!(
+        generate_crate(&repository_docs(), &out).status.code(),
+        Some(0)
+    );
+    let before = all_files_under(&out);
+    std::fs::create_dir_all(out.join("src/lib.rs.graphdoc-tmp/blocked")).expect("trap");
+    let renamed = graphdoc(&[
+        "generate".as_ref(),
+        repository_docs().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--crate-name".as_ref(),
+        "renamed".as_ref(),
+    ]);
+    assert_eq!(renamed.status.code(), Some(2), "{renamed:?}");
+    std::fs::remove_dir_all(out.join("src/lib.rs.graphdoc-tmp")).expect("trap removed");
+    let after = all_files_under(&out);
+    assert_eq!(after, before, "no file changed, no temporary file left");
+}
+
+// ---- Inputs a user gets wrong ----
+
+/// `graphdoc check A/docs B/docs`: both folders' pages are read, shown by the names that tell
+/// the folders apart; a folder given twice, or inside another, is read once.
+#[test]
+fn docs_folders_with_one_last_name_are_both_read() {
+    let scratch = Scratch::new("two-docs");
+    let page = std::fs::read_to_string(repository_docs().join("api/user-get.md")).expect("page");
+    let broken = format!("{page}\n<!-- {{ \"blockType\": \"request\" -->\n");
+    scratch.write("a/docs/api/user-get.md", &broken);
+    scratch.write("b/docs/api/user-get.md", &broken);
+    let (a, b) = (scratch.path().join("a/docs"), scratch.path().join("b/docs"));
+    let check = graphdoc(&[
+        "check".as_ref(),
+        a.as_os_str(),
+        b.as_os_str(),
+        a.join("api").as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("JSON");
+    assert_eq!(report["counts"]["pages"], 2, "{report}");
+    let files: std::collections::BTreeSet<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert!(
+        files.contains("a/docs/api/user-get.md") && files.contains("b/docs/api/user-get.md"),
+        "{files:?}"
+    );
+    assert_eq!(
+        report["account"]["tallies"]["operation"]["read"], 2,
+        "{report}"
+    );
+}
+
+#[test]
+fn too_many_threads_are_bounded_with_a_note() {
+    let scratch = Scratch::new("threads");
+    let out = scratch.path().join("crate");
+    let output = graphdoc(&[
+        "generate".as_ref(),
+        repository_docs().as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--threads".as_ref(),
+        "10000".as_ref(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stderr_of(&output).contains("per core"), "{output:?}");
+    assert_crate_written(&out, &repository_docs());
+    let zero = graphdoc(&[
+        "check".as_ref(),
+        repository_docs().as_os_str(),
+        "--threads".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_eq!(zero.status.code(), Some(2), "{zero:?}");
+}
+
+#[test]
+fn crate_names_cargo_would_refuse_are_refused() {
+    let scratch = Scratch::new("names");
+    for name in ["my\"crate", "", "my crate", "1abc", "../x", "fn"] {
+        let out = scratch.path().join("crate");
+        let output = graphdoc(&[
+            "generate".as_ref(),
+            repository_docs().as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+            "--crate-name".as_ref(),
+            name.as_ref(),
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{name:?}: {output:?}");
+        assert!(
+            stderr_of(&output).contains("cannot be the generated crate's name"),
+            "{output:?}"
+        );
+        assert!(!out.exists(), "{name:?}: nothing written");
+    }
+}
+
+/// The diagnostics of a run as (code, file, line, message), from its JSON report.
+fn json_diagnostics(output: &Output) -> Vec<String> {
+    let report: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("JSON: {output:?}"));
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| format!("{} {} {} {}", d["code"], d["file"], d["line"], d["message"]))
+        .collect()
+}
+
+/// `check`, `generate` and `compare` report the same diagnostics for the same pages: here an
+/// empty page and a type defined twice, which only resolution sees.
+#[test]
+fn check_generate_and_compare_report_the_same_diagnostics() {
+    let scratch = Scratch::new("same");
+    scratch.write("docs/api/empty.md", "");
+    let fixtures = hostile_fixtures().join("duplicate-type");
+    for entry in walkdir::WalkDir::new(&fixtures) {
+        let entry = entry.expect("fixtures readable");
+        if entry.file_type().is_file() {
+            let relative = entry
+                .path()
+                .strip_prefix(&fixtures)
+                .expect("under fixtures");
+            let text = std::fs::read(entry.path()).expect("fixture readable");
+            scratch.write(&Path::new("docs").join(relative).to_string_lossy(), text);
+        }
+    }
+    scratch.write(
+        "metadata.xml",
+        r#"<edmx:Edmx xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx" Version="4.0"><edmx:DataServices><Schema xmlns="http://docs.oasis-open.org/odata/ns/edm" Namespace="microsoft.graph"></Schema></edmx:DataServices></edmx:Edmx>"#,
+    );
+    let docs = scratch.path().join("docs");
+    let json = ["--format".as_ref(), "json".as_ref()];
+    let check = graphdoc(&[&["check".as_ref(), docs.as_os_str()][..], &json].concat());
+    let out = scratch.path().join("crate");
+    let generate = graphdoc(
+        &[
+            &[
+                "generate".as_ref(),
+                docs.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ][..],
+            &json,
+        ]
+        .concat(),
+    );
+    let csdl = scratch.path().join("metadata.xml");
+    let compare = graphdoc(
+        &[
+            &[
+                "compare".as_ref(),
+                "--csdl".as_ref(),
+                csdl.as_os_str(),
+                docs.as_os_str(),
+            ][..],
+            &json,
+        ]
+        .concat(),
+    );
+    let checked = json_diagnostics(&check);
+    assert!(
+        checked.iter().any(|d| d.contains("empty.md")),
+        "{checked:#?}"
+    );
+    assert!(
+        checked.iter().any(|d| d.contains("also defined by")),
+        "{checked:#?}"
+    );
+    assert_eq!(checked, json_diagnostics(&generate));
+    assert_eq!(checked, json_diagnostics(&compare));
+}
+
+/// What cannot be read is an error with its path and cause, and a folder with no page says
+/// which folder and why.
+#[cfg(unix)]
+#[test]
+fn unreadable_parts_of_the_docs_are_errors_with_path_and_cause() {
+    let scratch = Scratch::new("unreadable");
+    let page = std::fs::read_to_string(repository_docs().join("api/user-get.md")).expect("page");
+    scratch.write("docs/api/user-get.md", page);
+    std::os::unix::fs::symlink(
+        scratch.path().join("nowhere"),
+        scratch.path().join("docs/gone"),
+    )
+    .expect("dangling link");
+    let docs = scratch.path().join("docs");
+    let check = graphdoc(&["check".as_ref(), docs.as_os_str()]);
+    assert_eq!(check.status.code(), Some(1), "{check:?}");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        report.contains("error[io]") && report.contains("docs/gone"),
+        "{report}"
+    );
+
+    std::fs::remove_file(docs.join("api/user-get.md")).expect("page removed");
+    let empty = graphdoc(&["check".as_ref(), docs.as_os_str()]);
+    assert_eq!(empty.status.code(), Some(2), "{empty:?}");
+    let message = stderr_of(&empty);
+    assert!(
+        message.contains(&docs.display().to_string()) && message.contains("gone"),
+        "{message}"
+    );
 }

@@ -41,12 +41,18 @@ fn committed_generated_sources_are_fresh() {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| entry.file_name() != graphdoc::write::MANIFEST)
         .count();
     assert_eq!(
         committed_files,
         generation.files.len(),
         "generated/ holds files the pages no longer produce"
     );
+    let manifest = std::fs::read_to_string(generated.join(graphdoc::write::MANIFEST))
+        .expect("generated/ has its manifest");
+    let listed: Vec<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
+    let produced: Vec<&str> = generation.files.keys().map(String::as_str).collect();
+    assert_eq!(listed, produced, "the manifest lists what the pages produce");
 }
 
 /// The root manifest is written by hand around the generated crate: its `[features]` table

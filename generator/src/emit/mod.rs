@@ -279,6 +279,17 @@ fn descendants(model: &ApiModel) -> BTreeMap<TypeKey, Vec<TypeKey>> {
 
 /// Emits the crate's source files.
 pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
+    emit_pieces(model, options, true)
+}
+
+/// What [`emit`] reports about the model (name collisions, examples that do not fit their
+/// types), without formatting or keeping any code: the cost of `graphdoc check`.
+pub fn diagnose(model: &ApiModel, options: &EmitOptions) -> Vec<Diagnostic> {
+    emit_pieces(model, options, false).diagnostics
+}
+
+/// Emits every piece of the crate, and formats the pieces into files when `format` is set.
+fn emit_pieces(model: &ApiModel, options: &EmitOptions, format: bool) -> Emitted {
     let mut diagnostics = Vec::new();
     let naming = Naming::new(model, &mut diagnostics);
     let plans: Vec<ModulePlan> = naming
@@ -308,7 +319,11 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
             let (tokens, report) = piece.emit(model, &naming, options);
             let emit_time = started.elapsed();
             let started = Instant::now();
-            let source = format_file(tokens);
+            let source = if format {
+                format_file(tokens)
+            } else {
+                String::new()
+            };
             let emitted = EmittedPiece {
                 source,
                 report,
@@ -332,12 +347,17 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         format_time += piece.format_time;
     }
     let mut files = BTreeMap::new();
-    let paths = plans
-        .iter()
-        .map(|plan| format!("{}.rs", plan.rust_module))
-        .chain(["paths.rs".to_owned(), "lib.rs".to_owned()]);
-    for (path, pieces) in paths.zip(sources) {
-        files.insert(path, pieces.join("\n"));
+    if format {
+        let paths = plans
+            .iter()
+            .map(|plan| format!("{}.rs", plan.rust_module))
+            .chain(["paths.rs".to_owned(), "lib.rs".to_owned()]);
+        for (path, pieces) in paths.zip(sources) {
+            files.insert(path, pieces.join("\n"));
+        }
+        for (path, source) in RUNTIME_FILES {
+            files.insert((*path).to_owned(), (*source).to_owned());
+        }
     }
     diagnostics.append(&mut examples.diagnostics);
     let features = naming
@@ -345,9 +365,6 @@ pub fn emit(model: &ApiModel, options: &EmitOptions) -> Emitted {
         .values()
         .map(|m| feature_name(m).to_owned())
         .collect();
-    for (path, source) in RUNTIME_FILES {
-        files.insert((*path).to_owned(), (*source).to_owned());
-    }
     Emitted {
         files,
         diagnostics,
