@@ -52,7 +52,10 @@ fn committed_generated_sources_are_fresh() {
         .expect("generated/ has its manifest");
     let listed: Vec<&str> = manifest.lines().filter(|l| !l.starts_with('#')).collect();
     let produced: Vec<&str> = generation.files.keys().map(String::as_str).collect();
-    assert_eq!(listed, produced, "the manifest lists what the pages produce");
+    assert_eq!(
+        listed, produced,
+        "the manifest lists what the pages produce"
+    );
 }
 
 /// The root manifest is written by hand around the generated crate: its `[features]` table
