@@ -17,6 +17,7 @@ mod big_page;
 #[allow(dead_code)]
 #[path = "../../fuzz/checks.rs"]
 mod checks;
+mod common;
 mod scratch;
 
 use std::collections::BTreeMap;
@@ -1322,13 +1323,9 @@ fn hostile_crate_passes_clippy_and_doc_tests() {
 
     let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lock, out.join("Cargo.lock")).expect("lock file copied");
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile-crate-target");
     let cargo = |args: &[&str]| {
-        let output = Command::new(env!("CARGO"))
+        let output = common::cargo_in(&out)
             .args(args)
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", &target)
-            .env_remove("RUSTFLAGS")
             .output()
             .expect("cargo runs");
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -1337,7 +1334,7 @@ fn hostile_crate_passes_clippy_and_doc_tests() {
     let (clippy_ok, clippy) = cargo(&[
         "clippy",
         "--all-targets",
-        "--features=full",
+        common::GENERATED_CRATE_FEATURES,
         "--quiet",
         "--message-format=short",
     ]);
@@ -1351,7 +1348,7 @@ fn hostile_crate_passes_clippy_and_doc_tests() {
         std::fs::create_dir_all(out.join("tests")).expect("tests folder");
         std::fs::write(out.join("tests/wire_names.rs"), wire_names_test(&outcome))
             .expect("test written");
-        cargo(&["test", "--features=full", "--quiet"])
+        cargo(&["test", common::GENERATED_CRATE_FEATURES, "--quiet"])
     } else {
         (false, String::from("not run: clippy failed"))
     };

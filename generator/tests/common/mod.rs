@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 /// The v1.0 reference beside the repository (`../shared/corpus/graph-v1.0`), or `None` with a
 /// message when it is absent, so that the test is skipped.
+#[allow(dead_code)] // Not every test binary that shares this module needs the corpus.
 pub fn corpus() -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/graph-v1.0");
     if path.is_dir() {
@@ -13,3 +14,26 @@ pub fn corpus() -> Option<PathBuf> {
         None
     }
 }
+
+/// `cargo` in a crate the tests generated (the hostile fixtures', the corpus's), building into
+/// one target folder with the same features and lock file, so that the dependencies are built
+/// once per run. Each crate is built once: without incremental compilation or debug info,
+/// which would only slow that one build down (a third of it for the corpus crate).
+#[allow(dead_code)] // Only the binaries that build generated crates use it.
+pub fn cargo_in(crate_folder: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO"));
+    command
+        .current_dir(crate_folder)
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("generated-crates-target"),
+        )
+        .env("CARGO_INCREMENTAL", "0")
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+        .env_remove("RUSTFLAGS");
+    command
+}
+
+/// The features the tests build generated crates with: every module and the client.
+#[allow(dead_code)] // Only the binaries that build generated crates use it.
+pub const GENERATED_CRATE_FEATURES: &str = "--features=full,client";
