@@ -64,7 +64,7 @@ impl Invitations {
         InvitationsItem {
             path: crate::runtime::extend_path(
                 self.path,
-                &["/", &crate::runtime::path_parameter(invitations_id)],
+                &["/", &crate::runtime::key_segment(invitations_id)],
             ),
         }
     }
@@ -278,9 +278,9 @@ impl MeInsights {
                 self.path,
                 &[
                     "/topTrending(count=",
-                    &crate::runtime::path_parameter(count),
+                    &crate::runtime::segment_value(count),
                     ",since=",
-                    &crate::runtime::path_parameter(since),
+                    &crate::runtime::segment_value(since),
                     ")",
                 ],
             ),
@@ -395,7 +395,7 @@ impl MeInsightsTrending {
         MeInsightsTrendingItem {
             path: crate::runtime::extend_path(
                 self.path,
-                &["/", &crate::runtime::path_parameter(id)],
+                &["/", &crate::runtime::key_segment(id)],
             ),
         }
     }
@@ -537,7 +537,7 @@ impl Users {
         UsersItem {
             path: crate::runtime::extend_path(
                 self.path,
-                &["/", &crate::runtime::path_parameter(id)],
+                &["/", &crate::runtime::key_segment(id)],
             ),
         }
     }
@@ -655,9 +655,9 @@ impl UsersItemInsights {
                 self.path,
                 &[
                     "/topTrending(count=",
-                    &crate::runtime::path_parameter(count),
+                    &crate::runtime::segment_value(count),
                     ",since=",
-                    &crate::runtime::path_parameter(since),
+                    &crate::runtime::segment_value(since),
                     ")",
                 ],
             ),
@@ -686,7 +686,7 @@ impl UsersItemInsightsTrending {
         UsersItemInsightsTrendingItem {
             path: crate::runtime::extend_path(
                 self.path,
-                &["/", &crate::runtime::path_parameter(id)],
+                &["/", &crate::runtime::key_segment(id)],
             ),
         }
     }

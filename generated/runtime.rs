@@ -468,9 +468,10 @@ impl PathValue for DateTimeOffset {
     }
 }
 
-/// Characters left as they are in a path parameter: RFC 3986 unreserved characters plus the
-/// sub-delimiters and `:`/`@` that path segments allow and Graph ids use.
-const PATH_PARAMETER: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+/// Characters left as they are in a path value: RFC 3986 unreserved characters plus the
+/// sub-delimiters and `:`/`@` that path segments allow and Graph ids use. `+` is encoded: Graph
+/// reads a raw one as a space.
+const PATH_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -481,17 +482,37 @@ const PATH_PARAMETER: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHA
     .remove(b'(')
     .remove(b')')
     .remove(b'*')
-    .remove(b'+')
     .remove(b',')
     .remove(b';')
     .remove(b'=')
     .remove(b':')
     .remove(b'@');
 
-/// Percent-encodes a path parameter. A quote is doubled, as OData string literals require.
-pub fn path_parameter(value: impl PathValue) -> String {
+/// Encodes a value that is a path segment of its own, a key (`/users/{id}`): the value as it
+/// is (`o'neil@contoso.com` stays one user), every character a segment reserves percent-encoded
+/// (`/`, `?`, `#`, `%`, `+`...), and a leading `$`, which Graph would read as a system segment
+/// such as `$value`.
+pub fn key_segment(value: impl PathValue) -> String {
+    let text = value.to_path_text();
+    let encoded = percent_encoding::utf8_percent_encode(&text, PATH_VALUE).to_string();
+    match encoded.strip_prefix('$') {
+        Some(rest) => format!("%24{rest}"),
+        None => encoded,
+    }
+}
+
+/// Encodes a value written between quotes in a path, as an OData string literal
+/// (`search(q='{q}')`): each quote doubled, as the literal requires, then percent-encoded as a
+/// path value.
+pub fn string_literal(value: impl PathValue) -> String {
     let text = value.to_path_text().replace('\'', "''");
-    percent_encoding::utf8_percent_encode(&text, PATH_PARAMETER).to_string()
+    percent_encoding::utf8_percent_encode(&text, PATH_VALUE).to_string()
+}
+
+/// Encodes a value that stands inside a segment without quotes (`range(address={address})`,
+/// `{item-path}:`): percent-encoded as a path value.
+pub fn segment_value(value: impl PathValue) -> String {
+    percent_encoding::utf8_percent_encode(&value.to_path_text(), PATH_VALUE).to_string()
 }
 
 /// Appends text to a path, in the same buffer: each step of the navigation surface

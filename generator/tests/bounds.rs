@@ -315,12 +315,13 @@ fn check_grows_linearly() {
 }
 
 // Each property is three pieces of code (the field, its arm in `read_field`, its line in
-// `serialize`): about 100 heap bytes per page byte at the peak, for 20,000 properties on a page.
+// `serialize`): about 100 heap bytes per page byte at the peak, for 20,000 properties on a page
+// (111 at a quarter of the size, where what every run holds weighs more).
 #[test]
 fn generate_grows_linearly() {
     assert_linear(
         "generate",
-        110,
+        125,
         big_pages(),
         |docs| {
             let generation = docs.config().generate().expect("generate runs");

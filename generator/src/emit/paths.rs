@@ -772,12 +772,24 @@ fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream
     }
 }
 
+/// How a path parameter's value is encoded, from where it stands in its segment.
+#[derive(Clone, Copy)]
+enum PathValueKind {
+    /// The whole segment: `{id}`.
+    Key,
+    /// Between quotes: `search(q='{q}')`.
+    StringLiteral,
+    /// Inside a segment, without quotes: `range(address={address})`.
+    InSegment,
+}
+
 /// A step's parameters (`name: type`) and the pieces of text it appends.
 pub(super) fn step_pieces(step: &Step, names: &mut Names) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut parameters = Vec::new();
     let mut pieces = Vec::new();
     let mut literal = String::from("/");
     let mut parameter = |param: &crate::model::PathParam,
+                         kind: PathValueKind,
                          parameters: &mut Vec<TokenStream>,
                          pieces: &mut Vec<TokenStream>,
                          literal: &mut String| {
@@ -788,16 +800,37 @@ pub(super) fn step_pieces(step: &Step, names: &mut Names) -> (Vec<TokenStream>, 
         if !text.is_empty() {
             pieces.push(quote!(#text));
         }
-        pieces.push(quote!(&crate::runtime::path_parameter(#name)));
+        let encode = match kind {
+            PathValueKind::Key => quote!(key_segment),
+            PathValueKind::StringLiteral => quote!(string_literal),
+            PathValueKind::InSegment => quote!(segment_value),
+        };
+        pieces.push(quote!(&crate::runtime::#encode(#name)));
     };
     match step {
-        Step::Key(param) => parameter(param, &mut parameters, &mut pieces, &mut literal),
+        Step::Key(param) => parameter(
+            param,
+            PathValueKind::Key,
+            &mut parameters,
+            &mut pieces,
+            &mut literal,
+        ),
         Step::Compound(parts) => {
-            for part in parts {
+            for (at, part) in parts.iter().enumerate() {
                 match part {
                     StepPart::Literal(text) => literal.push_str(text),
                     StepPart::Param(param) => {
-                        parameter(param, &mut parameters, &mut pieces, &mut literal)
+                        let quoted = literal.ends_with('\'')
+                            && matches!(
+                                parts.get(at + 1),
+                                Some(StepPart::Literal(next)) if next.starts_with('\'')
+                            );
+                        let kind = if quoted {
+                            PathValueKind::StringLiteral
+                        } else {
+                            PathValueKind::InSegment
+                        };
+                        parameter(param, kind, &mut parameters, &mut pieces, &mut literal)
                     }
                 }
             }
