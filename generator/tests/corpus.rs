@@ -70,10 +70,7 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
     let Some(corpus) = corpus() else { return };
     // Outside the workspace, or cargo would take the crate for an unlisted member.
     let out = std::env::temp_dir().join(format!("graphdoc-corpus-crate-{}", std::process::id()));
-    let generation = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .generate()
-        .expect("generation runs");
+    let generation = corpus_generation(&corpus);
     let structs = generation
         .files
         .values()
@@ -169,6 +166,18 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
     );
 }
 
+/// The corpus generated once for the tests of this file, with the default settings: each
+/// generation of it in a debug build costs a core about ten seconds.
+fn corpus_generation(corpus: &Path) -> &'static graphdoc::Generation {
+    static GENERATION: std::sync::OnceLock<graphdoc::Generation> = std::sync::OnceLock::new();
+    GENERATION.get_or_init(|| {
+        graphdoc::Config::new()
+            .with_docs(corpus)
+            .generate()
+            .expect("generation runs")
+    })
+}
+
 /// Asserts that a cargo command succeeded without a warning (rustc's or clippy's) or an error.
 fn assert_quiet(what: &str, output: &std::process::Output) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -191,10 +200,7 @@ fn assert_quiet(what: &str, output: &std::process::Output) {
 fn every_documented_path_is_a_node_of_the_tree() {
     use graphdoc::model::paths::Shape;
     let Some(corpus) = corpus() else { return };
-    let generation = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .generate()
-        .expect("generation runs");
+    let generation = corpus_generation(&corpus);
     for (path, contents) in &generation.files {
         for line in contents.lines() {
             let Some(name) = line.trim_start().strip_prefix("pub fn ") else {
@@ -292,10 +298,7 @@ fn every_documented_path_is_a_node_of_the_tree() {
 fn corpus_loses_nothing_silently() {
     use graphdoc::model::account::ItemKind;
     let Some(corpus) = corpus() else { return };
-    let generation = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .generate()
-        .expect("generation runs");
+    let generation = corpus_generation(&corpus);
     let account = &generation.account;
     assert!(account.balances(), "{account:#?}");
     for (kind, at_least) in [
@@ -334,11 +337,8 @@ fn corpus_output_is_identical_whatever_the_thread_count_and_page_order() {
         .with_threads(1)
         .generate()
         .expect("generation runs");
-    let many = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .with_threads(4)
-        .generate()
-        .expect("generation runs");
+    // The shared generation ran on the default pool: one thread per core.
+    let many = corpus_generation(&corpus);
     assert_eq!(one.files, many.files);
     assert_eq!(one.diagnostics, many.diagnostics);
 
