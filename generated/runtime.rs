@@ -542,6 +542,7 @@ const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPH
 
 /// A request to one Graph operation, not yet sent. `T` is the documented response type and `B`
 /// the body type.
+#[must_use = "a request does nothing until it is sent: hand it to a client, or turn it into an `http::Request`"]
 pub struct Request<T, B = NoBody> {
     method: http::Method,
     path: String,
@@ -683,9 +684,13 @@ impl<T, B> Request<T, B> {
         self
     }
 
-    /// Adds a request header.
+    /// Sets a request header; a later value for the same name (in any case, as HTTP reads
+    /// names) replaces the earlier one. Several values of one header go in one value, separated
+    /// by commas (`Prefer: return=minimal, odata.maxpagesize=50`).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+        let name = name.into();
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -733,17 +738,30 @@ impl<T, B> Request<T, B> {
 impl<T, B: Serialize> Request<T, B> {
     /// The request for an HTTP client, against [`BASE_URL`].
     pub fn into_http(self) -> Result<http::Request<Vec<u8>>, Error> {
-        self.into_http_at(BASE_URL)
+        self.to_http_at(BASE_URL)
     }
 
     /// The request for an HTTP client, against another service root (`/beta`, a national cloud).
     pub fn into_http_at(self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        self.to_http_at(base_url)
+    }
+
+    /// [`Request::into_http`] without giving the request up: it is still there to read the
+    /// response with ([`Request::parse_response`]) or to send again.
+    pub fn to_http(&self) -> Result<http::Request<Vec<u8>>, Error> {
+        self.to_http_at(BASE_URL)
+    }
+
+    /// [`Request::into_http_at`] without giving the request up.
+    pub fn to_http_at(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
         let uri = match &self.link {
             // Absolute and opaque: the service's own link, never rebuilt.
             Some(link) => link.clone(),
             None => format!("{}{}", base_url.trim_end_matches('/'), self.path_and_query()),
         };
-        let mut builder = http::Request::builder().method(self.method).uri(uri);
+        let mut builder = http::Request::builder()
+            .method(self.method.clone())
+            .uri(uri);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
@@ -758,31 +776,32 @@ impl<T, B: Serialize> Request<T, B> {
     }
 }
 
-impl<E, B: Clone> Request<Collection<E>, B> {
-    /// The request for the page after `page`: this request's method, headers
-    /// (`ConsistencyLevel`, `Prefer`...) and body, sent to the `@odata.nextLink` URL as the
-    /// service gave it. `None` on the last page.
+impl<E, B> Request<Collection<E>, B> {
+    /// The request for the page after `page`: a `GET` of the `@odata.nextLink` URL as the
+    /// service gave it, with this request's headers (`ConsistencyLevel`, `Prefer`...). A link
+    /// is fetched with `GET` whatever the first request was: the next page of a `POST` that
+    /// returns a collection (`getByIds`) is not a second `POST`. `None` on the last page.
     pub fn next_page(&self, page: &Collection<E>) -> Option<Self> {
         self.following(page.next_link.as_ref()?)
     }
 
-    /// The request of the next delta round: the same request sent to the `@odata.deltaLink`
-    /// that ends the last page of a delta query. `None` when `page` carries none (it is not the
-    /// last page: follow [`Request::next_page`] first).
+    /// The request of the next delta round: a `GET` of the `@odata.deltaLink` that ends the
+    /// last page of a delta query, with this request's headers. `None` when `page` carries none
+    /// (it is not the last page: follow [`Request::next_page`] first).
     pub fn next_delta_round(&self, page: &Collection<E>) -> Option<Self> {
         self.following(page.delta_link.as_ref()?)
     }
 
     fn following(&self, link: &str) -> Option<Self> {
         Some(Request {
-            method: self.method.clone(),
+            method: http::Method::GET,
             path: self.path.clone(),
             link: Some(link.to_owned()),
             // The link carries the whole query (`$skiptoken`, the options it was asked with).
             query: Vec::new(),
             headers: self.headers.clone(),
-            body: self.body.clone(),
-            success: self.success,
+            body: None,
+            success: http::StatusCode::OK,
             response: PhantomData,
         })
     }

@@ -36,7 +36,7 @@ fn pages_follow_the_next_link_as_given_and_keep_the_headers() {
         second.path_and_query(),
         "/v1.0/me/insights/trending?%24top=1&%24skiptoken=a%2Bb"
     );
-    let http = second.clone().into_http().expect("a request");
+    let http = second.to_http().expect("a request");
     assert_eq!(http.uri().to_string(), next);
     assert_eq!(http.headers()["Prefer"], "odata.maxpagesize=1");
 
@@ -51,6 +51,34 @@ fn pages_follow_the_next_link_as_given_and_keep_the_headers() {
         "https://graph.microsoft.com/v1.0/me/insights/trending?$deltatoken=z"
     );
     assert!(first.next_delta_round(&one).is_none());
+}
+
+/// The next page of a `POST` that returns a collection (`getByIds`) is a `GET` of the link,
+/// without the first request's body, with its headers.
+#[test]
+fn the_next_page_of_a_post_is_a_get_without_the_body() {
+    let first: msgraph::runtime::Request<Collection<Trending>, serde_json::Value> =
+        msgraph::runtime::Request::new(
+            http::Method::POST,
+            "/directoryObjects/getByIds".to_owned(),
+            http::StatusCode::OK,
+        )
+        .with_body(serde_json::json!({"ids": ["1", "2"]}))
+        .header("ConsistencyLevel", "eventual");
+    let one = page(
+        r#"{"value": [{"id": "1"}], "@odata.nextLink": "https://graph.microsoft.com/v1.0/directoryObjects/getByIds?$skiptoken=x"}"#,
+    );
+    let second = first.next_page(&one).expect("a second page");
+    let sent = second.to_http().expect("a request");
+    assert_eq!(sent.method(), http::Method::GET);
+    assert!(sent.body().is_empty());
+    assert!(sent.headers().get("content-type").is_none());
+    assert_eq!(sent.headers()["consistencylevel"], "eventual");
+    // The first request is still there to read its own response with.
+    assert_eq!(
+        first.to_http().expect("a request").method(),
+        http::Method::POST
+    );
 }
 
 /// A throttled answer says how long to wait, and the request can be sent again as it was.
