@@ -67,21 +67,15 @@ pub fn discover(roots: &[PathBuf]) -> Result<(Vec<PageSource>, Vec<Diagnostic>),
     sources.sort_by(|a, b| a.display.cmp(&b.display));
     // Distinct files can still meet at one display path (a root labelled `x` holding `sub/`,
     // another labelled `x/sub`): those are shown by their full paths.
-    let mut at = 0;
-    while at < sources.len() {
-        let same = sources[at..]
-            .iter()
-            .take_while(|s| s.display == sources[at].display)
-            .count();
-        if same > 1 {
-            for source in &mut sources[at..at + same] {
+    for same in sources.chunk_by_mut(|a, b| a.display == b.display) {
+        if same.len() > 1 {
+            for source in same {
                 source.display = std::fs::canonicalize(&source.path)
                     .unwrap_or_else(|_| source.path.clone())
                     .display()
                     .to_string();
             }
         }
-        at += same;
     }
     sources.sort_by(|a, b| a.display.cmp(&b.display));
     diagnostics.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));

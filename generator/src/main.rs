@@ -145,7 +145,7 @@ fn main() -> ExitCode {
             threads,
         } => generate(
             config(docs, threads).with_crate_name(crate_name),
-            Output { folder: out, force },
+            Destination { folder: out, force },
             format,
             verbose,
             output,
@@ -248,14 +248,14 @@ fn check(
 }
 
 /// Where `generate` writes, and whether it may write into a folder that is not its own.
-struct Output {
+struct Destination {
     folder: PathBuf,
     force: bool,
 }
 
 fn generate(
     config: Config,
-    Output { folder: out, force }: Output,
+    Destination { folder: out, force }: Destination,
     format: Format,
     verbose: bool,
     output: &mut impl Write,
@@ -329,10 +329,11 @@ fn generate(
                 written.written.len()
             )?;
             if !written.removed.is_empty() {
+                let count = written.removed.len();
                 writeln!(
                     output,
-                    "removed {} files an earlier run wrote and this one does not:",
-                    written.removed.len()
+                    "removed {count} {} an earlier run wrote and this one does not:",
+                    if count == 1 { "file" } else { "files" }
                 )?;
                 for path in &written.removed {
                     writeln!(output, "  {}", path.display())?;

@@ -173,15 +173,7 @@ impl Docs {
 
     /// An API page whose one request line has `segments` segments, a parameter every 50th.
     fn deep_path(segments: usize) -> Docs {
-        let path: String = (0..segments)
-            .map(|i| {
-                if i % 50 == 0 {
-                    format!("/{{p{i}}}")
-                } else {
-                    format!("/s{i}")
-                }
-            })
-            .collect();
+        let path = big_page::deep_path(segments);
         Docs::new(
             "api/deep.md",
             (api_page("Get deep", &format!("GET {path}\n")), segments),

@@ -749,15 +749,7 @@ fn request_lines_with_bad_braces_and_unknown_methods() {
 fn request_line_with_thousands_of_segments() {
     let scratch = Scratch::new("long-path");
     let segments = 5_000;
-    let path: String = (0..segments)
-        .map(|i| {
-            if i % 50 == 0 {
-                format!("/{{p{i}}}")
-            } else {
-                format!("/s{i}")
-            }
-        })
-        .collect();
+    let path = big_page::deep_path(segments);
     let open_braces = "/{".repeat(segments);
     let page = format!(
         "---\ntitle: \"Get long\"\ndoc_type: apiPageType\nms.prod: hostile\n---\n\n# Get long\n\n## HTTP request\n\n\

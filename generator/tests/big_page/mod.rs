@@ -1,5 +1,5 @@
-//! A resource page far larger than any real one, for the size tests (`hostile.rs`) and the
-//! growth tests (`bounds.rs`).
+//! Pages far larger than any real one, for the size tests (`hostile.rs`) and the growth tests
+//! (`bounds.rs`).
 
 /// A resource page of about `bytes` bytes, and how many properties it defines: one property
 /// table row per property, and the JSON representation listing every property again.
@@ -33,4 +33,18 @@ pub fn big_resource_page(bytes: usize) -> (String, usize) {
         json.join(",\n")
     );
     (page, count)
+}
+
+/// A path of `segments` segments, a parameter every 50th: `/{p0}/s1/s2/...`.
+#[allow(dead_code)] // Not every test binary that shares this module needs it.
+pub fn deep_path(segments: usize) -> String {
+    (0..segments)
+        .map(|i| {
+            if i % 50 == 0 {
+                format!("/{{p{i}}}")
+            } else {
+                format!("/s{i}")
+            }
+        })
+        .collect()
 }
