@@ -6,7 +6,7 @@
 //! 2. [`page`]: parse each page into a source-located page model (in parallel);
 //! 3. [`model`]: resolve all pages into one API model (types, enums, operations);
 //! 4. [`emit`]: turn the model into Rust token streams, formatted with prettyplease;
-//! 5. [`write`]: write the files into a folder that is the generator's own (a manifest there
+//! 5. [`write`](mod@write): write the files into a folder that is the generator's own (a manifest there
 //!    lists what it wrote), only those whose contents changed, never outside it.
 //!
 //! Generation is a pure function from pages to an ordered map of file path → contents; writing
@@ -281,7 +281,7 @@ pub struct ParsedDocs {
     pub timings: StageTimings,
 }
 
-/// Wall time of each pipeline stage (writing is the caller's: see [`write`]).
+/// Wall time of each pipeline stage (writing is the caller's: see [`write`](mod@write)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StageTimings {
     /// Walking the docs folders.

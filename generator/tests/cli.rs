@@ -34,7 +34,7 @@ fn generate_crate_with(docs: &Path, out: &Path, extra: &[&str]) -> Output {
         "--out".as_ref(),
         out.as_os_str(),
     ];
-    args.extend(extra.iter().map(|arg| std::ffi::OsStr::new(arg)));
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
     graphdoc(&args)
 }
 

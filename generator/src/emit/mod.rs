@@ -67,7 +67,7 @@ pub struct Emitted {
 }
 
 /// The module features of a crate: one per module, each independent of the others (see
-/// [`gated_fields`]).
+/// `gated_fields`).
 pub type ModuleFeatures = BTreeSet<String>;
 
 /// Where an item is emitted and what it is called there.
@@ -87,7 +87,7 @@ pub struct Naming {
     pub boxed: BTreeSet<(TypeKey, String)>,
     /// Enums whose values combine (`"a,b"`): properties of these types hold a set of members.
     pub flags: BTreeSet<TypeKey>,
-    /// Fields that exist only with another module's feature (see [`gated_fields`]), with it.
+    /// Fields that exist only with another module's feature (see `gated_fields`), with it.
     pub gated: BTreeMap<(TypeKey, String), String>,
     /// Every type derived from a type, directly or not, in key order.
     pub descendants: BTreeMap<TypeKey, Vec<TypeKey>>,

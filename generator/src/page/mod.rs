@@ -228,7 +228,7 @@ fn report_repairs<'r>(
     }
 }
 
-/// Repairs of one JSON text reported one by one (see [`report_repairs`]).
+/// Repairs of one JSON text reported one by one (see `report_repairs`).
 pub const REPAIR_NOTES: usize = 20;
 
 pub fn parse_page(source: &PageSource, text: &str) -> ParsedPage {
