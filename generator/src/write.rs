@@ -106,13 +106,7 @@ pub fn write_files_with(
         }
     }
     for (temporary, path) in staged {
-        std::fs::rename(&temporary, &path).map_err(|source| {
-            let _ = std::fs::remove_file(&temporary);
-            Error::Write {
-                path: path.clone(),
-                source,
-            }
-        })?;
+        move_into_place(&temporary, &path)?;
         report.written.push(path);
     }
 
@@ -189,9 +183,17 @@ fn write_manifest(out: &Path, files: &BTreeSet<String>) -> Result<(), Error> {
     }
     let path = out.join(MANIFEST);
     let temporary = stage(out, &path, &text)?;
-    std::fs::rename(&temporary, &path).map_err(|source| {
-        let _ = std::fs::remove_file(&temporary);
-        Error::Write { path, source }
+    move_into_place(&temporary, &path)
+}
+
+/// Renames a staged file to its place (replacing a link there, never following it).
+fn move_into_place(temporary: &Path, path: &Path) -> Result<(), Error> {
+    std::fs::rename(temporary, path).map_err(|source| {
+        let _ = std::fs::remove_file(temporary);
+        Error::Write {
+            path: path.to_owned(),
+            source,
+        }
     })
 }
 
