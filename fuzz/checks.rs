@@ -135,9 +135,9 @@ pub fn generate(bytes: &[u8]) -> Emitted {
     emitted
 }
 
-/// Every generated file is a plain `.rs` name: no folder, no `..`, nothing a type name could
-/// smuggle in to write outside `src/`. The runtime's own files, whose paths are fixed, are the
-/// only ones in a folder.
+/// Every generated file is a plain `.rs` name, in `src/` or, for a namespace's sub-module of
+/// `models`, in `src/models/`: no other folder, no `..`, nothing a type or namespace name could
+/// smuggle in to write outside `src/`. The runtime's own files have fixed paths.
 pub fn assert_plain_file_names<'a>(paths: impl IntoIterator<Item = &'a String>) {
     let runtime: Vec<&str> = graphdoc::emit::RUNTIME_FILES
         .iter()
@@ -147,10 +147,11 @@ pub fn assert_plain_file_names<'a>(paths: impl IntoIterator<Item = &'a String>) 
         .into_iter()
         .filter(|path| !runtime.contains(&path.as_str()))
     {
-        let plain = path.len() > ".rs".len()
-            && path.ends_with(".rs")
-            && !path.contains("..")
-            && path
+        let name = path.strip_prefix("models/").unwrap_or(path);
+        let plain = name.len() > ".rs".len()
+            && name.ends_with(".rs")
+            && !name.contains("..")
+            && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'.');
         assert!(

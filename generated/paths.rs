@@ -13,7 +13,7 @@
 
 /// `/invitations`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 pub fn invitations() -> Invitations {
     Invitations {
@@ -26,7 +26,7 @@ pub fn invitations() -> Invitations {
 
 /// `/me`
 ///
-/// Present when one of these is on: `insights`; `users`.
+/// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn me() -> Me {
     Me {
@@ -36,7 +36,7 @@ pub fn me() -> Me {
 
 /// `/users`
 ///
-/// Present when one of these is on: `insights`; `users`.
+/// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn users() -> Users {
     Users {
@@ -46,7 +46,7 @@ pub fn users() -> Users {
 
 /// `/invitations`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct Invitations {
@@ -72,7 +72,7 @@ impl Invitations {
 
 /// `/invitations/{invitationsId}`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItem {
@@ -95,7 +95,7 @@ impl InvitationsItem {
 
 /// `/invitations/{invitationsId}/invitedUser`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUser {
@@ -118,7 +118,7 @@ impl InvitationsItemInvitedUser {
 
 /// `/invitations/{invitationsId}/invitedUser/insights`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsights {
@@ -141,7 +141,7 @@ impl InvitationsItemInvitedUserInsights {
 
 /// `/invitations/{invitationsId}/invitedUser/insights/used`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsightsUsed {
@@ -165,10 +165,10 @@ impl InvitationsItemInvitedUserInsightsUsed {
     #[doc(alias = "Create used")]
     pub fn create(
         self,
-        body: crate::insights::UsedInsight,
+        body: crate::models::UsedInsight,
     ) -> crate::runtime::Request<
-        crate::insights::UsedInsight,
-        crate::insights::UsedInsight,
+        crate::models::UsedInsight,
+        crate::models::UsedInsight,
     > {
         crate::runtime::Request::new(
                 ::http::Method::POST,
@@ -181,7 +181,7 @@ impl InvitationsItemInvitedUserInsightsUsed {
 
 /// `/me`
 ///
-/// Present when one of these is on: `insights`; `users`.
+/// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Me {
@@ -196,7 +196,7 @@ impl Me {
     }
     /// `/me/insights`
     ///
-    /// Present with the `insights` feature.
+    /// Compiled with the `insights` feature (or `full`).
     #[cfg(feature = "insights")]
     pub fn insights(self) -> MeInsights {
         MeInsights {
@@ -213,13 +213,13 @@ impl Me {
     ///
     /// Documented in `docs/api/user-get.md` (line 20).
     ///
-    /// Present with the `users` feature.
+    /// Compiled with the `users` feature (or `full`).
     #[doc(alias = "user-get")]
     #[doc(alias = "Get user")]
     #[cfg(feature = "users")]
     pub fn get(
         self,
-    ) -> crate::runtime::Request<crate::users::User, crate::runtime::NoBody> {
+    ) -> crate::runtime::Request<crate::models::User, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::GET,
             self.path,
@@ -230,7 +230,7 @@ impl Me {
 
 /// `/me/insights`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsights {
@@ -269,7 +269,7 @@ impl MeInsights {
         count: i32,
         since: crate::runtime::DateTimeOffset,
     ) -> crate::runtime::Request<
-        crate::runtime::Collection<crate::insights::Trending>,
+        crate::runtime::Collection<crate::models::Trending>,
         crate::runtime::NoBody,
     > {
         crate::runtime::Request::new(
@@ -291,7 +291,7 @@ impl MeInsights {
 
 /// `/me/insights/shared`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsShared {
@@ -321,10 +321,10 @@ impl MeInsightsShared {
     #[doc(alias = "Add shared")]
     pub fn create(
         self,
-        body: crate::insights::SharedInsight,
+        body: crate::models::SharedInsight,
     ) -> crate::runtime::Request<
-        crate::insights::SharedInsight,
-        crate::insights::SharedInsight,
+        crate::models::SharedInsight,
+        crate::models::SharedInsight,
     > {
         crate::runtime::Request::new(
                 ::http::Method::POST,
@@ -337,7 +337,7 @@ impl MeInsightsShared {
 
 /// `/me/insights/shared/$ref`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedReference {
@@ -361,10 +361,10 @@ impl MeInsightsSharedReference {
     #[doc(alias = "Add shared")]
     pub fn create(
         self,
-        body: crate::insights::SharedInsight,
+        body: crate::models::SharedInsight,
     ) -> crate::runtime::Request<
-        crate::insights::SharedInsight,
-        crate::insights::SharedInsight,
+        crate::models::SharedInsight,
+        crate::models::SharedInsight,
     > {
         crate::runtime::Request::new(
                 ::http::Method::POST,
@@ -377,7 +377,7 @@ impl MeInsightsSharedReference {
 
 /// `/me/insights/trending`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrending {
@@ -413,7 +413,7 @@ impl MeInsightsTrending {
     pub fn list(
         self,
     ) -> crate::runtime::Request<
-        crate::runtime::Collection<crate::insights::Trending>,
+        crate::runtime::Collection<crate::models::Trending>,
         crate::runtime::NoBody,
     > {
         crate::runtime::Request::new(
@@ -426,7 +426,7 @@ impl MeInsightsTrending {
 
 /// `/me/insights/trending/{id}`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItem {
@@ -468,7 +468,7 @@ impl MeInsightsTrendingItem {
     #[doc(alias = "Get trending")]
     pub fn get(
         self,
-    ) -> crate::runtime::Request<crate::insights::Trending, crate::runtime::NoBody> {
+    ) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::GET,
             self.path,
@@ -486,8 +486,8 @@ impl MeInsightsTrendingItem {
     #[doc(alias = "trending: hide")]
     pub fn hide(
         self,
-        body: crate::insights::TrendingHideBody,
-    ) -> crate::runtime::Request<(), crate::insights::TrendingHideBody> {
+        body: crate::models::TrendingHideBody,
+    ) -> crate::runtime::Request<(), crate::models::TrendingHideBody> {
         crate::runtime::Request::new(
                 ::http::Method::POST,
                 crate::runtime::extend_path(self.path, &["/hide"]),
@@ -506,8 +506,8 @@ impl MeInsightsTrendingItem {
     #[doc(alias = "Update trending")]
     pub fn update(
         self,
-        body: crate::insights::Trending,
-    ) -> crate::runtime::Request<crate::insights::Trending, crate::insights::Trending> {
+        body: crate::models::Trending,
+    ) -> crate::runtime::Request<crate::models::Trending, crate::models::Trending> {
         crate::runtime::Request::new(
                 ::http::Method::PATCH,
                 self.path,
@@ -519,7 +519,7 @@ impl MeInsightsTrendingItem {
 
 /// `/users`
 ///
-/// Present when one of these is on: `insights`; `users`.
+/// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Users {
@@ -545,7 +545,7 @@ impl Users {
 
 /// `/users/{id}`
 ///
-/// Present when one of these is on: `insights`; `users`.
+/// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItem {
@@ -560,7 +560,7 @@ impl UsersItem {
     }
     /// `/users/{id}/insights`
     ///
-    /// Present with the `insights` feature.
+    /// Compiled with the `insights` feature (or `full`).
     #[cfg(feature = "insights")]
     pub fn insights(self) -> UsersItemInsights {
         UsersItemInsights {
@@ -575,7 +575,7 @@ impl UsersItem {
     ///
     /// Documented in `docs/api/user-delete.md` (line 20).
     ///
-    /// Present with the `users` feature.
+    /// Compiled with the `users` feature (or `full`).
     #[doc(alias = "user-delete")]
     #[doc(alias = "Delete user")]
     #[cfg(feature = "users")]
@@ -596,13 +596,13 @@ impl UsersItem {
     ///
     /// Documented in `docs/api/user-get.md` (line 21).
     ///
-    /// Present with the `users` feature.
+    /// Compiled with the `users` feature (or `full`).
     #[doc(alias = "user-get")]
     #[doc(alias = "Get user")]
     #[cfg(feature = "users")]
     pub fn get(
         self,
-    ) -> crate::runtime::Request<crate::users::User, crate::runtime::NoBody> {
+    ) -> crate::runtime::Request<crate::models::User, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::GET,
             self.path,
@@ -613,7 +613,7 @@ impl UsersItem {
 
 /// `/users/{id}/insights`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsights {
@@ -646,7 +646,7 @@ impl UsersItemInsights {
         count: i32,
         since: crate::runtime::DateTimeOffset,
     ) -> crate::runtime::Request<
-        crate::runtime::Collection<crate::insights::Trending>,
+        crate::runtime::Collection<crate::models::Trending>,
         crate::runtime::NoBody,
     > {
         crate::runtime::Request::new(
@@ -668,7 +668,7 @@ impl UsersItemInsights {
 
 /// `/users/{id}/insights/trending`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrending {
@@ -704,7 +704,7 @@ impl UsersItemInsightsTrending {
     pub fn list(
         self,
     ) -> crate::runtime::Request<
-        crate::runtime::Collection<crate::insights::Trending>,
+        crate::runtime::Collection<crate::models::Trending>,
         crate::runtime::NoBody,
     > {
         crate::runtime::Request::new(
@@ -717,7 +717,7 @@ impl UsersItemInsightsTrending {
 
 /// `/users/{id}/insights/trending/{id}`
 ///
-/// Present with the `insights` feature.
+/// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItem {
@@ -743,7 +743,7 @@ impl UsersItemInsightsTrendingItem {
     #[doc(alias = "Get trending")]
     pub fn get(
         self,
-    ) -> crate::runtime::Request<crate::insights::Trending, crate::runtime::NoBody> {
+    ) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::GET,
             self.path,

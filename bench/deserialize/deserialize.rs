@@ -3,9 +3,9 @@
 //! without the catch-all for unknown properties (`twins.rs`). Run by `bench/deserialize.sh`.
 
 use divan::black_box;
-use msgraph_v1::outlook::Message;
+use msgraph_v1::models::Message;
 use msgraph_v1::runtime::Collection;
-use msgraph_v1::users::User;
+use msgraph_v1::models::User;
 use serde::Deserialize;
 
 mod twins;

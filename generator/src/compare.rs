@@ -13,10 +13,6 @@ use serde::Serialize;
 
 use crate::model::{ApiModel, Primitive, TypeKey, TypeOrigin, TypeRef};
 
-/// The namespace of the generator's synthetic action body types: they have no CSDL counterpart
-/// by design, so they are not extras.
-const SYNTHETIC_NAMESPACE: &str = "graphdoc.bodies";
-
 /// What stops a comparison: a CSDL document that cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
@@ -934,7 +930,11 @@ impl<'a> Comparison<'a> {
         let mut extras = Extras::default();
         let source = |page: &str, line: u32| format!("{page}:{line}");
         for (key, ty) in &self.model.types {
-            if ty.namespace.eq_ignore_ascii_case(SYNTHETIC_NAMESPACE) {
+            // graphdoc's own body types have no CSDL counterpart by design: no extras.
+            if ty
+                .namespace
+                .eq_ignore_ascii_case(crate::model::BODY_NAMESPACE)
+            {
                 continue;
             }
             if !self.csdl.types.contains_key(key) {

@@ -449,7 +449,7 @@ pub struct Generation {
     /// Relative path (with `/` separators) → file contents, in path order.
     pub files: BTreeMap<String, String>,
     /// The crate's module features: render them with [`emit::manifest::features_table`].
-    pub features: emit::ModuleFeatures,
+    pub features: emit::AreaFeatures,
     pub diagnostics: Vec<Diagnostic>,
     pub counts: GenerationCounts,
     /// What the pages define and what became of it: read = emitted + merged + dropped.

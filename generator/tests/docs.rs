@@ -102,7 +102,7 @@ fn seed_types_are_in_the_model() {
         .with_docs(docs())
         .generate()
         .expect("docs exist");
-    let insights = &generation.files["insights.rs"];
+    let models = &generation.files["models.rs"];
     for name in [
         "SharedInsight",
         "UsedInsight",
@@ -113,7 +113,7 @@ fn seed_types_are_in_the_model() {
         "UsageDetails",
     ] {
         assert!(
-            insights.contains(&format!("pub struct {name} {{")),
+            models.contains(&format!("pub struct {name} {{")),
             "{name} missing"
         );
     }

@@ -180,7 +180,7 @@ fn invalid_utf8_is_read_with_replacement_characters() {
 #[test]
 fn hostile_property_names_become_valid_fields() {
     let emitted = generate(&input("generate", "hostile-property-names"));
-    let module = &emitted.files["fuzz.rs"];
+    let module = &emitted.files["models.rs"];
     for field in [
         "pub r#type:",
         "pub self_:",

@@ -1109,8 +1109,10 @@ fn type_names_that_are_paths() {
         .keys()
         .filter(|path| !runtime.contains(&path.as_str()))
     {
+        // A namespace is a sub-module of `models`, in `models/`; nothing else is in a folder.
+        let name = path.strip_prefix("models/").unwrap_or(path);
         assert!(
-            !path.contains('/') && !path.contains("etc") && !path.contains("tmp"),
+            !name.contains('/') && !name.contains("etc") && !name.contains("tmp"),
             "{path}"
         );
     }
@@ -1342,13 +1344,12 @@ fn hostile_crate_passes_clippy_and_doc_tests() {
     } else {
         (false, String::from("not run: clippy failed"))
     };
-    // Each module's feature alone compiles without warnings: whatever the names, a module
-    // never needs another.
+    // Each area's feature alone compiles without warnings, whatever the names.
     let alone: Vec<String> = if clippy_ok {
         let features = &outcome.generation.features;
         assert!(
-            features.len() > 2,
-            "the fixtures span several modules: {features:?}"
+            features.len() >= 2,
+            "the fixtures span several areas: {features:?}"
         );
         features
             .iter()

@@ -31,7 +31,7 @@ pub fn rustdoc_markdown(markdown: &str) -> String {
                 out.push_str("```\n\n");
             }
             Event::Text(text) if in_code_block => out.push_str(&text.replace("```", "` ` `")),
-            Event::Text(text) => push_escaped(&mut out, &text),
+            Event::Text(text) => push_text(&mut out, &text),
             Event::Code(code) => {
                 let ticks = if code.contains('`') { "`` " } else { "`" };
                 let closing = if code.contains('`') { " ``" } else { "`" };
@@ -75,6 +75,33 @@ pub fn rustdoc_markdown(markdown: &str) -> String {
         }
     }
     collapse_blank_lines(&out.replace('\t', "    "))
+}
+
+/// Text with each web address made an autolink (`<https://...>`): rustdoc warns about bare URLs.
+fn push_text(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        push_escaped(out, &rest[..at]);
+        let address = &rest[at..];
+        let end = address
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+            .unwrap_or(address.len());
+        // Sentence punctuation after an address is not part of it.
+        let url = address[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'']);
+        if url.len() > "https://".len() {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        } else {
+            push_escaped(out, url);
+        }
+        rest = &address[url.len()..];
+    }
+    push_escaped(out, rest);
 }
 
 fn push_escaped(out: &mut String, text: &str) {
@@ -148,6 +175,10 @@ mod tests {
                 "See \\[a\\] and \\<b\\> and x\\_y",
             ),
             ("```\nfn main() {}\n```", "```text\nfn main() {}\n```"),
+            (
+                "See https://aka.ms/graph, or <https://graph.microsoft.com/v1.0>.",
+                "See <https://aka.ms/graph>, or <https://graph.microsoft.com/v1.0>.",
+            ),
             (
                 "```json\n{\"a\": 1}\n```",
                 "```json,ignore\n{\"a\": 1}\n```",

@@ -52,9 +52,15 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
         "\n\nGraph enum `{}.{}`, defined in `{}` (line {}).",
         ty.namespace, ty.name, ty.source.page, ty.source.line
     ));
+    let gate = naming.slices.type_gate(&ty.key);
+    if let Some(note) = gate.describe() {
+        text.push_str(&format!("\n\n{note}"));
+    }
     let doc = doc_attrs(&text);
+    let gate = gate.cfg();
     quote! {
         #doc
+        #gate
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants)*
@@ -62,6 +68,7 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
             #unknown(::std::string::String),
         }
 
+        #gate
         impl crate::runtime::WireEnum for #name {
             fn as_wire_str(&self) -> &str {
                 match self {
@@ -78,18 +85,21 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
             }
         }
 
+        #gate
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(crate::runtime::WireEnum::as_wire_str(self))
             }
         }
 
+        #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 crate::runtime::serialize_enum(self, serializer)
             }
         }
 
+        #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 crate::runtime::deserialize_enum(deserializer)

@@ -11,13 +11,12 @@
 //! of the wrong kind) is not emitted as a test; it is listed in the test module's documentation
 //! with the reason, and counted.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use super::gate::Gate;
 use super::ident::{ident, snake_name, Names};
 use super::operations::response_type;
 use super::types::reference;
@@ -100,7 +99,8 @@ mod reason {
         "the method it shares with another page documents another response type";
 }
 
-/// The example tests of a module's operations (each with its index in the model).
+/// The example tests of one area's operations (each with its index in the model): a module
+/// compiled with the area's feature, which every operation of the area and its types need.
 pub fn emit_example_tests(
     model: &ApiModel,
     naming: &Naming,
@@ -124,13 +124,10 @@ pub fn emit_example_tests(
             let test = ident(&name);
             let body = built.body;
             let doc = format!(" {}", built.origin);
-            let features = test_features(naming, model, index, operation);
-            let gate = Gate::all(features.clone()).cfg();
-            let consts = built.consts.iter().map(|c| quote!(#gate #c));
+            let consts = &built.consts;
             tests.push(quote! {
                 #(#consts)*
                 #[doc = #doc]
-                #gate
                 #[test]
                 fn #test() {
                     #(#body)*
@@ -139,12 +136,9 @@ pub fn emit_example_tests(
             if let Some(replay) = built.replay {
                 let test = ident(&format!("{name}_replay"));
                 let doc = format!(" {}, replayed over HTTP.", built.origin);
-                let mut features = features;
-                features.insert("client".to_owned());
-                let gate = Gate::all(features).cfg();
                 tests.push(quote! {
                     #[doc = #doc]
-                    #gate
+                    #[cfg(feature = "client")]
                     #[tokio::test]
                     async fn #test() {
                         #replay
@@ -156,7 +150,15 @@ pub fn emit_example_tests(
     if tests.is_empty() && excluded_lines.is_empty() {
         return (TokenStream::new(), report);
     }
-    let mut doc = vec![" The pages' examples, as tests.".to_owned()];
+    let Some(&(_, first)) = operations.first() else {
+        return (TokenStream::new(), report);
+    };
+    let module = ident(&snake_name(&first.area));
+    let gate = naming.slices.operation_gate(first).cfg();
+    let mut doc = vec![format!(
+        " The examples of the `{}` area's pages, as tests.",
+        first.area
+    )];
     if !excluded_lines.is_empty() {
         doc.push(String::new());
         doc.push(" Not tested:".to_owned());
@@ -164,8 +166,8 @@ pub fn emit_example_tests(
     }
     let tokens = quote! {
         #(#[doc = #doc])*
-        #[cfg(test)]
-        mod examples {
+        #gate
+        mod #module {
             #(#tests)*
         }
     };
@@ -180,27 +182,6 @@ struct BuiltTest {
     replay: Option<TokenStream>,
     excluded: Vec<String>,
     origin: String,
-}
-
-/// A test needs its own operation's features, and those of the operation whose method it
-/// calls when an identical one documented elsewhere provides it.
-fn test_features(
-    naming: &Naming,
-    model: &ApiModel,
-    index: usize,
-    operation: &Operation,
-) -> BTreeSet<String> {
-    let mut features = naming.operation_features(operation);
-    for (&(o, _), name) in naming.paths.endpoints.range((index, 0)..(index + 1, 0)) {
-        if let Some(provider) = model
-            .operations
-            .get(name.emitted_as.0)
-            .filter(|_| o == index)
-        {
-            features.extend(naming.operation_features(provider));
-        }
-    }
-    features
 }
 
 #[allow(clippy::too_many_arguments)]

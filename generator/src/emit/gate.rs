@@ -5,87 +5,120 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// An item exists when every feature of at least one of these sets is on. The sets are kept
-/// minimal (none contains another), so `{}` alone means always and no set means never.
+/// The feature that turns on every area of the crate.
+pub const FULL: &str = "full";
+
+/// An item exists when any of its features is on, or always. Features are areas of the
+/// reference, which never need each other, so "any of" is all a gate has to say; `full` turns
+/// on every area.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Gate {
-    alternatives: Vec<BTreeSet<String>>,
+    always: bool,
+    any: BTreeSet<String>,
 }
 
 impl Gate {
-    /// No feature set makes the item exist (the start of an [`Gate::or`]).
+    /// No feature makes the item exist (the start of an [`Gate::or`]).
     pub fn never() -> Gate {
         Gate::default()
     }
 
-    /// The item exists when all these features are on.
-    pub fn all(features: BTreeSet<String>) -> Gate {
+    /// The item exists whatever the features.
+    pub fn always() -> Gate {
         Gate {
-            alternatives: vec![features],
+            always: true,
+            any: BTreeSet::new(),
+        }
+    }
+
+    /// The item exists when this feature is on.
+    pub fn feature(name: &str) -> Gate {
+        Gate {
+            always: false,
+            any: BTreeSet::from([name.to_owned()]),
         }
     }
 
     /// The item exists when this gate's or the other's features are on.
     pub fn or(&mut self, other: &Gate) {
-        for set in &other.alternatives {
-            if self.alternatives.iter().any(|kept| kept.is_subset(set)) {
-                continue;
-            }
-            self.alternatives.retain(|kept| !set.is_subset(kept));
-            self.alternatives.push(set.clone());
+        self.always |= other.always;
+        self.any.extend(other.any.iter().cloned());
+        if self.always {
+            self.any.clear();
         }
-        self.alternatives.sort();
     }
 
     pub fn is_always(&self) -> bool {
-        self.alternatives.iter().any(BTreeSet::is_empty)
+        self.always
+    }
+
+    pub fn is_never(&self) -> bool {
+        !self.always && self.any.is_empty()
+    }
+
+    /// Whether the item exists in every build in which the other one does: what lets an item
+    /// inside another (a field, a method) leave out a `cfg` of its own.
+    pub fn covers(&self, other: &Gate) -> bool {
+        if self.always || other.is_never() {
+            return true;
+        }
+        !other.always
+            && other
+                .any
+                .iter()
+                .all(|f| self.any.contains(f) || (f == FULL && !self.is_never()))
+    }
+
+    /// The features, in order (none for an item that always exists).
+    pub fn features(&self) -> impl Iterator<Item = &str> {
+        self.any.iter().map(String::as_str)
+    }
+
+    /// The `cfg` predicate (`feature = "a"`, `any(feature = "a", feature = "b")`), or `None`
+    /// for an item that always exists.
+    pub fn condition(&self) -> Option<TokenStream> {
+        if self.always {
+            return None;
+        }
+        let features: Vec<&String> = self.any.iter().collect();
+        Some(match features.as_slice() {
+            [one] => quote!(feature = #one),
+            several => quote!(any(#(feature = #several),*)),
+        })
     }
 
     /// The `#[cfg(...)]` attribute, or nothing for an item that always exists.
     pub fn cfg(&self) -> TokenStream {
-        if self.is_always() {
-            return TokenStream::new();
-        }
-        let condition = |set: &BTreeSet<String>| {
-            let features: Vec<&String> = set.iter().collect();
-            match features.as_slice() {
-                [one] => quote!(feature = #one),
-                several => quote!(all(#(feature = #several),*)),
-            }
-        };
-        match self.alternatives.as_slice() {
-            [] => quote!(#[cfg(any())]),
-            [one] => {
-                let condition = condition(one);
-                quote!(#[cfg(#condition)])
-            }
-            several => {
-                let conditions = several.iter().map(condition);
-                quote!(#[cfg(any(#(#conditions),*))])
-            }
+        match self.condition() {
+            Some(condition) => quote!(#[cfg(#condition)]),
+            None => TokenStream::new(),
         }
     }
 
-    /// The rustdoc sentence that says which features the item needs, if any.
-    pub fn describe(&self) -> Option<String> {
-        if self.is_always() || self.alternatives.is_empty() {
-            return None;
+    /// The `#[cfg(...)]` attribute of an item that also needs `feature`.
+    pub fn cfg_with(&self, feature: &str) -> TokenStream {
+        match self.condition() {
+            Some(condition) => quote!(#[cfg(all(#condition, feature = #feature))]),
+            None => quote!(#[cfg(feature = #feature)]),
         }
-        let sets: Vec<String> = self
-            .alternatives
-            .iter()
-            .map(|set| {
-                set.iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ")
-            })
-            .collect();
-        Some(match sets.as_slice() {
-            [one] if self.alternatives[0].len() == 1 => format!("Present with the {one} feature."),
-            [one] => format!("Present with the {one} features."),
-            several => format!("Present when one of these is on: {}.", several.join("; ")),
-        })
+    }
+
+    /// The rustdoc sentence that says which features bring the item, with the names to copy
+    /// into `features = [...]`; `None` for an item that always exists.
+    pub fn describe(&self) -> Option<String> {
+        let names: Vec<String> = self.any.iter().map(|f| format!("`{f}`")).collect();
+        match names.as_slice() {
+            _ if self.always => None,
+            [] => Some("Never compiled: no feature brings it.".to_owned()),
+            [full] if self.any.contains(FULL) => Some(format!(
+                "Compiled with the {full} feature only: no area's operations use it."
+            )),
+            [one] => Some(format!("Compiled with the {one} feature (or `full`).")),
+            several => Some(format!(
+                "Compiled with any of the features {} (or `full`).",
+                several.join(", ")
+            )),
+        }
     }
 }
 
@@ -93,32 +126,40 @@ impl Gate {
 mod tests {
     use super::*;
 
-    fn set(features: &[&str]) -> BTreeSet<String> {
-        features.iter().map(|f| (*f).to_owned()).collect()
+    fn any(features: &[&str]) -> Gate {
+        let mut gate = Gate::never();
+        for feature in features {
+            gate.or(&Gate::feature(feature));
+        }
+        gate
     }
 
     #[test]
-    fn alternatives_stay_minimal() {
-        let mut gate = Gate::never();
-        gate.or(&Gate::all(set(&["a", "b"])));
-        gate.or(&Gate::all(set(&["a"])));
-        gate.or(&Gate::all(set(&["a", "c"])));
-        gate.or(&Gate::all(set(&["d"])));
+    fn gates_combine_and_cover() {
+        let gate = any(&["b", "a"]);
         assert_eq!(
             gate.cfg().to_string(),
-            quote!(#[cfg(any(feature = "a", feature = "d"))]).to_string()
-        );
-        gate.or(&Gate::all(set(&[])));
-        assert!(gate.is_always());
-        assert!(gate.cfg().is_empty());
-        let both = Gate::all(set(&["a", "b"]));
-        assert_eq!(
-            both.cfg().to_string(),
-            quote!(#[cfg(all(feature = "a", feature = "b"))]).to_string()
+            quote!(#[cfg(any(feature = "a", feature = "b"))]).to_string()
         );
         assert_eq!(
-            both.describe().as_deref(),
-            Some("Present with the `a` and `b` features.")
+            gate.describe().as_deref(),
+            Some("Compiled with any of the features `a`, `b` (or `full`).")
+        );
+        assert!(gate.covers(&any(&["a"])));
+        assert!(!any(&["a"]).covers(&gate));
+        // `full` turns on every area, so any area's item is there when a `full`-only one is.
+        assert!(any(&["a"]).covers(&any(&[FULL])));
+        assert!(!any(&[FULL]).covers(&any(&["a"])));
+        assert!(Gate::always().covers(&gate));
+        assert!(!gate.covers(&Gate::always()));
+        assert!(gate.covers(&Gate::never()));
+
+        let mut always = gate.clone();
+        always.or(&Gate::always());
+        assert!(always.is_always() && always.cfg().is_empty() && always.describe().is_none());
+        assert_eq!(
+            any(&["a"]).cfg_with("client").to_string(),
+            quote!(#[cfg(all(feature = "a", feature = "client"))]).to_string()
         );
     }
 }

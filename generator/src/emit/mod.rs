@@ -1,9 +1,11 @@
-//! The API model → Rust source files: one module per area with its structs and enums, the
-//! navigation surface (`paths.rs`, the operations), `lib.rs` and the `runtime` support module.
+//! The API model → Rust source files: every struct and enum in `models` (a sub-module per
+//! namespace other than Graph's), the navigation surface (`paths.rs`, the operations), the
+//! example tests (`examples.rs`), `lib.rs` and the `runtime` support module. Each item carries
+//! the `cfg` of the area features that bring it ([`slices`]).
 //!
 //! Names are decided once, up front and in key order ([`Naming`]), so every emitter refers to
-//! other items the same way and the output does not depend on thread scheduling. Modules are
-//! then emitted in parallel and formatted with prettyplease.
+//! other items the same way and the output does not depend on thread scheduling. The pieces
+//! are then emitted in parallel and formatted with prettyplease.
 
 pub mod docs;
 mod enums;
@@ -15,6 +17,7 @@ pub mod ident;
 pub mod manifest;
 mod operations;
 pub mod paths;
+pub mod slices;
 mod structs;
 mod types;
 
@@ -26,10 +29,10 @@ use quote::quote;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::model::{ApiModel, Operation, TypeKey, TypeRef};
-use gate::Gate;
+use crate::model::{ApiModel, Operation, TypeKey};
 use ident::Names;
 use paths::PathNames;
+use slices::Slices;
 
 pub use types::PRIMITIVE_MAPPING;
 
@@ -52,27 +55,27 @@ pub struct EmitOptions {
     pub crate_name: String,
 }
 
-/// Emitted files by path relative to the crate's source folder (`lib.rs`, `users.rs`, ...).
+/// Emitted files by path relative to the crate's source folder (`lib.rs`, `models.rs`, ...).
 #[derive(Debug)]
 pub struct Emitted {
     pub files: BTreeMap<String, String>,
     pub diagnostics: Vec<Diagnostic>,
     /// What became of the pages' examples.
     pub examples: ExampleReport,
-    /// The cargo feature of each module, in order.
-    pub features: ModuleFeatures,
+    /// The cargo feature of each area, in order.
+    pub features: AreaFeatures,
     /// Time spent building token streams, and formatting them, summed over worker threads.
     pub emit_time: Duration,
     pub format_time: Duration,
 }
 
-/// The module features of a crate: one per module, each independent of the others (see
-/// `gated_fields`).
-pub type ModuleFeatures = BTreeSet<String>;
+/// The area features of a crate, in order.
+pub type AreaFeatures = BTreeSet<String>;
 
-/// Where an item is emitted and what it is called there.
+/// Where a type is emitted and what it is called there.
 #[derive(Debug, Clone)]
 pub struct ItemName {
+    /// The sub-module of `models` for a namespace of its own (`call_records`), else empty.
     pub module: String,
     pub name: String,
 }
@@ -80,15 +83,16 @@ pub struct ItemName {
 /// Every Rust name in the crate, decided before any code is emitted.
 #[derive(Debug)]
 pub struct Naming {
-    /// Model module name → Rust module name.
-    pub modules: BTreeMap<String, String>,
+    /// Sub-modules of `models`, one per namespace other than Graph's own, by namespace (lower
+    /// case).
+    pub namespaces: BTreeMap<String, String>,
     pub types: BTreeMap<TypeKey, ItemName>,
     /// Fields of a struct that close a cycle of plain (non-collection) fields: boxed.
     pub boxed: BTreeSet<(TypeKey, String)>,
     /// Enums whose values combine (`"a,b"`): properties of these types hold a set of members.
     pub flags: BTreeSet<TypeKey>,
-    /// Fields that exist only with another module's feature (see `gated_fields`), with it.
-    pub gated: BTreeMap<(TypeKey, String), String>,
+    /// The features, and when each type and operation is compiled.
+    pub slices: Slices,
     /// Every type derived from a type, directly or not, in key order.
     pub descendants: BTreeMap<TypeKey, Vec<TypeKey>>,
     /// The navigation surface's names.
@@ -97,51 +101,52 @@ pub struct Naming {
 
 impl Naming {
     fn new(model: &ApiModel, diagnostics: &mut Vec<Diagnostic>) -> Naming {
-        // `lib` and `main` are files cargo gives a meaning to; `runtime` is the support module.
-        // `full`, `default` and `client` are the crate's own features, and each module is a
-        // feature.
-        let mut module_names = Names::reserving(&[
-            "runtime", "paths", "client", "lib", "main", "mod", "build", "tests", "prelude",
-            "full", "default",
-        ]);
-        let all_modules: BTreeSet<&str> = model
-            .types
-            .values()
-            .map(|t| t.module.as_str())
-            .chain(model.enums.values().map(|e| e.module.as_str()))
-            .chain(model.operations.iter().map(|o| o.module.as_str()))
-            .collect();
-        let modules: BTreeMap<String, String> = all_modules
-            .into_iter()
-            .map(|m| (m.to_owned(), module_names.claim(&ident::snake_name(m))))
-            .collect();
-
-        // Type names are unique crate-wide so that any two can be used side by side; Graph
-        // names collide only across namespaces, and the first key in order keeps the plain name.
-        let mut type_names = Names::new();
-        let mut types = BTreeMap::new();
         let keyed = model
             .types
             .values()
-            .map(|t| (&t.key, &t.name, &t.namespace, &t.module, &t.source))
+            .map(|t| (&t.key, &t.name, &t.namespace, &t.source))
             .chain(
                 model
                     .enums
                     .values()
-                    .map(|e| (&e.key, &e.name, &e.namespace, &e.module, &e.source)),
+                    .map(|e| (&e.key, &e.name, &e.namespace, &e.source)),
             );
         let mut ordered: Vec<_> = keyed.collect();
         ordered.sort_by(|a, b| a.0.cmp(b.0));
-        for (key, name, namespace, module, source) in ordered {
+
+        // Graph's own namespace and the request bodies graphdoc names are `models` itself;
+        // every other namespace is a sub-module, since its names collide with Graph's.
+        let mut module_names = Names::new();
+        let mut namespaces = BTreeMap::new();
+        for (_, _, namespace, _) in &ordered {
+            let lower = namespace.to_ascii_lowercase();
+            if namespaces.contains_key(&lower) {
+                continue;
+            }
+            let module = match namespace_module(namespace) {
+                Some(words) => module_names.claim(&ident::snake_name(&words)),
+                None => String::new(),
+            };
+            namespaces.insert(lower, module);
+        }
+
+        // Type names are unique in their module; the first key in order keeps the plain name.
+        let mut type_names: BTreeMap<&str, Names> = BTreeMap::new();
+        let mut types = BTreeMap::new();
+        for (key, name, namespace, source) in ordered {
+            let module = namespaces
+                .get(&namespace.to_ascii_lowercase())
+                .map_or("", String::as_str);
+            let names = type_names.entry(module).or_default();
             let wanted = ident::type_name(name);
-            let wanted = if type_names.is_taken(&wanted) {
+            let wanted = if names.is_taken(&wanted) {
                 // Qualify with the namespace's last part before falling back to a number.
                 let qualifier = namespace.rsplit('.').next().unwrap_or("");
                 ident::type_name(&format!("{qualifier} {name}"))
             } else {
                 wanted
             };
-            let claimed = type_names.claim(&wanted);
+            let claimed = names.claim(&wanted);
             if claimed != ident::type_name(name) {
                 diagnostics.push(Diagnostic::new(
                     Severity::Note,
@@ -151,11 +156,10 @@ impl Naming {
                     format!("type `{key}` is emitted as `{claimed}`: its plain name is taken"),
                 ));
             }
-            let module = modules.get(module.as_str()).cloned().unwrap_or_default();
             types.insert(
                 key.clone(),
                 ItemName {
-                    module,
+                    module: module.to_owned(),
                     name: claimed,
                 },
             );
@@ -166,48 +170,63 @@ impl Naming {
             .filter(|e| e.flags)
             .map(|e| e.key.clone())
             .collect();
-        let mut naming = Naming {
-            modules,
-            gated: gated_fields(model, &types),
+        let mut paths = PathNames::new(model, diagnostics);
+        let slices = Slices::new(model, &paths.sharing);
+        paths.gate_nodes(model, &slices);
+        Naming {
+            namespaces,
             types,
             boxed: boxed_fields(model),
             descendants: descendants(model),
             flags,
-            paths: PathNames::default(),
-        };
-        naming.paths = PathNames::new(model, &naming, diagnostics);
-        naming
+            slices,
+            paths,
+        }
     }
 
-    /// The features an operation's method and example tests need: its own module's, and
-    /// those of the other modules whose types it takes or returns. Like a gated field, such an
-    /// operation joins the crate when all those areas are enabled.
-    pub fn operation_features(&self, operation: &Operation) -> BTreeSet<String> {
-        let own = self.modules.get(&operation.module).map(|m| feature_name(m));
-        let types = operation
-            .body
-            .iter()
-            .chain(&operation.response)
-            .filter_map(|ty| match &ty.target {
-                TypeRef::Complex(key) | TypeRef::Enum(key) => self.types.get(key),
-                TypeRef::Primitive(_) | TypeRef::Unresolved(_) => None,
-            })
-            .map(|item| feature_name(&item.module));
-        own.into_iter().chain(types).map(str::to_owned).collect()
+    /// The sub-modules of `models`, in order.
+    pub fn model_modules(&self) -> BTreeSet<&str> {
+        self.namespaces
+            .values()
+            .map(String::as_str)
+            .filter(|m| !m.is_empty())
+            .collect()
     }
 
-    /// When an operation's method exists: see [`Self::operation_features`].
-    pub fn operation_gate(&self, operation: &Operation) -> Gate {
-        Gate::all(self.operation_features(operation))
-    }
-
-    /// The path of a type from anywhere in the crate: `crate::insights::SharedInsight`.
+    /// The path of a type from anywhere in the crate: `crate::models::SharedInsight`,
+    /// `crate::models::call_records::Session`.
     pub fn type_path(&self, key: &TypeKey) -> Option<TokenStream> {
         let item = self.types.get(key)?;
-        let module = ident::ident(&item.module);
         let name = ident::ident(&item.name);
-        Some(quote!(crate::#module::#name))
+        Some(if item.module.is_empty() {
+            quote!(crate::models::#name)
+        } else {
+            let module = ident::ident(&item.module);
+            quote!(crate::models::#module::#name)
+        })
     }
+}
+
+/// The words of the `models` sub-module for a namespace, or `None` for `models` itself:
+/// `microsoft.graph.callRecords` → `callRecords`, `microsoft.teams.graphSvc` → `teams graphSvc`.
+fn namespace_module(namespace: &str) -> Option<String> {
+    let own = [
+        crate::model::DEFAULT_NAMESPACE,
+        crate::model::BODY_NAMESPACE,
+    ];
+    if own.iter().any(|n| namespace.eq_ignore_ascii_case(n)) {
+        return None;
+    }
+    let strip = |prefix: &str| {
+        namespace
+            .get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .map(|_| &namespace[prefix.len()..])
+    };
+    let rest = strip("microsoft.graph.")
+        .or_else(|| strip("microsoft."))
+        .unwrap_or(namespace);
+    Some(rest.replace('.', " "))
 }
 
 /// The single-valued fields held in a `Box`:
@@ -292,26 +311,68 @@ pub fn diagnose(model: &ApiModel, options: &EmitOptions) -> Vec<Diagnostic> {
 fn emit_pieces(model: &ApiModel, options: &EmitOptions, format: bool) -> Emitted {
     let mut diagnostics = Vec::new();
     let naming = Naming::new(model, &mut diagnostics);
-    let plans: Vec<ModulePlan> = naming
-        .modules
-        .iter()
-        .map(|(model_module, rust_module)| ModulePlan::new(model, model_module, rust_module))
+    // Files in order: `models.rs`, a file per sub-module of `models`, `paths.rs`,
+    // `examples.rs`, `lib.rs`.
+    let mut paths: Vec<String> = vec!["models.rs".to_owned()];
+    paths.extend(
+        naming
+            .model_modules()
+            .into_iter()
+            .map(|m| format!("models/{m}.rs")),
+    );
+    let file_of_module: BTreeMap<&str, usize> = std::iter::once("")
+        .chain(naming.model_modules())
+        .zip(0..)
         .collect();
-    // Files in order: the area modules, `paths.rs`, `lib.rs`.
-    let paths_file = plans.len();
-    let lib_file = plans.len() + 1;
-    let mut pieces: Vec<(usize, Piece)> = Vec::new();
-    for (index, plan) in plans.iter().enumerate() {
-        pieces.extend(plan.pieces(model).into_iter().map(|piece| (index, piece)));
-    }
+    let paths_file = paths.len();
+    let examples_file = paths_file + 1;
+    let lib_file = paths_file + 2;
+    paths.extend(["paths.rs", "examples.rs", "lib.rs"].map(str::to_owned));
+
+    let module_of = |key: &TypeKey| {
+        let module = naming
+            .types
+            .get(key)
+            .map_or("", |item| item.module.as_str());
+        file_of_module.get(module).copied().unwrap_or(0)
+    };
+    let mut pieces: Vec<(usize, Piece)> = file_of_module
+        .iter()
+        .map(|(module, &file)| (file, Piece::ModelsDoc(module)))
+        .collect();
+    pieces.extend(
+        model
+            .types
+            .values()
+            .map(|ty| (module_of(&ty.key), Piece::Struct(ty))),
+    );
+    pieces.extend(
+        model
+            .enums
+            .values()
+            .map(|ty| (module_of(&ty.key), Piece::Enum(ty))),
+    );
     pieces.push((paths_file, Piece::PathsDoc));
     pieces.push((paths_file, Piece::Roots));
     pieces.extend((1..model.paths.nodes.len()).map(|node| (paths_file, Piece::Node(node))));
+    pieces.push((examples_file, Piece::ExamplesDoc));
+    let mut by_area: BTreeMap<&str, Vec<(usize, &Operation)>> = BTreeMap::new();
+    for (index, operation) in model.operations.iter().enumerate() {
+        by_area
+            .entry(operation.area.as_str())
+            .or_default()
+            .push((index, operation));
+    }
+    pieces.extend(
+        by_area
+            .into_values()
+            .map(|operations| (examples_file, Piece::Tests(operations))),
+    );
     pieces.push((lib_file, Piece::Lib));
 
     // Token streams cannot cross threads, so each piece is emitted and formatted on one
-    // worker; pieces rather than whole modules, so that one big module does not leave the
-    // other workers idle. Emission and formatting are timed apart and summed.
+    // worker; pieces rather than whole files, so that one big file does not leave the other
+    // workers idle. Emission and formatting are timed apart and summed.
     let done: Vec<(usize, EmittedPiece)> = pieces
         .par_iter()
         .map(|(index, piece)| {
@@ -334,13 +395,13 @@ fn emit_pieces(model: &ApiModel, options: &EmitOptions, format: bool) -> Emitted
         })
         .collect();
 
-    let mut sources: Vec<Vec<String>> = vec![Vec::new(); lib_file + 1];
+    let mut sources: Vec<Vec<String>> = vec![Vec::new(); paths.len()];
     let mut examples = ExampleReport::default();
     let (mut emit_time, mut format_time) = (Duration::ZERO, Duration::ZERO);
     for (index, piece) in done {
-        // A module without example tests has an empty tests piece.
-        if let Some(module) = sources.get_mut(index).filter(|_| !piece.source.is_empty()) {
-            module.push(piece.source);
+        // An area without example tests has an empty tests piece.
+        if let Some(file) = sources.get_mut(index).filter(|_| !piece.source.is_empty()) {
+            file.push(piece.source);
         }
         examples.merge(piece.report);
         emit_time += piece.emit_time;
@@ -348,11 +409,7 @@ fn emit_pieces(model: &ApiModel, options: &EmitOptions, format: bool) -> Emitted
     }
     let mut files = BTreeMap::new();
     if format {
-        let paths = plans
-            .iter()
-            .map(|plan| format!("{}.rs", plan.rust_module))
-            .chain(["paths.rs".to_owned(), "lib.rs".to_owned()]);
-        for (path, pieces) in paths.zip(sources) {
+        for (path, pieces) in paths.into_iter().zip(sources) {
             files.insert(path, pieces.join("\n"));
         }
         for (path, source) in RUNTIME_FILES {
@@ -360,77 +417,31 @@ fn emit_pieces(model: &ApiModel, options: &EmitOptions, format: bool) -> Emitted
         }
     }
     diagnostics.append(&mut examples.diagnostics);
-    let features = naming
-        .modules
-        .values()
-        .map(|m| feature_name(m).to_owned())
-        .collect();
     Emitted {
         files,
         diagnostics,
         examples,
-        features,
+        features: naming.slices.features(),
         emit_time,
         format_time,
     }
 }
 
-/// A module's operations, with their indices in the model.
-struct ModulePlan<'m> {
-    model_module: &'m str,
-    rust_module: &'m str,
-    operations: Vec<(usize, &'m Operation)>,
-}
-
-impl<'m> ModulePlan<'m> {
-    fn new(model: &'m ApiModel, model_module: &'m str, rust_module: &'m str) -> Self {
-        let operations = model
-            .operations
-            .iter()
-            .enumerate()
-            .filter(|(_, o)| o.module == model_module)
-            .collect();
-        ModulePlan {
-            model_module,
-            rust_module,
-            operations,
-        }
-    }
-
-    /// The module's pieces in file order: its doc, structs, enums, example tests.
-    fn pieces(&'m self, model: &'m ApiModel) -> Vec<Piece<'m>> {
-        let mut pieces = vec![Piece::ModuleDoc(self.model_module)];
-        pieces.extend(
-            model
-                .types
-                .values()
-                .filter(|t| t.module == self.model_module)
-                .map(Piece::Struct),
-        );
-        pieces.extend(
-            model
-                .enums
-                .values()
-                .filter(|e| e.module == self.model_module)
-                .map(Piece::Enum),
-        );
-        pieces.push(Piece::Tests(self));
-        pieces
-    }
-}
-
 /// A part of a file that is emitted and formatted on its own.
 enum Piece<'m> {
-    ModuleDoc(&'m str),
+    /// The doc of `models` (the empty name) or of one of its sub-modules, with the sub-module
+    /// declarations of `models`.
+    ModelsDoc(&'m str),
     Struct(&'m crate::model::ComplexType),
     Enum(&'m crate::model::EnumType),
-    /// The example tests of every operation of the module, which share one test module.
-    Tests(&'m ModulePlan<'m>),
     PathsDoc,
     /// The functions that start a walk, at the crate root.
     Roots,
     /// A node of the path tree: its struct and methods.
     Node(crate::model::paths::NodeId),
+    ExamplesDoc,
+    /// The example tests of the operations of one area (each with its index in the model).
+    Tests(Vec<(usize, &'m Operation)>),
     Lib,
 }
 
@@ -442,24 +453,20 @@ impl Piece<'_> {
         options: &EmitOptions,
     ) -> (TokenStream, ExampleReport) {
         let tokens = match self {
-            Piece::ModuleDoc(model_module) => {
-                let doc = format!(" Types of the `{model_module}` area of the reference.");
-                quote! {
-                    #![doc = #doc]
-                    #![doc = ""]
-                    #![doc = " Its operations are methods of the [`crate::paths`] nodes of their paths."]
-                    #![doc = ""]
-                    #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
-                }
-            }
+            Piece::ModelsDoc(module) => emit_models_doc(naming, module),
             Piece::Struct(ty) => structs::emit_struct(model, naming, ty),
             Piece::Enum(ty) => enums::emit_enum(naming, ty),
-            Piece::Tests(plan) => {
-                return examples::emit_example_tests(model, naming, &plan.operations)
-            }
             Piece::PathsDoc => paths::emit_module_doc(),
             Piece::Roots => paths::emit_roots(model, naming),
             Piece::Node(node) => paths::emit_node(model, naming, *node),
+            Piece::ExamplesDoc => quote! {
+                #![doc = " The pages' examples as tests, a module per area of the reference."]
+                #![doc = ""]
+                #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
+            },
+            Piece::Tests(operations) => {
+                return examples::emit_example_tests(model, naming, operations)
+            }
             Piece::Lib => emit_lib(model, naming, options),
         };
         (tokens, ExampleReport::default())
@@ -473,48 +480,49 @@ struct EmittedPiece {
     format_time: Duration,
 }
 
-/// A field typed by another module's type exists only when that module's feature is on;
-/// without it, the value is kept in `additional_properties`, so nothing is lost. Modules then
-/// never need each other: the areas of Graph reach each other through relationships and
-/// shared value types, so a feature that enabled the modules its types use would enable
-/// nearly the whole crate, whichever area it named.
-fn gated_fields(
-    model: &ApiModel,
-    types: &BTreeMap<TypeKey, ItemName>,
-) -> BTreeMap<(TypeKey, String), String> {
-    let mut gated = BTreeMap::new();
-    for key in model.types.keys() {
-        let Some(own) = types.get(key) else { continue };
-        for property in model.all_properties(key) {
-            let (TypeRef::Complex(target) | TypeRef::Enum(target)) = &property.ty.target else {
-                continue;
-            };
-            if let Some(other) = types.get(target).filter(|t| t.module != own.module) {
-                gated.insert(
-                    (key.clone(), property.name.clone()),
-                    feature_name(&other.module).to_owned(),
-                );
-            }
-        }
+/// The doc of `models`, or of one of its sub-modules (one per namespace), and the sub-module
+/// declarations `models` holds.
+fn emit_models_doc(naming: &Naming, module: &str) -> TokenStream {
+    if !module.is_empty() {
+        let namespace = naming
+            .namespaces
+            .iter()
+            .find(|(_, m)| *m == module)
+            .map_or("", |(namespace, _)| namespace.as_str());
+        let doc = format!(" Types of the `{namespace}` namespace.");
+        return quote! {
+            #![doc = #doc]
+            #![doc = ""]
+            #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
+        };
     }
-    gated
-}
-
-/// The cargo feature of a module: its name without a raw-identifier prefix.
-fn feature_name(module: &str) -> &str {
-    module.strip_prefix("r#").unwrap_or(module)
-}
-
-fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenStream {
-    let modules = naming.modules.values().map(|m| {
-        let feature = feature_name(m);
+    let modules = naming.model_modules().into_iter().map(|m| {
+        let namespace = naming
+            .namespaces
+            .iter()
+            .find(|(_, name)| *name == m)
+            .map_or("", |(namespace, _)| namespace.as_str());
+        let doc = format!(" Types of the `{namespace}` namespace.");
         let m = ident::ident(m);
         quote! {
-            #[cfg(feature = #feature)]
-            #[rustfmt::skip]
+            #[doc = #doc]
             pub mod #m;
         }
     });
+    quote! {
+        #![doc = " Every type of the reference: entities, complex types, enums, and the request bodies of"]
+        #![doc = " actions. Graph's own namespace is this module; each other namespace is a sub-module."]
+        #![doc = ""]
+        #![doc = " Each type is compiled with the features of the areas whose operations or types use it,"]
+        #![doc = " and says which in its documentation. A navigation property whose type no enabled area"]
+        #![doc = " brings is left out of its struct; its JSON is kept in `additional_properties`."]
+        #![doc = ""]
+        #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
+        #(#modules)*
+    }
+}
+
+fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenStream {
     let summary = format!(
         " `{}`: {} types, {} enums and {} operations of Microsoft Graph, generated by graphdoc from the API reference pages.",
         options.crate_name,
@@ -522,6 +530,15 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         model.enums.len(),
         model.operations.len()
     );
+    let features = naming
+        .slices
+        .features()
+        .into_iter()
+        .map(|f| format!("`{f}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let features =
+        format!(" Features, one per area of the reference: {features}; `full` turns them all on.");
     let roots = paths::emit_root_exports(model, naming);
     quote! {
         #![doc = #summary]
@@ -529,19 +546,23 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         #![doc = " Start from a function of this page, named after the first segment of a documented path, and"]
         #![doc = " follow the path: `me().messages().list()` is `GET /me/messages`. Each step is a node of"]
         #![doc = " [`paths`]; each operation is a method of the node of its path, returning a"]
-        #![doc = " [`runtime::Request`]: turn it into an `http::Request` with [`runtime::Request::into_http`],"]
+        #![doc = " [`runtime::Request`]: turn it into an `http::Request` with [`runtime::Request::to_http`],"]
         #![doc = " send it with any client, and read the answer with [`runtime::Request::parse_response`]."]
         #![doc = " Or let the optional [`client`] (feature `client`) send it: `client.send(me().get()).await?`."]
+        #![doc = " The types are in [`models`]."]
         #![doc = ""]
-        #![doc = " The types of each area of the reference are in a module compiled only with the cargo feature"]
-        #![doc = " of the same name; `full` enables every module. Modules never need each other: a field or"]
-        #![doc = " operation that uses another module's type exists when that module's feature is on too."]
+        #![doc = " Each area's feature turns on its operations and every type they need, whatever area"]
+        #![doc = " documents it: `users` alone gives `users().id(..).get()` and a complete `models::User`."]
+        #![doc = #features]
         #![doc = ""]
         #![doc = " @generated by graphdoc. Do not edit: edit the pages and regenerate."]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         // The files are formatted by the generator; `cargo fmt` in a workspace that holds the
         // crate must leave them as generated.
         #[rustfmt::skip]
         pub mod runtime;
+        #[rustfmt::skip]
+        pub mod models;
         #[rustfmt::skip]
         pub mod paths;
         /// An async client over reqwest: see [`client::Client`]. Compiled with the `client`
@@ -549,7 +570,9 @@ fn emit_lib(model: &ApiModel, naming: &Naming, options: &EmitOptions) -> TokenSt
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
-        #(#modules)*
+        #[cfg(test)]
+        #[rustfmt::skip]
+        mod examples;
         #roots
     }
 }

@@ -18,6 +18,7 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::ident::{field_name, ident, snake_name, type_name, Names};
 use super::operations::{emit_call, endpoint_doc, Call, Gate};
+use super::slices::Slices;
 use super::Naming;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::model::paths::{Endpoint, NodeId, PathTree, Shape, Step, StepPart};
@@ -66,25 +67,14 @@ pub struct EndpointName {
 }
 
 impl PathNames {
-    pub fn new(model: &ApiModel, naming: &Naming, diagnostics: &mut Vec<Diagnostic>) -> PathNames {
+    /// The names of every node and endpoint; their gates come from [`PathNames::gate_nodes`].
+    pub fn new(model: &ApiModel, diagnostics: &mut Vec<Diagnostic>) -> PathNames {
         let tree = &model.paths;
         let mut names = PathNames {
             nodes: vec![NodeNames::default(); tree.nodes.len()],
             endpoints: BTreeMap::new(),
             sharing: BTreeMap::new(),
         };
-        // Gates: a node exists when any operation below it does. Children have higher ids
-        // than their parents (the tree is numbered depth-first), so one reverse pass adds up.
-        for id in (0..tree.nodes.len()).rev() {
-            let mut gate = Gate::never();
-            for endpoint in &tree.nodes[id].endpoints {
-                gate.or(&naming.operation_gate(&model.operations[endpoint.operation]));
-            }
-            for &child in &tree.nodes[id].children {
-                gate.or(&names.nodes[child].gate);
-            }
-            names.nodes[id].gate = gate;
-        }
         let type_names_by_page: BTreeMap<String, &str> = model
             .types
             .values()
@@ -147,6 +137,23 @@ impl PathNames {
             }
         }
         names
+    }
+
+    /// A node exists when any operation below it does.
+    pub fn gate_nodes(&mut self, model: &ApiModel, slices: &Slices) {
+        let tree = &model.paths;
+        // Children have higher ids than their parents (the tree is numbered depth-first), so
+        // one reverse pass adds up.
+        for id in (0..tree.nodes.len()).rev() {
+            let mut gate = Gate::never();
+            for endpoint in &tree.nodes[id].endpoints {
+                gate.or(&slices.operation_gate(&model.operations[endpoint.operation]));
+            }
+            for &child in &tree.nodes[id].children {
+                gate.or(&self.nodes[child].gate);
+            }
+            self.nodes[id].gate = gate;
+        }
     }
 
     /// The expression that builds the request of an (operation, path), from the crate root:
@@ -698,8 +705,7 @@ pub fn emit_root_exports(model: &ApiModel, naming: &Naming) -> TokenStream {
             .endpoints
             .get(&key)
             .filter(|n| n.emitted_as == key)?;
-        let operation = model.operations.get(endpoint.operation)?;
-        Some((name.method.clone(), naming.operation_gate(operation).cfg()))
+        Some((name.method.clone(), method_gate(model, naming, key).cfg()))
     });
     let exports = steps.chain(endpoints).map(|(name, gate)| {
         let name = ident(&name);
@@ -915,7 +921,7 @@ fn emit_endpoint(
         _ => template_of(&model.paths, node),
     };
     // Inside its node's `impl`, an operation whose gate is the node's needs no gate of its own.
-    let gate = naming.operation_gate(operation);
+    let gate = method_gate(model, naming, key);
     let own_gate = (node == 0 || naming.paths.nodes.get(node).map(|n| &n.gate) != Some(&gate))
         .then_some(&gate);
     let doc = endpoint_doc(operation, path, &template, &sharing, &name.method, own_gate);
@@ -942,6 +948,19 @@ fn emit_endpoint(
             gate: own_gate.map(Gate::cfg).unwrap_or_default(),
         },
     ))
+}
+
+/// When the method of an endpoint exists: when any of the operations it serves does, so that
+/// `GET /users/{id}`, documented in `users` and in `intune`, is there with either feature.
+fn method_gate(model: &ApiModel, naming: &Naming, emitted: (usize, usize)) -> Gate {
+    let served = naming.paths.sharing.get(&emitted).into_iter().flatten();
+    let mut gate = Gate::never();
+    for (operation, _) in std::iter::once(&emitted).chain(served) {
+        if let Some(operation) = model.operations.get(*operation) {
+            gate.or(&naming.slices.operation_gate(operation));
+        }
+    }
+    gate
 }
 
 #[cfg(test)]

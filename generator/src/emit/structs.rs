@@ -17,7 +17,7 @@ use super::docs::{doc_attrs, rustdoc_markdown};
 use super::ident::{field_name, ident, Names};
 use super::types::reference;
 use super::Naming;
-use crate::model::{ApiModel, ComplexType, TypeOrigin};
+use crate::model::{ApiModel, ComplexType, TypeOrigin, TypeRef};
 
 /// Field names the generated struct itself uses.
 const ODATA_TYPE_FIELD: &str = "odata_type";
@@ -28,7 +28,9 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         return TokenStream::new();
     };
     let name = ident(&item.name);
+    let own_gate = naming.slices.type_gate(&ty.key);
     let doc = doc_attrs(&struct_doc(model, naming, ty));
+    let cfg = own_gate.cfg();
 
     let mut field_names = Names::reserving(&[ODATA_TYPE_FIELD, ADDITIONAL_FIELD]);
     let mut fields = Vec::new();
@@ -49,12 +51,21 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         if text.is_empty() {
             text = format!("The `{wire}` property.");
         }
-        let gated = naming.gated.get(&(ty.key.clone(), property.name.clone()));
-        if let Some(feature) = gated {
-            text.push_str(&format!("\n\nPresent with the `{feature}` feature, whose module holds its type; without it, the value is kept in `additional_properties`."));
+        // A structural property's type is in every slice of its struct; a navigation
+        // property's may not be, and then the field waits for a feature that brings it.
+        let field_gate = match &property.ty.target {
+            TypeRef::Complex(target) | TypeRef::Enum(target) if property.navigation => {
+                Some(naming.slices.type_gate(target)).filter(|gate| !gate.covers(&own_gate))
+            }
+            _ => None,
+        };
+        if let Some(note) = field_gate.as_ref().and_then(|gate| gate.describe()) {
+            text.push_str(&format!(
+                "\n\n{note} Otherwise its JSON is kept in `additional_properties`."
+            ));
         }
         let doc = doc_attrs(&text);
-        let gate = gated.map(|feature| quote!(#[cfg(feature = #feature)]));
+        let gate = field_gate.map(|gate| gate.cfg());
         fields.push(quote! {
             #doc
             #gate
@@ -65,9 +76,10 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
     }
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
-    let hierarchy = emit_hierarchy(model, naming, ty);
+    let hierarchy = emit_hierarchy(model, naming, ty, &cfg);
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
@@ -77,6 +89,7 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
             pub #additional: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         }
 
+        #cfg
         impl crate::runtime::Object for #name {
             fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
                 match name {
@@ -91,12 +104,14 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
             }
         }
 
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 crate::runtime::deserialize_object(deserializer)
             }
         }
 
+        #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut object = crate::runtime::ObjectWriter::new(serializer)?;
@@ -117,7 +132,14 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
 /// A trait impl per (base, derived) pair rather than an enum per base: the impls are empty
 /// markers and cost the compiler next to nothing, where an enum of every derived type would
 /// make each base (`entity` has over a thousand) a huge type that every user of it compiles.
-fn emit_hierarchy(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> TokenStream {
+///
+/// Every item carries the type's own `cfg`: a type's slices all hold its base types.
+fn emit_hierarchy(
+    model: &ApiModel,
+    naming: &Naming,
+    ty: &ComplexType,
+    cfg: &TokenStream,
+) -> TokenStream {
     let descendants = naming.descendants.get(&ty.key);
     let ancestors: Vec<&ComplexType> = model.ancestry(&ty.key).skip(1).collect();
     if descendants.is_none() && ancestors.is_empty() {
@@ -130,21 +152,16 @@ fn emit_hierarchy(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> TokenS
         .chain(descendants.into_iter().flatten())
         .filter_map(|key| model.types.get(key))
         .map(|t| format!("{}.{}", t.namespace, t.name));
-    let own_module = naming.types.get(&ty.key).map(|i| i.module.as_str());
     let derives = ancestors.iter().filter_map(|base| {
-        let base_item = naming.types.get(&base.key)?;
         let base_path = naming.type_path(&base.key)?;
-        let gate = (Some(base_item.module.as_str()) != own_module).then(|| {
-            let feature = base_item.module.trim_start_matches("r#");
-            quote!(#[cfg(feature = #feature)])
-        });
         Some(quote! {
-            #gate
+            #cfg
             impl crate::runtime::DerivesFrom<#base_path> for #name {}
         })
     });
     let cast = descendants.map(|_| {
         quote! {
+            #cfg
             impl #name {
                 /// This value as one of the types derived from this one: `Some` when its
                 /// `@odata.type` names that type (or one derived from it) and its JSON reads as
@@ -156,6 +173,7 @@ fn emit_hierarchy(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> TokenS
         }
     });
     quote! {
+        #cfg
         impl crate::runtime::GraphType for #name {
             const ODATA_TYPES: &'static [&'static str] = &[#(#odata_types),*];
             fn odata_type(&self) -> ::std::option::Option<&str> {
@@ -205,5 +223,6 @@ fn struct_doc(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> String {
         "{origin} `{}` (line {}).",
         ty.source.page, ty.source.line
     ));
+    parts.extend(naming.slices.type_gate(&ty.key).describe());
     parts.join("\n\n")
 }

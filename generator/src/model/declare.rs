@@ -45,7 +45,8 @@ pub(super) struct DraftComplex {
     pub name: String,
     pub namespace: String,
     pub description: String,
-    pub module: String,
+    /// The area of the page that declares it (its `ms.prod`), if it names one.
+    pub area: Option<String>,
     pub base: Option<TypeName>,
     pub key_property: Option<String>,
     pub open_type: bool,
@@ -55,9 +56,6 @@ pub(super) struct DraftComplex {
     pub origin: TypeOrigin,
     pub source: Source,
     pub page: String,
-    /// The module came from the page's `ms.prod` area; otherwise it is a fallback that
-    /// [`super::resolve`] replaces by the module of the type's users.
-    pub placed: bool,
 }
 
 /// What every page declares, and how to find a declaration from a link.
@@ -69,8 +67,6 @@ pub(super) struct Declarations {
     pub page_types: BTreeMap<String, TypeKey>,
     /// (page stem, heading anchor) → enum declared under that heading.
     pub page_enums: BTreeMap<(String, String), TypeKey>,
-    /// Enums declared on pages that name no area (see [`DraftComplex::placed`]).
-    pub unplaced_enums: std::collections::BTreeSet<TypeKey>,
     /// (enum, member name) → the table rows that define the member, as for
     /// [`DraftProperty::rows`].
     pub enum_rows: BTreeMap<(TypeKey, String), Vec<Item>>,
@@ -143,10 +139,7 @@ pub(super) fn merge_types(existing: &mut DraftComplex, other: DraftComplex) {
     {
         strong.name = weak.name;
     }
-    if !strong.placed && weak.placed {
-        strong.module = weak.module;
-        strong.placed = true;
-    }
+    strong.area = strong.area.or(weak.area);
     // A resource page is the whole truth about its type (two resource pages for one type are
     // reported and merged); partial sources (a request-body table, examples) complete each other.
     if strong.origin != TypeOrigin::ResourcePage || weak.origin == TypeOrigin::ResourcePage {
@@ -185,7 +178,7 @@ fn placeholder() -> DraftComplex {
         name: String::new(),
         namespace: String::new(),
         description: String::new(),
-        module: String::new(),
+        area: None,
         base: None,
         key_property: None,
         open_type: false,
@@ -195,7 +188,6 @@ fn placeholder() -> DraftComplex {
         origin: TypeOrigin::Example,
         source: Source::default(),
         page: String::new(),
-        placed: false,
     }
 }
 
@@ -291,8 +283,9 @@ pub(super) fn page_area(page: &Page) -> Option<String> {
     Some(module_name(&prod.to_ascii_lowercase()))
 }
 
-/// The Rust module for what a page declares: its area, else the first word of its file name.
-pub(super) fn module_of(page: &Page) -> String {
+/// The area of an operation a page documents, which becomes its cargo feature: the page's
+/// `ms.prod`, else, until [`super::areas`] places it, the first word of its file name.
+pub(super) fn operation_area(page: &Page) -> String {
     page_area(page).unwrap_or_else(|| {
         module_name(
             &page
@@ -407,9 +400,6 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
                 }
             }
             None => {
-                if page_area(page).is_none() {
-                    declarations.unplaced_enums.insert(key.clone());
-                }
                 declarations.enums.insert(
                     key.clone(),
                     EnumType {
@@ -417,7 +407,7 @@ fn declare_enums(page: &Page, declarations: &mut Declarations) {
                         name,
                         namespace,
                         description,
-                        module: module_of(page),
+                        area: page_area(page),
                         members,
                         flags,
                         source: source_of(page, table.offset),
@@ -687,7 +677,7 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         name,
         namespace,
         description: page_description(page),
-        module: module_of(page),
+        area: page_area(page),
         base,
         key_property: annotation.and_then(|a| a.key_property.clone()),
         open_type: annotation.and_then(|a| a.open_type).unwrap_or(false),
@@ -697,7 +687,6 @@ fn declare_resource(page: &Page, declarations: &mut Declarations) {
         origin: TypeOrigin::ResourcePage,
         source: source_of(page, offset),
         page: page.stem.clone(),
-        placed: page_area(page).is_some(),
     });
 }
 

@@ -10,8 +10,7 @@ use crate::page::type_expr::parse_type_name;
 use crate::page::{BlockType, Page, Primitive, TypeExpr, TypeTerm};
 
 use super::declare::{
-    module_of, page_area, source_of, split_namespace, Declarations, DraftComplex, DraftProperty,
-    DraftType,
+    page_area, source_of, split_namespace, Declarations, DraftComplex, DraftProperty, DraftType,
 };
 use super::{Source, TypeKey, TypeOrigin};
 
@@ -22,10 +21,9 @@ const MAX_DEPTH: usize = 64;
 struct Observed {
     name: String,
     namespace: String,
-    module: String,
+    area: Option<String>,
     source: Source,
     page: String,
-    placed: bool,
     /// Property name → (merged type, where first seen).
     properties: BTreeMap<String, (Option<TypeExpr>, Source, usize)>,
     /// Property order as first seen.
@@ -110,7 +108,7 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
             name: seen.name,
             namespace: seen.namespace,
             description: String::new(),
-            module: seen.module,
+            area: seen.area,
             base: None,
             key_property: None,
             open_type: false,
@@ -120,7 +118,6 @@ pub(super) fn infer_from_examples(pages: &[Page], declarations: &mut Declaration
             origin: TypeOrigin::Example,
             source: seen.source,
             page: seen.page,
-            placed: seen.placed,
         });
     }
 }
@@ -180,10 +177,9 @@ impl Walker<'_> {
         let seen = self.observed.entry(key).or_insert_with(|| Observed {
             name: name.clone(),
             namespace,
-            module: module_of(self.page),
+            area: page_area(self.page),
             source: source.clone(),
             page: self.page.stem.clone(),
-            placed: page_area(self.page).is_some(),
             properties: BTreeMap::new(),
             order: Vec::new(),
         });

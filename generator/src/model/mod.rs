@@ -5,6 +5,7 @@
 //! sorted vectors), so output does not depend on file order or thread count.
 
 pub mod account;
+mod areas;
 mod declare;
 mod infer;
 mod operations;
@@ -37,6 +38,10 @@ impl std::fmt::Display for TypeKey {
 
 /// The namespace of types whose pages do not name one.
 pub const DEFAULT_NAMESPACE: &str = "microsoft.graph";
+
+/// The namespace of the request-body types graphdoc makes from an operation's tables: not a
+/// Graph namespace, so they cannot collide with a Graph type.
+pub const BODY_NAMESPACE: &str = "graphdoc.bodies";
 
 /// Where a definition came from, for rustdoc and diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
@@ -108,8 +113,9 @@ pub struct ComplexType {
     pub name: String,
     pub namespace: String,
     pub description: String,
-    /// The Rust module the type is emitted in.
-    pub module: String,
+    /// The area of the reference (`ms.prod`) of the page that defines the type, if it names one:
+    /// the type belongs to that area's slice of the crate.
+    pub area: Option<String>,
     pub base: Option<TypeKey>,
     pub key_property: Option<String>,
     pub open_type: bool,
@@ -137,7 +143,8 @@ pub struct EnumType {
     pub name: String,
     pub namespace: String,
     pub description: String,
-    pub module: String,
+    /// As [`ComplexType::area`].
+    pub area: Option<String>,
     pub members: Vec<EnumMember>,
     /// Values combine as a comma-separated list (`"a,b"`).
     pub flags: bool,
@@ -302,7 +309,9 @@ pub struct Operation {
     pub name: String,
     pub title: String,
     pub description: String,
-    pub module: String,
+    /// The area of the reference (`ms.prod`) of the page that documents it, else the first word
+    /// of the page's file name: the cargo feature that turns it on.
+    pub area: String,
     pub method: String,
     pub paths: Vec<OperationPath>,
     pub query_options: Vec<QueryOption>,
@@ -335,7 +344,7 @@ impl Operation {
 pub struct ApiModel {
     pub types: BTreeMap<TypeKey, ComplexType>,
     pub enums: BTreeMap<TypeKey, EnumType>,
-    /// Sorted by (module, name, source).
+    /// Sorted by (area, name, source).
     pub operations: Vec<Operation>,
     /// Every path of every operation, as a tree to navigate.
     pub paths: paths::PathTree,

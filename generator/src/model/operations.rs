@@ -14,17 +14,13 @@ use crate::page::{
 
 use super::account::Item;
 use super::declare::{
-    draft_property, inherited_from, module_of, page_area, page_description, source_of,
+    draft_property, inherited_from, operation_area, page_area, page_description, source_of,
     Declarations, DraftComplex, DraftType,
 };
 use super::{
     Example, ExampleRequest, ExampleResponse, QueryOption, RequestHeader, Source, TypeKey,
-    TypeOrigin,
+    TypeOrigin, BODY_NAMESPACE,
 };
-
-/// Namespace of the body types made from action parameter tables: not a Graph namespace, so
-/// they cannot collide with a Graph type.
-pub(super) const BODY_NAMESPACE: &str = "graphdoc.bodies";
 
 /// A documented request line: path template, the query it carries, where it was written.
 #[derive(Debug, Clone)]
@@ -39,7 +35,7 @@ pub(super) struct DraftOperation {
     pub name: String,
     pub title: String,
     pub description: String,
-    pub module: String,
+    pub area: String,
     pub method: String,
     pub paths: Vec<DraftPath>,
     /// Lower-cased parameter name → (type, description) from parameter tables.
@@ -160,7 +156,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
     let headers = request_headers(page);
     let examples = examples(page);
     let description = page_description(page);
-    let module = module_of(page);
+    let area = operation_area(page);
     let several_methods = method_order.len() > 1;
 
     let mut operations = Vec::new();
@@ -209,7 +205,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
             name,
             title: title.clone(),
             description: description.clone(),
-            module: module.clone(),
+            area: area.clone(),
             method,
             paths,
             parameters: parameters.clone(),
@@ -634,7 +630,7 @@ fn body_type(
             "The request body of {}.",
             page.title.as_deref().unwrap_or(&page.stem)
         ),
-        module: module_of(page),
+        area: page_area(page),
         base: None,
         key_property: None,
         open_type: false,
@@ -648,8 +644,6 @@ fn body_type(
         origin,
         source: source_of(page, offset),
         page: page.stem.clone(),
-        // A body type belongs with its operation.
-        placed: true,
     });
     DraftType::Written(TypeExpr {
         term: TypeTerm::Named(TypeName {
@@ -752,7 +746,7 @@ fn table_properties_into(
         name: type_name,
         namespace,
         description: String::new(),
-        module: module_of(page),
+        area: page_area(page),
         base,
         key_property: None,
         open_type: false,
@@ -762,7 +756,6 @@ fn table_properties_into(
         origin: TypeOrigin::RequestBodyTable,
         source: source_of(page, tables.first().map_or(0, |t| t.offset)),
         page: page.stem.clone(),
-        placed: page_area(page).is_some(),
     });
 }
 

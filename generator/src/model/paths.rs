@@ -436,7 +436,7 @@ mod tests {
             name: "op".into(),
             title: "Op".into(),
             description: String::new(),
-            module: "m".into(),
+            area: "m".into(),
             method: method.into(),
             paths: paths
                 .iter()
@@ -475,7 +475,7 @@ mod tests {
             name: "user".into(),
             namespace: "microsoft.graph".into(),
             description: String::new(),
-            module: "m".into(),
+            area: Some("m".into()),
             base: None,
             key_property: None,
             open_type: false,

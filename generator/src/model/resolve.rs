@@ -5,12 +5,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::page::{Page, PageKind, Primitive, TypeExpr, TypeName, TypeTerm};
+use crate::page::{Page, Primitive, TypeExpr, TypeName, TypeTerm};
 
 use super::account::{self, Item, ItemKind};
 use super::declare::{self, Declarations, DraftComplex, DraftType};
 use super::operations::{self, DraftOperation};
-use super::paths;
+use super::{areas, paths};
 use super::{
     infer, ApiModel, ComplexType, EnumMember, EnumType, FixedQuery, Operation, OperationPath,
     PathParam, PathPart, Property, QueryValue, Resolved, ResolvedType, Source, TypeKey, TypeRef,
@@ -31,13 +31,6 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         diagnostics: std::mem::take(&mut declarations.diagnostics),
     };
     declare_inline_enums(&mut declarations, &mut resolver);
-    let unplaced: BTreeSet<TypeKey> = declarations
-        .types
-        .values()
-        .filter(|d| !d.placed)
-        .map(|d| d.key.clone())
-        .chain(declarations.unplaced_enums.iter().cloned())
-        .collect();
 
     drop_restated_inherited(&mut declarations, &resolver.index);
     let emitted_items = final_items(&mut declarations, &drafts);
@@ -48,8 +41,7 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         .collect();
     break_inheritance_cycles(&mut types, &mut resolver);
     let mut operations: Vec<Operation> = drafts.iter().map(|d| resolver.operation(d)).collect();
-    operations
-        .sort_by(|a, b| (&a.module, &a.name, &a.source).cmp(&(&b.module, &b.name, &b.source)));
+    operations.sort_by(|a, b| (&a.area, &a.name, &a.source).cmp(&(&b.area, &b.name, &b.source)));
 
     let mut model = ApiModel {
         types,
@@ -57,9 +49,8 @@ pub fn resolve(pages: &[Page]) -> Resolved {
         operations,
         paths: paths::PathTree::default(),
     };
-    place_areas(
+    areas::place_areas(
         &mut model,
-        unplaced,
         pages,
         &declarations.page_types,
         &mut resolver.diagnostics,
@@ -105,378 +96,6 @@ fn final_items(declarations: &mut Declarations, operations: &[DraftOperation]) -
         offset: 0,
     }));
     emitted
-}
-
-/// Types and enums from pages that name no area join the module of the items that use them
-/// (the module most of their users are in; the first by name on a tie), in passes until
-/// nothing changes. Operations documented on the pages in `unplaced_pages` do not vote: their
-/// module is no area yet.
-fn place_with_users(
-    model: &mut ApiModel,
-    unplaced: &mut BTreeSet<TypeKey>,
-    unplaced_pages: &BTreeSet<String>,
-) {
-    enum User {
-        Type(TypeKey),
-        Module(String),
-    }
-    let mut uses: Vec<(&TypeKey, User)> = Vec::new();
-    for ty in model.types.values() {
-        for property in &ty.properties {
-            if let TypeRef::Complex(key) | TypeRef::Enum(key) = &property.ty.target {
-                uses.push((key, User::Type(ty.key.clone())));
-            }
-        }
-        if let Some(base) = &ty.base {
-            uses.push((base, User::Type(ty.key.clone())));
-        }
-    }
-    for operation in model
-        .operations
-        .iter()
-        .filter(|o| !unplaced_pages.contains(&o.source.page))
-    {
-        for ty in operation.body.iter().chain(operation.response.iter()) {
-            if let TypeRef::Complex(key) | TypeRef::Enum(key) = &ty.target {
-                uses.push((key, User::Module(operation.module.clone())));
-            }
-        }
-    }
-    let mut users: BTreeMap<TypeKey, Vec<User>> = BTreeMap::new();
-    for (key, user) in uses {
-        if unplaced.contains(key) {
-            users.entry(key.clone()).or_default().push(user);
-        }
-    }
-    let module_of = |model: &ApiModel, key: &TypeKey| {
-        model
-            .types
-            .get(key)
-            .map(|t| t.module.clone())
-            .or_else(|| model.enums.get(key).map(|e| e.module.clone()))
-    };
-    loop {
-        let mut placements = Vec::new();
-        for key in unplaced.iter() {
-            let mut votes: BTreeMap<String, usize> = BTreeMap::new();
-            for user in users.get(key).into_iter().flatten() {
-                let module = match user {
-                    User::Type(user) if !unplaced.contains(user) => module_of(model, user),
-                    User::Type(_) => None,
-                    User::Module(module) => Some(module.clone()),
-                };
-                if let Some(module) = module {
-                    *votes.entry(module).or_default() += 1;
-                }
-            }
-            // Most votes; on a tie the first module by name (max_by_key keeps the last max,
-            // so iterate names in reverse).
-            if let Some((module, _)) = votes.into_iter().rev().max_by_key(|(_, n)| *n) {
-                placements.push((key.clone(), module));
-            }
-        }
-        if placements.is_empty() {
-            break;
-        }
-        for (key, module) in placements {
-            unplaced.remove(&key);
-            if let Some(ty) = model.types.get_mut(&key) {
-                ty.module = module;
-            } else if let Some(ty) = model.enums.get_mut(&key) {
-                ty.module = module;
-            }
-        }
-    }
-}
-
-/// Places what pages that name no area define: their types and operations join the area of
-/// what they are about, never a module of their own; then the items of areas of fewer than
-/// three items do the same. A module still that small is a warning.
-fn place_areas(
-    model: &mut ApiModel,
-    mut unplaced: BTreeSet<TypeKey>,
-    pages: &[Page],
-    page_types: &BTreeMap<String, TypeKey>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    // Pages that name no area: their types and operations join the area of what they are
-    // about, never a module of their own.
-    let area_less: BTreeSet<&str> = pages
-        .iter()
-        .filter(|p| p.kind == PageKind::Api && declare::page_area(p).is_none())
-        .map(|p| p.path.as_str())
-        .collect();
-    // The body types of those pages' operations are placed with their operations.
-    unplaced.extend(
-        model
-            .operations
-            .iter()
-            .filter(|o| area_less.contains(o.source.page.as_str()))
-            .filter_map(|o| match o.body.as_ref().map(|b| &b.target) {
-                Some(TypeRef::Complex(key)) if key.0.starts_with(operations::BODY_NAMESPACE) => {
-                    Some(key.clone())
-                }
-                _ => None,
-            }),
-    );
-    let mut unplaced_pages: BTreeSet<String> = area_less.iter().map(|p| (*p).to_owned()).collect();
-    place(model, &mut unplaced, &mut unplaced_pages, pages, page_types);
-    // An area of fewer than three items is no module of its own either: its items join the
-    // areas that use them, like those of pages that name no area.
-    let small = small_modules(model);
-    if !small.is_empty() {
-        for ty in model.types.values().filter(|t| small.contains(&t.module)) {
-            unplaced.insert(ty.key.clone());
-        }
-        for ty in model.enums.values().filter(|e| small.contains(&e.module)) {
-            unplaced.insert(ty.key.clone());
-        }
-        for operation in model
-            .operations
-            .iter()
-            .filter(|o| small.contains(&o.module))
-        {
-            unplaced_pages.insert(operation.source.page.clone());
-        }
-        place(model, &mut unplaced, &mut unplaced_pages, pages, page_types);
-    }
-    for module in small_modules(model) {
-        let source = model
-            .types
-            .values()
-            .filter(|t| t.module == module)
-            .map(|t| &t.source)
-            .chain(
-                model
-                    .enums
-                    .values()
-                    .filter(|e| e.module == module)
-                    .map(|e| &e.source),
-            )
-            .chain(
-                model
-                    .operations
-                    .iter()
-                    .filter(|o| o.module == module)
-                    .map(|o| &o.source),
-            )
-            .min()
-            .cloned()
-            .unwrap_or_default();
-        diagnostics.push(Diagnostic::new(
-            Severity::Warning,
-            Code::PageShape,
-            source.page.clone(),
-            Location::at_line(source.line),
-            format!("module `{module}` holds fewer than three items, and nothing places them in another area"),
-        ));
-    }
-}
-
-/// Places types and operations that have no area yet, in rounds until nothing moves: types by
-/// the items that use them, operations by their page's resource, types by their page's links.
-fn place(
-    model: &mut ApiModel,
-    unplaced: &mut BTreeSet<TypeKey>,
-    unplaced_pages: &mut BTreeSet<String>,
-    pages: &[Page],
-    page_types: &BTreeMap<String, TypeKey>,
-) {
-    loop {
-        let before = (unplaced.len(), unplaced_pages.len());
-        place_with_users(model, unplaced, unplaced_pages);
-        place_operations(model, unplaced, unplaced_pages, page_types);
-        if (unplaced.len(), unplaced_pages.len()) == before {
-            place_by_links(model, unplaced, pages, page_types);
-            if unplaced.len() == before.0 {
-                break;
-            }
-        }
-    }
-}
-
-/// Modules of fewer than three items (types, enums and operations).
-fn small_modules(model: &ApiModel) -> BTreeSet<String> {
-    let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
-    let modules = model
-        .types
-        .values()
-        .map(|t| t.module.as_str())
-        .chain(model.enums.values().map(|e| e.module.as_str()))
-        .chain(model.operations.iter().map(|o| o.module.as_str()));
-    for module in modules {
-        *sizes.entry(module).or_default() += 1;
-    }
-    sizes
-        .into_iter()
-        .filter(|(_, n)| *n < 3)
-        .map(|(m, _)| m.to_owned())
-        .collect()
-}
-
-/// Operations documented on pages that name no area join the area of the resource the page is
-/// about (`filter-apply` → the `filter` page's `workbookFilter`), else of the type they return
-/// or take; their own body types go with them.
-fn place_operations(
-    model: &mut ApiModel,
-    unplaced: &mut BTreeSet<TypeKey>,
-    unplaced_pages: &mut BTreeSet<String>,
-    page_types: &BTreeMap<String, TypeKey>,
-) {
-    let module_of_type = |model: &ApiModel, key: &TypeKey| {
-        if unplaced.contains(key) {
-            return None;
-        }
-        model
-            .types
-            .get(key)
-            .map(|t| t.module.clone())
-            .or_else(|| model.enums.get(key).map(|e| e.module.clone()))
-    };
-    let mut moves: Vec<(usize, String)> = Vec::new();
-    for (index, operation) in model.operations.iter().enumerate() {
-        if !unplaced_pages.contains(&operation.source.page) {
-            continue;
-        }
-        let file = operation.source.page.rsplit('/').next().unwrap_or_default();
-        let resource = file
-            .trim_end_matches(".md")
-            .split(['-', '_'])
-            .filter_map(|word| page_types.get(&word.to_ascii_lowercase()))
-            .find_map(|key| module_of_type(model, key));
-        let typed = || {
-            operation
-                .response
-                .iter()
-                .chain(operation.body.iter())
-                .filter_map(|ty| match &ty.target {
-                    TypeRef::Complex(key) | TypeRef::Enum(key)
-                        if !key.0.starts_with(operations::BODY_NAMESPACE) =>
-                    {
-                        module_of_type(model, key)
-                    }
-                    _ => None,
-                })
-                .next()
-        };
-        if let Some(module) = resource.or_else(typed) {
-            moves.push((index, module));
-        }
-    }
-    for (index, module) in moves {
-        let Some(operation) = model.operations.get_mut(index) else {
-            continue;
-        };
-        let page = operation.source.page.clone();
-        unplaced_pages.remove(&page);
-        let old = std::mem::replace(&mut operation.module, module.clone());
-        let body = operation.body.as_ref().and_then(|b| match &b.target {
-            TypeRef::Complex(key) if key.0.starts_with(operations::BODY_NAMESPACE) => Some(key),
-            _ => None,
-        });
-        if let Some(body) = body.and_then(|key| model.types.get_mut(key)) {
-            if body.module == old {
-                body.module = module;
-                unplaced.remove(&body.key);
-            }
-        }
-    }
-    model
-        .operations
-        .sort_by(|a, b| (&a.module, &a.name, &a.source).cmp(&(&b.module, &b.name, &b.source)));
-}
-
-/// Types that nothing placed uses join the area of the pages their own page links to, or that
-/// link to it (`timeStamp` is linked from the file-version pages): the resource family they
-/// belong to; failing that, the family their name starts with.
-fn place_by_links(
-    model: &mut ApiModel,
-    unplaced: &mut BTreeSet<TypeKey>,
-    pages: &[Page],
-    page_types: &BTreeMap<String, TypeKey>,
-) {
-    let stem_of = |target: &str| -> Option<String> {
-        let file = target.split(['#', '?']).next()?.rsplit('/').next()?;
-        let stem = file.strip_suffix(".md")?;
-        Some(stem.to_ascii_lowercase())
-    };
-    let links_of = |page: &Page| -> Vec<String> {
-        page.paragraphs
-            .iter()
-            .flat_map(|p| &p.links)
-            .chain(
-                page.tables
-                    .iter()
-                    .flat_map(|t| &t.rows)
-                    .flat_map(|r| &r.cells)
-                    .flat_map(|c| &c.links),
-            )
-            .filter_map(|l| stem_of(&l.target))
-            .collect()
-    };
-    let placed_module = |model: &ApiModel, unplaced: &BTreeSet<TypeKey>, stem: &str| {
-        let key = page_types.get(stem).filter(|k| !unplaced.contains(*k))?;
-        model.types.get(key).map(|t| t.module.clone())
-    };
-    let page_stems: BTreeMap<&str, &str> = pages
-        .iter()
-        .map(|p| (p.path.as_str(), p.stem.as_str()))
-        .collect();
-    let mut placements = Vec::new();
-    for key in unplaced.iter() {
-        let Some(own_stem) = model
-            .types
-            .get(key)
-            .and_then(|t| page_stems.get(t.source.page.as_str()))
-            .map(|s| s.to_ascii_lowercase())
-        else {
-            continue;
-        };
-        let mut votes: BTreeMap<String, usize> = BTreeMap::new();
-        for page in pages.iter().filter(|p| p.kind == PageKind::Resource) {
-            let links = links_of(page);
-            let stems: Vec<String> = if page.stem.eq_ignore_ascii_case(&own_stem) {
-                links
-            } else if links.contains(&own_stem) {
-                vec![page.stem.to_ascii_lowercase()]
-            } else {
-                continue;
-            };
-            for stem in stems.iter().filter(|s| **s != own_stem) {
-                if let Some(module) = placed_module(model, unplaced, stem) {
-                    *votes.entry(module).or_default() += 1;
-                }
-            }
-        }
-        // No page links either way: the family its name says (`workbookFilterDatetime`
-        // among the `workbook...` types).
-        if votes.is_empty() {
-            let family = |name: &str| -> String {
-                name.chars()
-                    .take_while(|c| !c.is_ascii_uppercase())
-                    .collect()
-            };
-            let own = model
-                .types
-                .get(key)
-                .map(|t| family(&t.name))
-                .unwrap_or_default();
-            for ty in model.types.values() {
-                if !own.is_empty() && !unplaced.contains(&ty.key) && family(&ty.name) == own {
-                    *votes.entry(ty.module.clone()).or_default() += 1;
-                }
-            }
-        }
-        if let Some((module, _)) = votes.into_iter().rev().max_by_key(|(_, n)| *n) {
-            placements.push((key.clone(), module));
-        }
-    }
-    for (key, module) in placements {
-        unplaced.remove(&key);
-        if let Some(ty) = model.types.get_mut(&key) {
-            ty.module = module;
-        }
-    }
 }
 
 /// Finds declarations by the ways pages refer to them.
@@ -688,7 +307,7 @@ impl Resolver<'_> {
             name: draft.name.clone(),
             namespace: draft.namespace.clone(),
             description: draft.description.clone(),
-            module: draft.module.clone(),
+            area: draft.area.clone(),
             base,
             key_property: draft.key_property.clone(),
             open_type: draft.open_type,
@@ -761,7 +380,7 @@ impl Resolver<'_> {
             name: draft.name.clone(),
             title: draft.title.clone(),
             description: draft.description.clone(),
-            module: draft.module.clone(),
+            area: draft.area.clone(),
             method: draft.method.clone(),
             paths,
             query_options: draft.query_options.clone(),
@@ -957,7 +576,7 @@ fn declare_inline_enums(declarations: &mut Declarations, resolver: &mut Resolver
                 name: name.name.clone(),
                 namespace,
                 description: String::new(),
-                module: draft.module.clone(),
+                area: draft.area.clone(),
                 members: members
                     .into_iter()
                     .map(|m| EnumMember {

@@ -3,9 +3,7 @@
 #![cfg(feature = "full")]
 
 use msgraph_v1 as msgraph;
-use msgraph::directory_management::DirectoryObject;
-use msgraph::groups::Group;
-use msgraph::users::User;
+use msgraph::models::{DirectoryObject, Group, User};
 use serde_json::json;
 
 #[test]
@@ -85,7 +83,7 @@ mod with_the_client {
     use super::*;
     use futures_util::TryStreamExt;
     use msgraph::client::{Client, StaticToken};
-    use msgraph::outlook::Message;
+    use msgraph::models::Message;
     use msgraph::runtime::Batch;
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};

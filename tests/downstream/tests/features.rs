@@ -1,7 +1,8 @@
-//! Two areas, each behind its feature: `users` refers to a type of `insights`, and with both
-//! features on, that field is typed.
+//! Two areas, each behind its feature: `User` (of `users`) has the navigation property
+//! `insights`, whose type only the `insights` area brings; with both features on, that field is
+//! typed.
 
-use msgraph::users;
+use msgraph::models;
 use serde_json::json;
 
 #[test]
@@ -11,7 +12,7 @@ fn a_field_typed_by_another_area_is_there_when_both_are_enabled() {
         "displayName": "Adele Vance",
         "insights": { "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd" }
     });
-    let user: users::User = serde_json::from_value(body.clone()).expect("a user");
+    let user: models::User = serde_json::from_value(body.clone()).expect("a user");
     let insights = user
         .insights
         .as_deref()

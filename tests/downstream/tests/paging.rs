@@ -1,6 +1,6 @@
 //! Following `@odata.nextLink` and `@odata.deltaLink`, as a consumer does, sans IO.
 
-use msgraph::insights::Trending;
+use msgraph::models::Trending;
 use msgraph::runtime::Collection;
 
 fn page(json: &str) -> Collection<Trending> {

@@ -1,7 +1,7 @@
 //! The two seed pages, through the generated crate: their example requests are what the
 //! endpoint functions build, and their example bodies round-trip through the generated types.
 
-use msgraph::insights;
+use msgraph::models;
 use serde_json::{json, Value};
 
 /// The request body of the "Add shared" seed's example.
@@ -80,10 +80,10 @@ fn sent_body(request: http::Request<Vec<u8>>) -> Value {
 
 #[test]
 fn add_shared_builds_the_seed_example_request() {
-    let body: insights::SharedInsight =
+    let body: models::SharedInsight =
         serde_json::from_value(shared_insight_example()).expect("typed body");
     let last_shared = body.last_shared.as_ref().expect("lastShared is typed");
-    let shared_by: &insights::InsightIdentity =
+    let shared_by: &models::InsightIdentity =
         last_shared.shared_by.as_ref().expect("sharedBy is typed");
     assert_eq!(
         shared_by.display_name.as_deref(),
@@ -108,15 +108,15 @@ fn add_shared_builds_the_seed_example_request() {
         .insights()
         .shared()
         .reference()
-        .create(insights::SharedInsight::default());
+        .create(models::SharedInsight::default());
     assert_eq!(documented.path(), "/me/insights/shared/$ref");
 }
 
 #[test]
 fn create_used_builds_the_seed_example_request() {
-    let body: insights::UsedInsight =
+    let body: models::UsedInsight =
         serde_json::from_value(used_insight_example()).expect("typed body");
-    let usage: &insights::UsageDetails = body.last_used.as_ref().expect("lastUsed is typed");
+    let usage: &models::UsageDetails = body.last_used.as_ref().expect("lastUsed is typed");
     assert!(usage.last_accessed_date_time.is_some());
 
     let request = msgraph::invitations()
@@ -135,13 +135,13 @@ fn create_used_builds_the_seed_example_request() {
         .invited_user()
         .insights()
         .used()
-        .create(insights::UsedInsight::default());
+        .create(models::UsedInsight::default());
     assert_eq!(
         request.path(),
         "/invitations/a1b2/invitedUser/insights/used"
     );
 
-    let body: insights::UsedInsight =
+    let body: models::UsedInsight =
         serde_json::from_value(used_insight_example()).expect("typed body");
     let sent = sent_body(
         msgraph::invitations()
@@ -167,8 +167,8 @@ fn seed_responses_read_as_their_documented_types() {
     let request = msgraph::me()
         .insights()
         .shared()
-        .create(insights::SharedInsight::default());
-    let created: insights::SharedInsight = request
+        .create(models::SharedInsight::default());
+    let created: models::SharedInsight = request
         .parse_response(&http_response)
         .expect("typed response");
     assert_eq!(
@@ -179,7 +179,7 @@ fn seed_responses_read_as_their_documented_types() {
 
 #[test]
 fn flags_enums_read_and_write_combined_values() {
-    use msgraph::insights::{Trending, TrendingChannels};
+    use msgraph::models::{Trending, TrendingChannels};
     let trending: Trending =
         serde_json::from_value(json!({"id": "1", "channels": "email,chat"})).expect("typed");
     let channels = trending.channels.as_ref().expect("channels");
