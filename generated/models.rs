@@ -18,18 +18,15 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrendingHideBody {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// Free-text note explaining why the item is hidden. Optional.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// When the item may appear again, in ISO 8601 format and in UTC. Required.
-    pub until: ::std::option::Option<crate::runtime::DateTimeOffset>,
+    pub until: Option<crate::runtime::DateTimeOffset>,
     /// Scopes in which the item is hidden. If omitted, the item is hidden in every scope. Optional.
-    pub scopes: ::std::option::Option<::std::vec::Vec<crate::models::TrendingScope>>,
+    pub scopes: Option<Vec<crate::models::TrendingScope>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -38,7 +35,7 @@ impl crate::runtime::Object for TrendingHideBody {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "reason" => crate::runtime::read(map, &mut self.reason),
@@ -49,7 +46,7 @@ impl crate::runtime::Object for TrendingHideBody {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -58,7 +55,7 @@ impl crate::runtime::Object for TrendingHideBody {
 impl<'de> ::serde::Deserialize<'de> for TrendingHideBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -68,7 +65,7 @@ impl ::serde::Serialize for TrendingHideBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("reason", &self.reason);
@@ -86,14 +83,11 @@ impl ::serde::Serialize for TrendingHideBody {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// Key that identifies the object within its collection. Assigned by the service. Read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 impl crate::runtime::Object for Entity {
@@ -101,7 +95,7 @@ impl crate::runtime::Object for Entity {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -110,7 +104,7 @@ impl crate::runtime::Object for Entity {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -118,7 +112,7 @@ impl crate::runtime::Object for Entity {
 impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -127,7 +121,7 @@ impl ::serde::Serialize for Entity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -144,7 +138,7 @@ impl crate::runtime::GraphType for crate::models::Entity {
         "microsoft.graph.usedInsight",
         "microsoft.graph.user",
     ];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
+    fn odata_type(&self) -> Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -153,9 +147,7 @@ impl crate::models::Entity {
     /// This value as one of the types derived from this one: `Some` when its
     /// `@odata.type` names that type (or one derived from it) and its JSON reads as
     /// it, with every property typed and undocumented ones still kept.
-    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(
-        &self,
-    ) -> ::std::option::Option<T> {
+    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> Option<T> {
         crate::runtime::cast(self)
     }
 }
@@ -171,18 +163,15 @@ impl crate::models::Entity {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsightIdentity {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `address` property.
-    pub address: ::std::option::Option<::std::string::String>,
+    pub address: Option<String>,
     /// The `displayName` property.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The `id` property.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -191,7 +180,7 @@ impl crate::runtime::Object for InsightIdentity {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "address" => crate::runtime::read(map, &mut self.address),
@@ -202,7 +191,7 @@ impl crate::runtime::Object for InsightIdentity {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -211,7 +200,7 @@ impl crate::runtime::Object for InsightIdentity {
 impl<'de> ::serde::Deserialize<'de> for InsightIdentity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -221,7 +210,7 @@ impl ::serde::Serialize for InsightIdentity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("address", &self.address);
@@ -242,20 +231,17 @@ impl ::serde::Serialize for InsightIdentity {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfficeGraphInsights {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// Identifier of the insights container. Inherited from entity. Read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Documents shared with or by the user, newest share first. Read-only. Nullable.
-    pub shared: ::std::option::Option<::std::vec::Vec<crate::models::SharedInsight>>,
+    pub shared: Option<Vec<crate::models::SharedInsight>>,
     /// Documents that are popular in the user's closest working network, highest weight first. Read-only. Nullable.
-    pub trending: ::std::option::Option<::std::vec::Vec<crate::models::Trending>>,
+    pub trending: Option<Vec<crate::models::Trending>>,
     /// Documents the user viewed or edited, most recent first. Read-only. Nullable.
-    pub used: ::std::option::Option<::std::vec::Vec<crate::models::UsedInsight>>,
+    pub used: Option<Vec<crate::models::UsedInsight>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -264,7 +250,7 @@ impl crate::runtime::Object for OfficeGraphInsights {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -276,7 +262,7 @@ impl crate::runtime::Object for OfficeGraphInsights {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -285,7 +271,7 @@ impl crate::runtime::Object for OfficeGraphInsights {
 impl<'de> ::serde::Deserialize<'de> for OfficeGraphInsights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -295,7 +281,7 @@ impl ::serde::Serialize for OfficeGraphInsights {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -311,7 +297,7 @@ impl crate::runtime::GraphType for crate::models::OfficeGraphInsights {
     const ODATA_TYPES: &'static [&'static str] = &[
         "microsoft.graph.officeGraphInsights",
     ];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
+    fn odata_type(&self) -> Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -331,18 +317,15 @@ for crate::models::OfficeGraphInsights {}
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceReference {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// The `webUrl` property.
-    pub web_url: ::std::option::Option<::std::string::String>,
+    pub web_url: Option<String>,
     /// The `id` property.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -351,7 +334,7 @@ impl crate::runtime::Object for ResourceReference {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "type" => crate::runtime::read(map, &mut self.r#type),
@@ -362,7 +345,7 @@ impl crate::runtime::Object for ResourceReference {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -371,7 +354,7 @@ impl crate::runtime::Object for ResourceReference {
 impl<'de> ::serde::Deserialize<'de> for ResourceReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -381,7 +364,7 @@ impl ::serde::Serialize for ResourceReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("type", &self.r#type);
@@ -402,28 +385,25 @@ impl ::serde::Serialize for ResourceReference {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceVisualization {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `containerDisplayName` property.
-    pub container_display_name: ::std::option::Option<::std::string::String>,
+    pub container_display_name: Option<String>,
     /// The `containerType` property.
-    pub container_type: ::std::option::Option<::std::string::String>,
+    pub container_type: Option<String>,
     /// The `containerWebUrl` property.
-    pub container_web_url: ::std::option::Option<::std::string::String>,
+    pub container_web_url: Option<String>,
     /// The `mediaType` property.
-    pub media_type: ::std::option::Option<::std::string::String>,
+    pub media_type: Option<String>,
     /// The `previewImageUrl` property.
-    pub preview_image_url: ::std::option::Option<::std::string::String>,
+    pub preview_image_url: Option<String>,
     /// The `previewText` property.
-    pub preview_text: ::std::option::Option<::std::string::String>,
+    pub preview_text: Option<String>,
     /// The `title` property.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The `type` property.
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: Option<String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -432,7 +412,7 @@ impl crate::runtime::Object for ResourceVisualization {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "containerDisplayName" => {
@@ -450,7 +430,7 @@ impl crate::runtime::Object for ResourceVisualization {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -459,7 +439,7 @@ impl crate::runtime::Object for ResourceVisualization {
 impl<'de> ::serde::Deserialize<'de> for ResourceVisualization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -469,7 +449,7 @@ impl ::serde::Serialize for ResourceVisualization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("containerDisplayName", &self.container_display_name);
@@ -495,26 +475,19 @@ impl ::serde::Serialize for ResourceVisualization {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharedInsight {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `id` property.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The `lastShared` property.
-    pub last_shared: ::std::option::Option<crate::models::SharingDetail>,
+    pub last_shared: Option<crate::models::SharingDetail>,
     /// The `sharingHistory` property.
-    pub sharing_history: ::std::option::Option<
-        ::std::vec::Vec<crate::models::SharingDetail>,
-    >,
+    pub sharing_history: Option<Vec<crate::models::SharingDetail>>,
     /// The `resourceVisualization` property.
-    pub resource_visualization: ::std::option::Option<
-        crate::models::ResourceVisualization,
-    >,
+    pub resource_visualization: Option<crate::models::ResourceVisualization>,
     /// The `resourceReference` property.
-    pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
+    pub resource_reference: Option<crate::models::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -523,7 +496,7 @@ impl crate::runtime::Object for SharedInsight {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -540,7 +513,7 @@ impl crate::runtime::Object for SharedInsight {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -549,7 +522,7 @@ impl crate::runtime::Object for SharedInsight {
 impl<'de> ::serde::Deserialize<'de> for SharedInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -559,7 +532,7 @@ impl ::serde::Serialize for SharedInsight {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -574,7 +547,7 @@ impl ::serde::Serialize for SharedInsight {
 #[cfg(feature = "insights")]
 impl crate::runtime::GraphType for crate::models::SharedInsight {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.sharedInsight"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
+    fn odata_type(&self) -> Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -594,22 +567,19 @@ for crate::models::SharedInsight {}
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharingDetail {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `sharedBy` property.
-    pub shared_by: ::std::option::Option<crate::models::InsightIdentity>,
+    pub shared_by: Option<crate::models::InsightIdentity>,
     /// The `sharedDateTime` property.
-    pub shared_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
+    pub shared_date_time: Option<crate::runtime::DateTimeOffset>,
     /// The `sharingReference` property.
-    pub sharing_reference: ::std::option::Option<crate::models::ResourceReference>,
+    pub sharing_reference: Option<crate::models::ResourceReference>,
     /// The `sharingSubject` property.
-    pub sharing_subject: ::std::option::Option<::std::string::String>,
+    pub sharing_subject: Option<String>,
     /// The `sharingType` property.
-    pub sharing_type: ::std::option::Option<::std::string::String>,
+    pub sharing_type: Option<String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -618,7 +588,7 @@ impl crate::runtime::Object for SharingDetail {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "sharedBy" => crate::runtime::read(map, &mut self.shared_by),
@@ -631,7 +601,7 @@ impl crate::runtime::Object for SharingDetail {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -640,7 +610,7 @@ impl crate::runtime::Object for SharingDetail {
 impl<'de> ::serde::Deserialize<'de> for SharingDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -650,7 +620,7 @@ impl ::serde::Serialize for SharingDetail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("sharedBy", &self.shared_by);
@@ -673,36 +643,29 @@ impl ::serde::Serialize for SharingDetail {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trending {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// Identifier of the trending item. Inherited from entity. Read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Relative popularity score. A larger number means the document is more relevant to the user right now. Supports `$orderby`.
-    pub weight: ::std::option::Option<f64>,
+    pub weight: Option<f64>,
     /// When the document was last changed, in ISO 8601 format and always in UTC. For example, `2021-06-14T09:30:00Z`. Read-only.
-    pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
+    pub last_modified_date_time: Option<crate::runtime::DateTimeOffset>,
     /// Values for drawing a preview of the document, such as its title and thumbnail. Read-only.
-    pub resource_visualization: ::std::option::Option<
-        crate::models::ResourceVisualization,
-    >,
+    pub resource_visualization: Option<crate::models::ResourceVisualization>,
     /// Location and type of the underlying document. Read-only.
-    pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
+    pub resource_reference: Option<crate::models::ResourceReference>,
     /// How widely the document is spreading. Supports `$filter` (`eq`).
-    pub scope: ::std::option::Option<crate::models::TrendingScope>,
+    pub scope: Option<crate::models::TrendingScope>,
     /// The calculated relationship that produced the item. Always `trending` for this type. Read-only.
-    pub kind: ::std::option::Option<crate::models::InsightKind>,
+    pub kind: Option<crate::models::InsightKind>,
     /// Terms that describe the document. Can be edited by the user.
-    pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub keywords: Option<Vec<String>>,
     /// Where the activity around the document was seen. Read-only.
-    pub channels: ::std::option::Option<
-        crate::runtime::Flags<crate::models::TrendingChannels>,
-    >,
+    pub channels: Option<crate::runtime::Flags<crate::models::TrendingChannels>>,
     /// Navigates to the document that is trending. Read-only.
-    pub resource: ::std::option::Option<::std::boxed::Box<crate::models::Entity>>,
+    pub resource: Option<Box<crate::models::Entity>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -711,7 +674,7 @@ impl crate::runtime::Object for Trending {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -735,7 +698,7 @@ impl crate::runtime::Object for Trending {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -744,7 +707,7 @@ impl crate::runtime::Object for Trending {
 impl<'de> ::serde::Deserialize<'de> for Trending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -754,7 +717,7 @@ impl ::serde::Serialize for Trending {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -774,7 +737,7 @@ impl ::serde::Serialize for Trending {
 #[cfg(feature = "insights")]
 impl crate::runtime::GraphType for crate::models::Trending {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.trending"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
+    fn odata_type(&self) -> Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -793,16 +756,13 @@ impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::Trend
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsageDetails {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `lastAccessedDateTime` property.
-    pub last_accessed_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
+    pub last_accessed_date_time: Option<crate::runtime::DateTimeOffset>,
     /// The `lastModifiedDateTime` property.
-    pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
+    pub last_modified_date_time: Option<crate::runtime::DateTimeOffset>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -811,7 +771,7 @@ impl crate::runtime::Object for UsageDetails {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "lastAccessedDateTime" => {
@@ -825,7 +785,7 @@ impl crate::runtime::Object for UsageDetails {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -834,7 +794,7 @@ impl crate::runtime::Object for UsageDetails {
 impl<'de> ::serde::Deserialize<'de> for UsageDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -844,7 +804,7 @@ impl ::serde::Serialize for UsageDetails {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("lastAccessedDateTime", &self.last_accessed_date_time);
@@ -864,22 +824,17 @@ impl ::serde::Serialize for UsageDetails {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsedInsight {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// The `id` property.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// **TODO: Add Description**
-    pub last_used: ::std::option::Option<crate::models::UsageDetails>,
+    pub last_used: Option<crate::models::UsageDetails>,
     /// **TODO: Add Description**
-    pub resource_visualization: ::std::option::Option<
-        crate::models::ResourceVisualization,
-    >,
+    pub resource_visualization: Option<crate::models::ResourceVisualization>,
     /// **TODO: Add Description**
-    pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
+    pub resource_reference: Option<crate::models::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "insights")]
@@ -888,7 +843,7 @@ impl crate::runtime::Object for UsedInsight {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -904,7 +859,7 @@ impl crate::runtime::Object for UsedInsight {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -913,7 +868,7 @@ impl crate::runtime::Object for UsedInsight {
 impl<'de> ::serde::Deserialize<'de> for UsedInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -923,7 +878,7 @@ impl ::serde::Serialize for UsedInsight {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -937,7 +892,7 @@ impl ::serde::Serialize for UsedInsight {
 #[cfg(feature = "insights")]
 impl crate::runtime::GraphType for crate::models::UsedInsight {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.usedInsight"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
+    fn odata_type(&self) -> Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -956,29 +911,24 @@ impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::UsedI
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct User {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: ::std::option::Option<::std::string::String>,
+    pub odata_type: Option<String>,
     /// Unique identifier of the user. Inherited from entity. Read-only.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// `true` when the account can sign in. Required when a user is created.
-    pub account_enabled: ::std::option::Option<bool>,
+    pub account_enabled: Option<bool>,
     /// The name shown in address lists, usually the full name. Supports `$filter` and `$orderby`.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// The primary SMTP address. Read-only. Nullable.
-    pub mail: ::std::option::Option<::std::string::String>,
+    pub mail: Option<String>,
     /// Whether the account belongs to the tenant or is a guest. Possible values are: `Member`, `Guest`.
-    pub user_type: ::std::option::Option<::std::string::String>,
+    pub user_type: Option<String>,
     /// The documents calculated as relevant to the user. Read-only. Nullable.
     ///
     /// Compiled with the `insights` feature (or `full`). Otherwise its JSON is kept in `additional_properties`.
     #[cfg(feature = "insights")]
-    pub insights: ::std::option::Option<
-        ::std::boxed::Box<crate::models::OfficeGraphInsights>,
-    >,
+    pub insights: Option<Box<crate::models::OfficeGraphInsights>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
 #[cfg(feature = "users")]
@@ -987,7 +937,7 @@ impl crate::runtime::Object for User {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> ::std::result::Result<bool, A::Error> {
+    ) -> Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -1002,7 +952,7 @@ impl crate::runtime::Object for User {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -1011,7 +961,7 @@ impl crate::runtime::Object for User {
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -1021,7 +971,7 @@ impl ::serde::Serialize for User {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -1037,7 +987,7 @@ impl ::serde::Serialize for User {
 #[cfg(feature = "users")]
 impl crate::runtime::GraphType for crate::models::User {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.user"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
+    fn odata_type(&self) -> Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -1062,7 +1012,7 @@ pub enum InsightKind {
     /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
     UnknownFutureValue,
     /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 #[cfg(feature = "insights")]
@@ -1099,7 +1049,7 @@ impl ::serde::Serialize for InsightKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         crate::runtime::serialize_enum(self, serializer)
     }
 }
@@ -1108,7 +1058,7 @@ impl ::serde::Serialize for InsightKind {
 impl<'de> ::serde::Deserialize<'de> for InsightKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_enum(deserializer)
     }
 }
@@ -1132,7 +1082,7 @@ pub enum TrendingChannels {
     /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
     UnknownFutureValue,
     /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 #[cfg(feature = "insights")]
@@ -1171,7 +1121,7 @@ impl ::serde::Serialize for TrendingChannels {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         crate::runtime::serialize_enum(self, serializer)
     }
 }
@@ -1180,7 +1130,7 @@ impl ::serde::Serialize for TrendingChannels {
 impl<'de> ::serde::Deserialize<'de> for TrendingChannels {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_enum(deserializer)
     }
 }
@@ -1202,7 +1152,7 @@ pub enum TrendingScope {
     /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
     UnknownFutureValue,
     /// A value this crate does not know, kept as sent.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 
 #[cfg(feature = "insights")]
@@ -1239,7 +1189,7 @@ impl ::serde::Serialize for TrendingScope {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         crate::runtime::serialize_enum(self, serializer)
     }
 }
@@ -1248,7 +1198,7 @@ impl ::serde::Serialize for TrendingScope {
 impl<'de> ::serde::Deserialize<'de> for TrendingScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::deserialize_enum(deserializer)
     }
 }

@@ -17,10 +17,7 @@
 #[cfg(feature = "insights")]
 pub fn invitations() -> Invitations {
     Invitations {
-        path: crate::runtime::extend_path(
-            ::std::string::String::new(),
-            &["/invitations"],
-        ),
+        path: crate::runtime::extend_path(String::new(), &["/invitations"]),
     }
 }
 
@@ -30,7 +27,7 @@ pub fn invitations() -> Invitations {
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn me() -> Me {
     Me {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/me"]),
+        path: crate::runtime::extend_path(String::new(), &["/me"]),
     }
 }
 
@@ -40,7 +37,7 @@ pub fn me() -> Me {
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn users() -> Users {
     Users {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/users"]),
+        path: crate::runtime::extend_path(String::new(), &["/users"]),
     }
 }
 
@@ -50,7 +47,7 @@ pub fn users() -> Users {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct Invitations {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -76,7 +73,7 @@ impl Invitations {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItem {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -99,7 +96,7 @@ impl InvitationsItem {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUser {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -122,7 +119,7 @@ impl InvitationsItemInvitedUser {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsights {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -145,7 +142,7 @@ impl InvitationsItemInvitedUserInsights {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsightsUsed {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -185,7 +182,7 @@ impl InvitationsItemInvitedUserInsightsUsed {
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Me {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(any(feature = "insights", feature = "users"))]
@@ -234,7 +231,7 @@ impl Me {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsights {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -295,7 +292,7 @@ impl MeInsights {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsShared {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -341,7 +338,7 @@ impl MeInsightsShared {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedReference {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -381,7 +378,7 @@ impl MeInsightsSharedReference {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrending {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -430,7 +427,7 @@ impl MeInsightsTrending {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItem {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -523,7 +520,7 @@ impl MeInsightsTrendingItem {
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Users {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(any(feature = "insights", feature = "users"))]
@@ -549,7 +546,7 @@ impl Users {
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItem {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(any(feature = "insights", feature = "users"))]
@@ -617,7 +614,7 @@ impl UsersItem {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsights {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -672,7 +669,7 @@ impl UsersItemInsights {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrending {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
@@ -721,7 +718,7 @@ impl UsersItemInsightsTrending {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItem {
-    pub(crate) path: ::std::string::String,
+    pub(crate) path: String,
 }
 
 #[cfg(feature = "insights")]
