@@ -18,15 +18,18 @@
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrendingHideBody {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Free-text note explaining why the item is hidden. Optional.
-    pub reason: Option<String>,
+    pub reason: ::std::option::Option<::std::string::String>,
     /// When the item may appear again, in ISO 8601 format and in UTC. Required.
-    pub until: Option<crate::runtime::DateTimeOffset>,
+    pub until: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Scopes in which the item is hidden. If omitted, the item is hidden in every scope. Optional.
-    pub scopes: Option<Vec<crate::models::TrendingScope>>,
+    pub scopes: ::std::option::Option<::std::vec::Vec<crate::models::TrendingScope>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -35,7 +38,7 @@ impl crate::runtime::Object for TrendingHideBody {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "reason" => crate::runtime::read(map, &mut self.reason),
@@ -46,7 +49,7 @@ impl crate::runtime::Object for TrendingHideBody {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -55,7 +58,7 @@ impl crate::runtime::Object for TrendingHideBody {
 impl<'de> ::serde::Deserialize<'de> for TrendingHideBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -65,7 +68,7 @@ impl ::serde::Serialize for TrendingHideBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("reason", &self.reason);
@@ -83,11 +86,14 @@ impl ::serde::Serialize for TrendingHideBody {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Key that identifies the object within its collection. Assigned by the service. Read-only.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 impl crate::runtime::Object for Entity {
@@ -95,7 +101,7 @@ impl crate::runtime::Object for Entity {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -104,7 +110,7 @@ impl crate::runtime::Object for Entity {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -112,7 +118,7 @@ impl crate::runtime::Object for Entity {
 impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -121,7 +127,7 @@ impl ::serde::Serialize for Entity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -138,7 +144,7 @@ impl crate::runtime::GraphType for crate::models::Entity {
         "microsoft.graph.usedInsight",
         "microsoft.graph.user",
     ];
-    fn odata_type(&self) -> Option<&str> {
+    fn odata_type(&self) -> ::std::option::Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -147,7 +153,9 @@ impl crate::models::Entity {
     /// This value as one of the types derived from this one: `Some` when its
     /// `@odata.type` names that type (or one derived from it) and its JSON reads as
     /// it, with every property typed and undocumented ones still kept.
-    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> Option<T> {
+    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(
+        &self,
+    ) -> ::std::option::Option<T> {
         crate::runtime::cast(self)
     }
 }
@@ -163,15 +171,18 @@ impl crate::models::Entity {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InsightIdentity {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `address` property.
-    pub address: Option<String>,
+    pub address: ::std::option::Option<::std::string::String>,
     /// The `displayName` property.
-    pub display_name: Option<String>,
+    pub display_name: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -180,7 +191,7 @@ impl crate::runtime::Object for InsightIdentity {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "address" => crate::runtime::read(map, &mut self.address),
@@ -191,7 +202,7 @@ impl crate::runtime::Object for InsightIdentity {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -200,7 +211,7 @@ impl crate::runtime::Object for InsightIdentity {
 impl<'de> ::serde::Deserialize<'de> for InsightIdentity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -210,7 +221,7 @@ impl ::serde::Serialize for InsightIdentity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("address", &self.address);
@@ -231,17 +242,20 @@ impl ::serde::Serialize for InsightIdentity {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfficeGraphInsights {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the insights container. Inherited from entity. Read-only.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Documents shared with or by the user, newest share first. Read-only. Nullable.
-    pub shared: Option<Vec<crate::models::SharedInsight>>,
+    pub shared: ::std::option::Option<::std::vec::Vec<crate::models::SharedInsight>>,
     /// Documents that are popular in the user's closest working network, highest weight first. Read-only. Nullable.
-    pub trending: Option<Vec<crate::models::Trending>>,
+    pub trending: ::std::option::Option<::std::vec::Vec<crate::models::Trending>>,
     /// Documents the user viewed or edited, most recent first. Read-only. Nullable.
-    pub used: Option<Vec<crate::models::UsedInsight>>,
+    pub used: ::std::option::Option<::std::vec::Vec<crate::models::UsedInsight>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -250,7 +264,7 @@ impl crate::runtime::Object for OfficeGraphInsights {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -262,7 +276,7 @@ impl crate::runtime::Object for OfficeGraphInsights {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -271,7 +285,7 @@ impl crate::runtime::Object for OfficeGraphInsights {
 impl<'de> ::serde::Deserialize<'de> for OfficeGraphInsights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -281,7 +295,7 @@ impl ::serde::Serialize for OfficeGraphInsights {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -297,7 +311,7 @@ impl crate::runtime::GraphType for crate::models::OfficeGraphInsights {
     const ODATA_TYPES: &'static [&'static str] = &[
         "microsoft.graph.officeGraphInsights",
     ];
-    fn odata_type(&self) -> Option<&str> {
+    fn odata_type(&self) -> ::std::option::Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -317,15 +331,18 @@ for crate::models::OfficeGraphInsights {}
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceReference {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `type` property.
-    pub r#type: Option<String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
     /// The `webUrl` property.
-    pub web_url: Option<String>,
+    pub web_url: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -334,7 +351,7 @@ impl crate::runtime::Object for ResourceReference {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "type" => crate::runtime::read(map, &mut self.r#type),
@@ -345,7 +362,7 @@ impl crate::runtime::Object for ResourceReference {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -354,7 +371,7 @@ impl crate::runtime::Object for ResourceReference {
 impl<'de> ::serde::Deserialize<'de> for ResourceReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -364,7 +381,7 @@ impl ::serde::Serialize for ResourceReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("type", &self.r#type);
@@ -385,25 +402,28 @@ impl ::serde::Serialize for ResourceReference {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ResourceVisualization {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `containerDisplayName` property.
-    pub container_display_name: Option<String>,
+    pub container_display_name: ::std::option::Option<::std::string::String>,
     /// The `containerType` property.
-    pub container_type: Option<String>,
+    pub container_type: ::std::option::Option<::std::string::String>,
     /// The `containerWebUrl` property.
-    pub container_web_url: Option<String>,
+    pub container_web_url: ::std::option::Option<::std::string::String>,
     /// The `mediaType` property.
-    pub media_type: Option<String>,
+    pub media_type: ::std::option::Option<::std::string::String>,
     /// The `previewImageUrl` property.
-    pub preview_image_url: Option<String>,
+    pub preview_image_url: ::std::option::Option<::std::string::String>,
     /// The `previewText` property.
-    pub preview_text: Option<String>,
+    pub preview_text: ::std::option::Option<::std::string::String>,
     /// The `title` property.
-    pub title: Option<String>,
+    pub title: ::std::option::Option<::std::string::String>,
     /// The `type` property.
-    pub r#type: Option<String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -412,7 +432,7 @@ impl crate::runtime::Object for ResourceVisualization {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "containerDisplayName" => {
@@ -430,7 +450,7 @@ impl crate::runtime::Object for ResourceVisualization {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -439,7 +459,7 @@ impl crate::runtime::Object for ResourceVisualization {
 impl<'de> ::serde::Deserialize<'de> for ResourceVisualization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -449,7 +469,7 @@ impl ::serde::Serialize for ResourceVisualization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("containerDisplayName", &self.container_display_name);
@@ -475,19 +495,26 @@ impl ::serde::Serialize for ResourceVisualization {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharedInsight {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// The `lastShared` property.
-    pub last_shared: Option<crate::models::SharingDetail>,
+    pub last_shared: ::std::option::Option<crate::models::SharingDetail>,
     /// The `sharingHistory` property.
-    pub sharing_history: Option<Vec<crate::models::SharingDetail>>,
+    pub sharing_history: ::std::option::Option<
+        ::std::vec::Vec<crate::models::SharingDetail>,
+    >,
     /// The `resourceVisualization` property.
-    pub resource_visualization: Option<crate::models::ResourceVisualization>,
+    pub resource_visualization: ::std::option::Option<
+        crate::models::ResourceVisualization,
+    >,
     /// The `resourceReference` property.
-    pub resource_reference: Option<crate::models::ResourceReference>,
+    pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -496,7 +523,7 @@ impl crate::runtime::Object for SharedInsight {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -513,7 +540,7 @@ impl crate::runtime::Object for SharedInsight {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -522,7 +549,7 @@ impl crate::runtime::Object for SharedInsight {
 impl<'de> ::serde::Deserialize<'de> for SharedInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -532,7 +559,7 @@ impl ::serde::Serialize for SharedInsight {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -547,7 +574,7 @@ impl ::serde::Serialize for SharedInsight {
 #[cfg(feature = "insights")]
 impl crate::runtime::GraphType for crate::models::SharedInsight {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.sharedInsight"];
-    fn odata_type(&self) -> Option<&str> {
+    fn odata_type(&self) -> ::std::option::Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -567,19 +594,22 @@ for crate::models::SharedInsight {}
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SharingDetail {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `sharedBy` property.
-    pub shared_by: Option<crate::models::InsightIdentity>,
+    pub shared_by: ::std::option::Option<crate::models::InsightIdentity>,
     /// The `sharedDateTime` property.
-    pub shared_date_time: Option<crate::runtime::DateTimeOffset>,
+    pub shared_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// The `sharingReference` property.
-    pub sharing_reference: Option<crate::models::ResourceReference>,
+    pub sharing_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// The `sharingSubject` property.
-    pub sharing_subject: Option<String>,
+    pub sharing_subject: ::std::option::Option<::std::string::String>,
     /// The `sharingType` property.
-    pub sharing_type: Option<String>,
+    pub sharing_type: ::std::option::Option<::std::string::String>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -588,7 +618,7 @@ impl crate::runtime::Object for SharingDetail {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "sharedBy" => crate::runtime::read(map, &mut self.shared_by),
@@ -601,7 +631,7 @@ impl crate::runtime::Object for SharingDetail {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -610,7 +640,7 @@ impl crate::runtime::Object for SharingDetail {
 impl<'de> ::serde::Deserialize<'de> for SharingDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -620,7 +650,7 @@ impl ::serde::Serialize for SharingDetail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("sharedBy", &self.shared_by);
@@ -643,29 +673,36 @@ impl ::serde::Serialize for SharingDetail {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Trending {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Identifier of the trending item. Inherited from entity. Read-only.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// Relative popularity score. A larger number means the document is more relevant to the user right now. Supports `$orderby`.
-    pub weight: Option<f64>,
+    pub weight: ::std::option::Option<f64>,
     /// When the document was last changed, in ISO 8601 format and always in UTC. For example, `2021-06-14T09:30:00Z`. Read-only.
-    pub last_modified_date_time: Option<crate::runtime::DateTimeOffset>,
+    pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Values for drawing a preview of the document, such as its title and thumbnail. Read-only.
-    pub resource_visualization: Option<crate::models::ResourceVisualization>,
+    pub resource_visualization: ::std::option::Option<
+        crate::models::ResourceVisualization,
+    >,
     /// Location and type of the underlying document. Read-only.
-    pub resource_reference: Option<crate::models::ResourceReference>,
+    pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// How widely the document is spreading. Supports `$filter` (`eq`).
-    pub scope: Option<crate::models::TrendingScope>,
+    pub scope: ::std::option::Option<crate::models::TrendingScope>,
     /// The calculated relationship that produced the item. Always `trending` for this type. Read-only.
-    pub kind: Option<crate::models::InsightKind>,
+    pub kind: ::std::option::Option<crate::models::InsightKind>,
     /// Terms that describe the document. Can be edited by the user.
-    pub keywords: Option<Vec<String>>,
+    pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Where the activity around the document was seen. Read-only.
-    pub channels: Option<crate::runtime::Flags<crate::models::TrendingChannels>>,
+    pub channels: ::std::option::Option<
+        crate::runtime::Flags<crate::models::TrendingChannels>,
+    >,
     /// Navigates to the document that is trending. Read-only.
-    pub resource: Option<Box<crate::models::Entity>>,
+    pub resource: ::std::option::Option<::std::boxed::Box<crate::models::Entity>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -674,7 +711,7 @@ impl crate::runtime::Object for Trending {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -698,7 +735,7 @@ impl crate::runtime::Object for Trending {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -707,7 +744,7 @@ impl crate::runtime::Object for Trending {
 impl<'de> ::serde::Deserialize<'de> for Trending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -717,7 +754,7 @@ impl ::serde::Serialize for Trending {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -737,7 +774,7 @@ impl ::serde::Serialize for Trending {
 #[cfg(feature = "insights")]
 impl crate::runtime::GraphType for crate::models::Trending {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.trending"];
-    fn odata_type(&self) -> Option<&str> {
+    fn odata_type(&self) -> ::std::option::Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -756,13 +793,16 @@ impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::Trend
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsageDetails {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `lastAccessedDateTime` property.
-    pub last_accessed_date_time: Option<crate::runtime::DateTimeOffset>,
+    pub last_accessed_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// The `lastModifiedDateTime` property.
-    pub last_modified_date_time: Option<crate::runtime::DateTimeOffset>,
+    pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -771,7 +811,7 @@ impl crate::runtime::Object for UsageDetails {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "lastAccessedDateTime" => {
@@ -785,7 +825,7 @@ impl crate::runtime::Object for UsageDetails {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -794,7 +834,7 @@ impl crate::runtime::Object for UsageDetails {
 impl<'de> ::serde::Deserialize<'de> for UsageDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -804,7 +844,7 @@ impl ::serde::Serialize for UsageDetails {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("lastAccessedDateTime", &self.last_accessed_date_time);
@@ -824,17 +864,22 @@ impl ::serde::Serialize for UsageDetails {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsedInsight {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// The `id` property.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// **TODO: Add Description**
-    pub last_used: Option<crate::models::UsageDetails>,
+    pub last_used: ::std::option::Option<crate::models::UsageDetails>,
     /// **TODO: Add Description**
-    pub resource_visualization: Option<crate::models::ResourceVisualization>,
+    pub resource_visualization: ::std::option::Option<
+        crate::models::ResourceVisualization,
+    >,
     /// **TODO: Add Description**
-    pub resource_reference: Option<crate::models::ResourceReference>,
+    pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "insights")]
@@ -843,7 +888,7 @@ impl crate::runtime::Object for UsedInsight {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -859,7 +904,7 @@ impl crate::runtime::Object for UsedInsight {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -868,7 +913,7 @@ impl crate::runtime::Object for UsedInsight {
 impl<'de> ::serde::Deserialize<'de> for UsedInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -878,7 +923,7 @@ impl ::serde::Serialize for UsedInsight {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -892,7 +937,7 @@ impl ::serde::Serialize for UsedInsight {
 #[cfg(feature = "insights")]
 impl crate::runtime::GraphType for crate::models::UsedInsight {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.usedInsight"];
-    fn odata_type(&self) -> Option<&str> {
+    fn odata_type(&self) -> ::std::option::Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -911,24 +956,29 @@ impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::UsedI
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct User {
     /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-    pub odata_type: Option<String>,
+    pub odata_type: ::std::option::Option<::std::string::String>,
     /// Unique identifier of the user. Inherited from entity. Read-only.
-    pub id: Option<String>,
+    pub id: ::std::option::Option<::std::string::String>,
     /// `true` when the account can sign in. Required when a user is created.
-    pub account_enabled: Option<bool>,
+    pub account_enabled: ::std::option::Option<bool>,
     /// The name shown in address lists, usually the full name. Supports `$filter` and `$orderby`.
-    pub display_name: Option<String>,
+    pub display_name: ::std::option::Option<::std::string::String>,
     /// The primary SMTP address. Read-only. Nullable.
-    pub mail: Option<String>,
+    pub mail: ::std::option::Option<::std::string::String>,
     /// Whether the account belongs to the tenant or is a guest. Possible values are: `Member`, `Guest`.
-    pub user_type: Option<String>,
+    pub user_type: ::std::option::Option<::std::string::String>,
     /// The documents calculated as relevant to the user. Read-only. Nullable.
     ///
     /// Compiled with the `insights` feature (or `full`). Otherwise its JSON is kept in `additional_properties`.
     #[cfg(feature = "insights")]
-    pub insights: Option<Box<crate::models::OfficeGraphInsights>>,
+    pub insights: ::std::option::Option<
+        ::std::boxed::Box<crate::models::OfficeGraphInsights>,
+    >,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
-    pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 
 #[cfg(feature = "users")]
@@ -937,7 +987,7 @@ impl crate::runtime::Object for User {
         &mut self,
         name: &str,
         map: &mut A,
-    ) -> Result<bool, A::Error> {
+    ) -> ::std::result::Result<bool, A::Error> {
         match name {
             "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
             "id" => crate::runtime::read(map, &mut self.id),
@@ -952,7 +1002,7 @@ impl crate::runtime::Object for User {
     }
     fn additional_properties_mut(
         &mut self,
-    ) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
         &mut self.additional_properties
     }
 }
@@ -961,7 +1011,7 @@ impl crate::runtime::Object for User {
 impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_object(deserializer)
     }
 }
@@ -971,7 +1021,7 @@ impl ::serde::Serialize for User {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = crate::runtime::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
@@ -987,7 +1037,7 @@ impl ::serde::Serialize for User {
 #[cfg(feature = "users")]
 impl crate::runtime::GraphType for crate::models::User {
     const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.user"];
-    fn odata_type(&self) -> Option<&str> {
+    fn odata_type(&self) -> ::std::option::Option<&str> {
         self.odata_type.as_deref()
     }
 }
@@ -1012,7 +1062,7 @@ pub enum InsightKind {
     /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
     UnknownFutureValue,
     /// A value this crate does not know, kept as sent.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 #[cfg(feature = "insights")]
@@ -1049,7 +1099,7 @@ impl ::serde::Serialize for InsightKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         crate::runtime::serialize_enum(self, serializer)
     }
 }
@@ -1058,7 +1108,7 @@ impl ::serde::Serialize for InsightKind {
 impl<'de> ::serde::Deserialize<'de> for InsightKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_enum(deserializer)
     }
 }
@@ -1082,7 +1132,7 @@ pub enum TrendingChannels {
     /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
     UnknownFutureValue,
     /// A value this crate does not know, kept as sent.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 #[cfg(feature = "insights")]
@@ -1121,7 +1171,7 @@ impl ::serde::Serialize for TrendingChannels {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         crate::runtime::serialize_enum(self, serializer)
     }
 }
@@ -1130,7 +1180,7 @@ impl ::serde::Serialize for TrendingChannels {
 impl<'de> ::serde::Deserialize<'de> for TrendingChannels {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_enum(deserializer)
     }
 }
@@ -1152,7 +1202,7 @@ pub enum TrendingScope {
     /// `unknownFutureValue`: Evolvable enumeration sentinel value. Do not use.
     UnknownFutureValue,
     /// A value this crate does not know, kept as sent.
-    Unknown(String),
+    Unknown(::std::string::String),
 }
 
 #[cfg(feature = "insights")]
@@ -1189,7 +1239,7 @@ impl ::serde::Serialize for TrendingScope {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    ) -> ::std::result::Result<S::Ok, S::Error> {
         crate::runtime::serialize_enum(self, serializer)
     }
 }
@@ -1198,7 +1248,7 @@ impl ::serde::Serialize for TrendingScope {
 impl<'de> ::serde::Deserialize<'de> for TrendingScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
+    ) -> ::std::result::Result<Self, D::Error> {
         crate::runtime::deserialize_enum(deserializer)
     }
 }

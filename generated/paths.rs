@@ -17,7 +17,10 @@
 #[cfg(feature = "insights")]
 pub fn invitations() -> Invitations {
     Invitations {
-        path: crate::runtime::extend_path(String::new(), &["/invitations"]),
+        path: crate::runtime::extend_path(
+            ::std::string::String::new(),
+            &["/invitations"],
+        ),
     }
 }
 
@@ -27,7 +30,7 @@ pub fn invitations() -> Invitations {
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn me() -> Me {
     Me {
-        path: crate::runtime::extend_path(String::new(), &["/me"]),
+        path: crate::runtime::extend_path(::std::string::String::new(), &["/me"]),
     }
 }
 
@@ -37,7 +40,7 @@ pub fn me() -> Me {
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn users() -> Users {
     Users {
-        path: crate::runtime::extend_path(String::new(), &["/users"]),
+        path: crate::runtime::extend_path(::std::string::String::new(), &["/users"]),
     }
 }
 
@@ -47,7 +50,7 @@ pub fn users() -> Users {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct Invitations {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -73,7 +76,7 @@ impl Invitations {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItem {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -96,7 +99,7 @@ impl InvitationsItem {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUser {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -119,7 +122,7 @@ impl InvitationsItemInvitedUser {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsights {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -142,7 +145,7 @@ impl InvitationsItemInvitedUserInsights {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct InvitationsItemInvitedUserInsightsUsed {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -182,7 +185,7 @@ impl InvitationsItemInvitedUserInsightsUsed {
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Me {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(any(feature = "insights", feature = "users"))]
@@ -231,7 +234,7 @@ impl Me {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsights {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -292,7 +295,7 @@ impl MeInsights {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsShared {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -338,7 +341,7 @@ impl MeInsightsShared {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsSharedReference {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -378,7 +381,7 @@ impl MeInsightsSharedReference {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrending {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -427,7 +430,7 @@ impl MeInsightsTrending {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct MeInsightsTrendingItem {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -520,7 +523,7 @@ impl MeInsightsTrendingItem {
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct Users {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(any(feature = "insights", feature = "users"))]
@@ -546,7 +549,7 @@ impl Users {
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 pub struct UsersItem {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(any(feature = "insights", feature = "users"))]
@@ -614,7 +617,7 @@ impl UsersItem {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsights {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -669,7 +672,7 @@ impl UsersItemInsights {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrending {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]
@@ -718,7 +721,7 @@ impl UsersItemInsightsTrending {
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
 pub struct UsersItemInsightsTrendingItem {
-    pub(crate) path: String,
+    pub(crate) path: ::std::string::String,
 }
 
 #[cfg(feature = "insights")]

@@ -65,7 +65,7 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A value this crate does not know, kept as sent.
-            #unknown(String),
+            #unknown(::std::string::String),
         }
 
         #gate
@@ -94,14 +94,14 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
 
         #gate
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 crate::runtime::serialize_enum(self, serializer)
             }
         }
 
         #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 crate::runtime::deserialize_enum(deserializer)
             }
         }

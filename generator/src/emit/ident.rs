@@ -16,10 +16,6 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords that cannot be raw identifiers: these get a trailing `_` instead.
-/// The types of Rust's prelude the generated code names as a person would (`Option<String>`):
-/// no generated type in a module may take these names, or it would shadow them there.
-pub const PRELUDE_TYPES: &[&str] = &["Option", "String", "Vec", "Box", "Result"];
-
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Reduces a name to ASCII letters, digits and `_`; other characters separate words.

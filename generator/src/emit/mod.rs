@@ -137,9 +137,7 @@ impl Naming {
             let module = namespaces
                 .get(&namespace.to_ascii_lowercase())
                 .map_or("", String::as_str);
-            let names = type_names
-                .entry(module)
-                .or_insert_with(|| Names::reserving(ident::PRELUDE_TYPES));
+            let names = type_names.entry(module).or_default();
             let wanted = ident::type_name(name);
             let wanted = if names.is_taken(&wanted) {
                 // Qualify with the namespace's last part before falling back to a number.

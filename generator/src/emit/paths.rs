@@ -80,7 +80,7 @@ impl PathNames {
             .values()
             .map(|t| (t.name.to_ascii_lowercase(), t.name.as_str()))
             .collect();
-        let mut type_names = Names::reserving(&[&["Root"], super::ident::PRELUDE_TYPES].concat());
+        let mut type_names = Names::reserving(&["Root"]);
         // Each node's own word (`Messages`, `Item`), for naming the nodes below it.
         let mut own_words: Vec<String> = vec![String::new(); tree.nodes.len()];
         for id in 0..tree.nodes.len() {
@@ -672,7 +672,7 @@ pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
         #gate
         #[derive(Debug, Clone)]
         pub struct #name {
-            pub(crate) path: String,
+            pub(crate) path: ::std::string::String,
         }
 
         #gate
@@ -727,11 +727,16 @@ pub fn emit_roots(model: &ApiModel, naming: &Naming) -> TokenStream {
     let steps = root
         .children
         .iter()
-        .map(|&child| emit_step(model, naming, child, quote!(String::new())));
-    let endpoints = root
-        .endpoints
-        .iter()
-        .filter_map(|endpoint| emit_endpoint(model, naming, 0, endpoint, quote!(String::new())));
+        .map(|&child| emit_step(model, naming, child, quote!(::std::string::String::new())));
+    let endpoints = root.endpoints.iter().filter_map(|endpoint| {
+        emit_endpoint(
+            model,
+            naming,
+            0,
+            endpoint,
+            quote!(::std::string::String::new()),
+        )
+    });
     quote! {
         #(#steps)*
         #(#endpoints)*
@@ -927,7 +932,7 @@ fn emit_endpoint(
     let receiver = (node != 0).then(|| quote!(self));
     // The root's own operations start from an empty path: `/` alone, or `/` and the call.
     let base = match (node, call_step) {
-        (0, None) => quote!(String::from("/")),
+        (0, None) => quote!(::std::string::String::from("/")),
         _ => base,
     };
     Some(emit_call(

@@ -69,7 +69,7 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         fields.push(quote! {
             #doc
             #gate
-            pub #field: Option<#rust_type>,
+            pub #field: ::std::option::Option<#rust_type>,
         });
         reads.push(quote!(#gate #wire => crate::runtime::read(map, &mut self.#field),));
         writes.push(quote!(#gate object.field(#wire, &self.#field);));
@@ -83,15 +83,15 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-            pub #odata_type: Option<String>,
+            pub #odata_type: ::std::option::Option<::std::string::String>,
             #(#fields)*
             /// Properties the reference does not document, kept so that a round trip loses nothing.
-            pub #additional: ::std::collections::BTreeMap<String, ::serde_json::Value>,
+            pub #additional: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
         }
 
         #cfg
         impl crate::runtime::Object for #name {
-            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
                 match name {
                     "@odata.type" => crate::runtime::read(map, &mut self.#odata_type),
                     #(#reads)*
@@ -99,21 +99,21 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
                 }
             }
 
-            fn additional_properties_mut(&mut self) -> &mut ::std::collections::BTreeMap<String, ::serde_json::Value> {
+            fn additional_properties_mut(&mut self) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
                 &mut self.#additional
             }
         }
 
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 crate::runtime::deserialize_object(deserializer)
             }
         }
 
         #cfg
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut object = crate::runtime::ObjectWriter::new(serializer)?;
                 object.field("@odata.type", &self.#odata_type);
                 #(#writes)*
@@ -166,7 +166,7 @@ fn emit_hierarchy(
                 /// This value as one of the types derived from this one: `Some` when its
                 /// `@odata.type` names that type (or one derived from it) and its JSON reads as
                 /// it, with every property typed and undocumented ones still kept.
-                pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> Option<T> {
+                pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> ::std::option::Option<T> {
                     crate::runtime::cast(self)
                 }
             }
@@ -176,7 +176,7 @@ fn emit_hierarchy(
         #cfg
         impl crate::runtime::GraphType for #name {
             const ODATA_TYPES: &'static [&'static str] = &[#(#odata_types),*];
-            fn odata_type(&self) -> Option<&str> {
+            fn odata_type(&self) -> ::std::option::Option<&str> {
                 self.odata_type.as_deref()
             }
         }

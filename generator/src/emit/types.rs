@@ -9,7 +9,7 @@ use crate::model::{Primitive, ResolvedType, TypeRef};
 /// Graph primitive → Rust type, as written in generated code. The README's mapping table is
 /// this table. Paths are absolute so no Graph type name can shadow them.
 pub const PRIMITIVE_MAPPING: &[(Primitive, &str)] = &[
-    (Primitive::String, "String"),
+    (Primitive::String, "::std::string::String"),
     (Primitive::Boolean, "bool"),
     (Primitive::Byte, "u8"),
     (Primitive::SByte, "i8"),
@@ -59,9 +59,9 @@ pub fn element(naming: &Naming, target: &TypeRef) -> TokenStream {
 pub fn reference(naming: &Naming, ty: &ResolvedType, boxed: bool) -> TokenStream {
     let element = element(naming, &ty.target);
     if ty.collection {
-        quote!(Vec<#element>)
+        quote!(::std::vec::Vec<#element>)
     } else if boxed {
-        quote!(Box<#element>)
+        quote!(::std::boxed::Box<#element>)
     } else {
         element
     }
