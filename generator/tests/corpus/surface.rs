@@ -1,8 +1,9 @@
-//! The generated v1.0 crate used as its users will: copied into the corpus crate's `tests/`
-//! by `generator/tests/corpus.rs` and run with every feature on.
+//! The generated v1.0 crate used as its users will, by its public paths: copied into the corpus
+//! crate's `src/` as a unit-test module by `generator/tests/corpus.rs` (so that the 15 MB
+//! library is compiled once, for its tests), and run with every feature on.
 #![cfg(feature = "full")]
 
-use msgraph_v1 as msgraph;
+use crate as msgraph;
 use msgraph::models::{DirectoryObject, Group, User};
 use serde_json::json;
 
