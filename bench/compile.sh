@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures what the generated crate costs its consumers to compile: `cargo check` of the crate
-# generated from one docs folder (default: ../shared/corpus/graph-v1.0) with every module
-# (`full`) against a consumer's pick of three modules (FEATURES, default users,groups,planner).
+# generated from one docs folder (default: ../shared/corpus/graph-v1.0) with every area
+# (`full`) against a consumer's pick of three areas (FEATURES, default users,groups,planner).
 # Dependencies are built first and not counted; each figure is the median of RUNS runs of the
 # crate's own check (cargo clean -p between runs), with peak memory. Needs GNU time.
 set -euo pipefail
@@ -19,7 +19,7 @@ trap 'rm -rf "$scratch"' EXIT
 "$graphdoc" generate "$docs" --out "$scratch/crate" --crate-name msgraph-bench > /dev/null
 cp Cargo.lock "$scratch/crate/"
 # DOUBLE=1: a beta-sized crate (the beta reference has about 2.4 times v1.0's structs): every
-# module twice, the second copy under `again::`, behind the same features.
+# type twice, the second copy under `again::`, behind the same features.
 if [ "${DOUBLE:-0}" = 1 ]; then
     mkdir "$scratch/again"
     cp -r "$scratch/crate/src/." "$scratch/again/"
@@ -63,4 +63,4 @@ none=$(measure runtime-only)
 for line in "$full" "$three" "$none"; do
     echo "$line" | awk '{printf "%-28s %9s %9s %9s %10s\n", $1, $2, $3, $4, $5}'
 done
-echo "$full $three" | awk '{printf "three modules / full: %.1f%%\n", 100 * $7 / $2}'
+echo "$full $three" | awk '{printf "three areas / full: %.1f%%\n", 100 * $7 / $2}'

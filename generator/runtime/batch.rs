@@ -191,7 +191,7 @@ impl Batch {
     }
 
     /// The `POST /$batch` requests that send again the requests the service throttled (429,
-    /// 503), with those that failed (424) because they depended on one of them. Empty when
+    /// 503, 504), with those that failed (424) because they depended on one of them. Empty when
     /// none was throttled.
     pub fn retry_requests(&self, results: &BatchResults) -> Result<Vec<BatchRequest>, Error> {
         if results.batch != self.identity {
@@ -201,7 +201,7 @@ impl Batch {
         // A request depends only on requests added before it: one pass sees every dependency.
         for (index, item) in self.items.iter().enumerate() {
             let resend = match results.responses.get(&item.id).map(|r| r.status) {
-                Some(429 | 503) => true,
+                Some(status) if super::is_retryable_status(status) => true,
                 Some(424) => item.depends_on.iter().any(|id| again.iter().any(|&i| self.items[i].id == *id)),
                 _ => false,
             };
@@ -329,10 +329,10 @@ impl BatchResults {
         Ok(self.response(handle)?.status())
     }
 
-    /// The ids of the requests that were throttled (429, 503).
+    /// The ids of the requests that were throttled (429, 503, 504).
     pub fn throttled(&self) -> Vec<String> {
         let mut ids: Vec<String> =
-            self.responses.values().filter(|r| matches!(r.status, 429 | 503)).map(|r| r.id.clone()).collect();
+            self.responses.values().filter(|r| super::is_retryable_status(r.status)).map(|r| r.id.clone()).collect();
         ids.sort_by_key(|id| id.parse::<usize>().unwrap_or(usize::MAX));
         ids
     }
@@ -341,7 +341,7 @@ impl BatchResults {
     pub fn retry_after(&self) -> Option<std::time::Duration> {
         self.responses
             .values()
-            .filter(|r| matches!(r.status, 429 | 503))
+            .filter(|r| super::is_retryable_status(r.status))
             .filter_map(|item| super::retry_after(&http_response(item).ok()?))
             .max()
     }

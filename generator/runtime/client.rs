@@ -1,15 +1,34 @@
 //! A ready async client for the crate's requests (cargo feature `client`): reqwest over
 //! rustls, a bearer token from your provider before each request, typed results, pages and
-//! items as streams, `Retry-After` honoured a bounded number of times, and batches.
+//! items as streams, `Retry-After` honoured within bounds, and batches.
+//!
+//! **Where the token goes.** The bearer token is sent only to the base URL's host and to the
+//! trusted hosts ([`GRAPH_HOSTS`] unless set), and only over HTTPS, except to a loopback
+//! address. A request to any other host (a `@odata.nextLink` that names one) is refused with
+//! [`Error::Untrusted`] before anything is sent: following it without the token would only
+//! end in a 401, and a link should never decide where a credential goes. Redirects are
+//! reqwest's: its policy drops `Authorization` when a redirect leaves the host.
+//!
+//! **Retries.** A throttled, unavailable or timed-out answer (429, 503, 504) is sent again,
+//! unchanged, up to [`ClientBuilder::max_retries`] times: after its `Retry-After` (seconds or a
+//! date) when that is at most [`ClientBuilder::max_retry_wait`], else the throttled error comes
+//! back at once with [`Error::retry_after`]; after 1, 2, 4... seconds with jitter when it names
+//! no wait; never past [`ClientBuilder::retry_budget`] for the whole call. Each retry carries a
+//! `Retry-Attempt` header.
+//!
+//! **Identity of a call.** Every call carries a fresh `client-request-id` (the same on its
+//! retries) and a `User-Agent` naming this crate and its version; errors from the service
+//! carry the service's `request-id` ([`Error::request_id`]).
 //!
 //! The runtime stays sans-IO without this feature: everything here is built on
 //! [`Request::into_http_at`](crate::runtime::Request::into_http_at) and
 //! [`parse_response`](crate::runtime::parse_response), which any other HTTP client can use too.
 
 use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
@@ -28,9 +47,28 @@ pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, BoxError>>
 /// cache of yours) and hand them over here.
 ///
 /// A closure returning a future of `Result<String, E>` is a provider, and so is
-/// [`StaticToken`].
+/// [`StaticToken`]. A provider that can honour scopes and claims implements
+/// [`TokenProvider::token_for`] too.
 pub trait TokenProvider: Send + Sync {
     fn token(&self) -> TokenFuture<'_>;
+
+    /// A token for these scopes and claims. The client asks with claims when the service
+    /// answers a continuous-access-evaluation challenge (a `401` whose `WWW-Authenticate` says
+    /// `error="insufficient_claims"`), then sends the request once more. By default
+    /// [`TokenProvider::token`], which knows neither.
+    fn token_for(&self, request: &TokenRequest) -> TokenFuture<'_> {
+        let _ = request;
+        self.token()
+    }
+}
+
+/// What a token is asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenRequest {
+    /// The `.default` scope of the base URL's cloud (`https://graph.microsoft.com/.default`).
+    pub scopes: Vec<String>,
+    /// The claims (JSON) a claims challenge asks the token to carry, decoded from its base64.
+    pub claims: Option<String>,
 }
 
 impl<F, Fut, E> TokenProvider for F
@@ -64,6 +102,27 @@ impl TokenProvider for StaticToken {
 /// How many times a throttled request is sent again by default.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
 
+/// The longest `Retry-After` the client waits by default; a longer one returns the throttled
+/// error at once.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(180);
+
+/// The longest a call may take with its retries by default: no retry starts after it.
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(600);
+
+/// The hosts of Microsoft Graph in the global and national clouds, which the client trusts
+/// with its token by default (as the official SDKs' Azure Identity provider does).
+pub const GRAPH_HOSTS: &[&str] = &[
+    "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
+    "graph.microsoft.de",
+    "canary.graph.microsoft.com",
+];
+
+/// The `User-Agent` of every request: this crate and its version.
+pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
 /// Sends the crate's requests to Graph. Cheap to clone: clones share the connection pool and
 /// the token provider.
 #[derive(Clone)]
@@ -72,11 +131,24 @@ pub struct Client {
     base_url: String,
     token: Arc<dyn TokenProvider>,
     max_retries: u32,
+    max_retry_wait: Duration,
+    retry_budget: Duration,
+    /// Lower-case hosts the token may go to: the base URL's, then the trusted ones.
+    trusted_hosts: Vec<String>,
+    user_agent: http::HeaderValue,
+    /// The `.default` scope of the base URL's cloud.
+    scope: String,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("base_url", &self.base_url).field("max_retries", &self.max_retries).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("max_retries", &self.max_retries)
+            .field("max_retry_wait", &self.max_retry_wait)
+            .field("retry_budget", &self.retry_budget)
+            .field("trusted_hosts", &self.trusted_hosts)
+            .finish_non_exhaustive()
     }
 }
 
@@ -85,6 +157,10 @@ pub struct ClientBuilder {
     token: Arc<dyn TokenProvider>,
     base_url: String,
     max_retries: u32,
+    max_retry_wait: Duration,
+    retry_budget: Duration,
+    trusted_hosts: Vec<String>,
+    user_agent_suffix: Option<String>,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
 }
@@ -97,11 +173,42 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a throttled request (429, 503) is sent again, after the wait its
-    /// `Retry-After` asks for (or 1, 2, 4... seconds when it asks for none). Zero sends each
-    /// request once and returns the throttled error.
+    /// How many times a throttled request (429, 503, 504) is sent again, after the wait its
+    /// `Retry-After` asks for (or 1, 2, 4... seconds with jitter when it asks for none). Zero
+    /// sends each request once and returns the throttled error.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries;
+        self
+    }
+
+    /// The longest `Retry-After` to wait ([`DEFAULT_MAX_RETRY_WAIT`] unless set): a longer
+    /// one returns the throttled error at once, with [`Error::retry_after`] to schedule it.
+    pub fn max_retry_wait(mut self, wait: Duration) -> Self {
+        self.max_retry_wait = wait;
+        self
+    }
+
+    /// The longest a call may take with its retries ([`DEFAULT_RETRY_BUDGET`] unless set): a
+    /// retry whose wait would end after it is not made, and the throttled error comes back.
+    pub fn retry_budget(mut self, budget: Duration) -> Self {
+        self.retry_budget = budget;
+        self
+    }
+
+    /// The hosts, besides the base URL's, that the client sends its token to, in place of
+    /// [`GRAPH_HOSTS`]. Host names only (`graph.microsoft.com`), compared without case.
+    pub fn trusted_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.trusted_hosts = hosts.into_iter().map(|h| h.into().to_ascii_lowercase()).collect();
+        self
+    }
+
+    /// Words of yours to add after the crate's own in the `User-Agent` (`myapp/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
         self
     }
 
@@ -118,7 +225,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The client, or [`Error::Untrusted`] for a base URL the token may not go to (plain HTTP
+    /// to anything but a loopback address), or an invalid user agent suffix.
     pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let base: http::Uri = base_url.parse().map_err(|e: http::uri::InvalidUri| Error::Http(e.into()))?;
+        let base_host = base.host().unwrap_or_default().to_ascii_lowercase();
+        check_scheme(&base, &base_host)?;
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) => format!("{USER_AGENT} {suffix}"),
+            None => USER_AGENT.to_owned(),
+        };
+        let user_agent = http::HeaderValue::from_str(&user_agent).map_err(|e| Error::Http(e.into()))?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -130,11 +248,19 @@ impl ClientBuilder {
                 builder.build().map_err(transport)?
             }
         };
+        let scope = format!("{}://{}/.default", base.scheme_str().unwrap_or("https"), base.authority().map_or("", |a| a.as_str()));
+        let mut trusted_hosts = vec![base_host];
+        trusted_hosts.extend(self.trusted_hosts);
         Ok(Client {
             http,
-            base_url: self.base_url.trim_end_matches('/').to_owned(),
+            base_url,
             token: self.token,
             max_retries: self.max_retries,
+            max_retry_wait: self.max_retry_wait,
+            retry_budget: self.retry_budget,
+            trusted_hosts,
+            user_agent,
+            scope,
         })
     }
 }
@@ -152,6 +278,10 @@ impl Client {
             token: Arc::new(token),
             base_url: BASE_URL.to_owned(),
             max_retries: DEFAULT_MAX_RETRIES,
+            max_retry_wait: DEFAULT_MAX_RETRY_WAIT,
+            retry_budget: DEFAULT_RETRY_BUDGET,
+            trusted_hosts: GRAPH_HOSTS.iter().map(|h| (*h).to_owned()).collect(),
+            user_agent_suffix: None,
             timeout: None,
             http: None,
         }
@@ -168,18 +298,32 @@ impl Client {
     }
 
     /// Sends an HTTP request with the bearer token, and sends it again after a throttled
-    /// answer (429, 503) up to the client's number of retries. Not generic, so that every
-    /// typed request shares this one body of code.
+    /// answer (429, 503, 504) within the client's bounds (see the module's documentation).
+    /// Refuses, with [`Error::Untrusted`], a request to a host the token may not go to. Not
+    /// generic, so that every typed request shares this one body of code.
     pub fn execute(&self, request: http::Request<Vec<u8>>) -> ResponseFuture<'_> {
         Box::pin(async move {
-            let (parts, body) = request.into_parts();
+            let (mut parts, body) = request.into_parts();
+            self.check_trusted(&parts.uri)?;
+            let headers = &mut parts.headers;
+            if !headers.contains_key(CLIENT_REQUEST_ID) {
+                let id = http::HeaderValue::from_str(&new_request_id()).map_err(|e| Error::Http(e.into()))?;
+                headers.insert(CLIENT_REQUEST_ID, id);
+            }
+            headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+            let started = Instant::now();
             let mut retries = 0;
+            let mut token_request = TokenRequest { scopes: vec![self.scope.clone()], claims: None };
             loop {
-                let token = self.token.token().await.map_err(Error::Token)?;
+                let token = self.token.token_for(&token_request).await.map_err(Error::Token)?;
+                let mut headers = parts.headers.clone();
+                if retries > 0 {
+                    headers.insert("Retry-Attempt", http::HeaderValue::from(retries));
+                }
                 let sent = self
                     .http
                     .request(parts.method.clone(), parts.uri.to_string())
-                    .headers(parts.headers.clone())
+                    .headers(headers)
                     .bearer_auth(token)
                     .body(body.clone())
                     .send()
@@ -191,15 +335,39 @@ impl Client {
                 }
                 let bytes = sent.bytes().await.map_err(transport)?;
                 let response = response.body(bytes.to_vec()).map_err(Error::Http)?;
-                let throttled = matches!(response.status().as_u16(), 429 | 503);
-                if !throttled || retries >= self.max_retries {
+                if token_request.claims.is_none() {
+                    if let Some(claims) = claims_challenge(&response) {
+                        token_request.claims = Some(claims);
+                        continue;
+                    }
+                }
+                if !crate::runtime::is_retryable_status(response.status().as_u16()) || retries >= self.max_retries {
                     return Ok(response);
                 }
-                let wait = crate::runtime::retry_after(&response).unwrap_or_else(|| backoff(retries));
+                let wait = match crate::runtime::retry_after(&response) {
+                    Some(asked) if asked > self.max_retry_wait => return Ok(response),
+                    Some(asked) => asked,
+                    None => backoff(retries),
+                };
+                if started.elapsed() + wait > self.retry_budget {
+                    return Ok(response);
+                }
                 tokio::time::sleep(wait).await;
                 retries += 1;
             }
         })
+    }
+
+    /// Whether the token may go to this URL: see the module's documentation.
+    fn check_trusted(&self, uri: &http::Uri) -> Result<(), Error> {
+        let host = uri.host().unwrap_or_default().to_ascii_lowercase();
+        if !self.trusted_hosts.contains(&host) {
+            return Err(Error::Untrusted {
+                url: uri.to_string(),
+                reason: "its host is neither the base URL's nor a trusted one, and the bearer token goes to no other",
+            });
+        }
+        check_scheme(uri, &host)
     }
 
     /// The pages of a collection, following `@odata.nextLink` with the first request's headers.
@@ -252,11 +420,12 @@ impl Client {
 
     /// Sends every request of a batch (as many `$batch` requests as it takes), then sends
     /// again the requests the service throttled, after the longest `Retry-After` they asked
-    /// for, up to the client's number of retries. Requests still throttled after that read as
-    /// throttled errors.
+    /// for, within the client's bounds (retries, longest wait, budget). Requests still
+    /// throttled after that read as throttled errors.
     pub async fn send_batch(&self, batch: &Batch) -> Result<BatchResults, Error> {
         let mut results = batch.results();
         let mut requests = batch.requests()?;
+        let started = Instant::now();
         let mut retries = 0;
         loop {
             for request in requests {
@@ -266,7 +435,11 @@ impl Client {
             if requests.is_empty() || retries >= self.max_retries {
                 return Ok(results);
             }
-            tokio::time::sleep(results.retry_after().unwrap_or_else(|| backoff(retries))).await;
+            let wait = results.retry_after().unwrap_or_else(|| backoff(retries));
+            if wait > self.max_retry_wait || started.elapsed() + wait > self.retry_budget {
+                return Ok(results);
+            }
+            tokio::time::sleep(wait).await;
             retries += 1;
         }
     }
@@ -276,15 +449,75 @@ fn transport(error: reqwest::Error) -> Error {
     Error::Transport(Box::new(error))
 }
 
-/// The wait before retry `n` (from 0) when the service named none: 1, 2, 4... seconds.
+/// The claims a `401` asks for, decoded: a continuous-access-evaluation challenge is
+/// `WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`.
+fn claims_challenge<R>(response: &http::Response<R>) -> Option<String> {
+    use base64::Engine as _;
+    if response.status() != http::StatusCode::UNAUTHORIZED {
+        return None;
+    }
+    let challenge = response.headers().get_all(http::header::WWW_AUTHENTICATE).iter().find_map(|value| {
+        let value = value.to_str().ok()?;
+        value.contains("error=\"insufficient_claims\"").then_some(value)
+    })?;
+    let start = challenge.find("claims=\"")? + "claims=\"".len();
+    let encoded = challenge[start..].split('"').next()?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).ok().and_then(|bytes| String::from_utf8(bytes).ok());
+    Some(decoded.unwrap_or_else(|| encoded.to_owned()))
+}
+
+/// The header that identifies a call from the caller's side.
+const CLIENT_REQUEST_ID: &str = "client-request-id";
+
+/// The token goes over HTTPS only, except to a loopback address (a local test server).
+fn check_scheme(uri: &http::Uri, host: &str) -> Result<(), Error> {
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if uri.scheme_str() == Some("https") || loopback {
+        Ok(())
+    } else {
+        Err(Error::Untrusted {
+            url: uri.to_string(),
+            reason: "the bearer token is sent over HTTPS only, except to a loopback address",
+        })
+    }
+}
+
+/// The wait before retry `n` (from 0) when the service named none: 1, 2, 4... seconds (at
+/// most 64), each shortened by a random part of up to a half, so that clients throttled
+/// together do not come back together.
 fn backoff(retries: u32) -> Duration {
-    Duration::from_secs(1 << retries.min(6))
+    let full = Duration::from_secs(1 << retries.min(6));
+    let jitter = random_u64() % 500;
+    full - full * u32::try_from(jitter).unwrap_or(0) / 1000
+}
+
+/// A random version-4 UUID: a call's `client-request-id`.
+fn new_request_id() -> String {
+    let bits = (u128::from(random_u64()) << 64) | u128::from(random_u64());
+    // Version 4, variant 10.
+    let bits = (bits & !(0xf << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
+    uuid::Uuid::from_u128(bits).to_string()
+}
+
+/// Random bits from the standard library's randomly keyed hasher (no generator crate for an
+/// id and a jitter).
+fn random_u64() -> u64 {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    hasher.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::runtime::{Delta, RemovalReason};
+    use futures_util::StreamExt;
     use serde_json::{json, Value};
     use wiremock::matchers::{header, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -436,4 +669,212 @@ mod tests {
         let other = Batch::new().add(get::<Value>("/me")).unwrap();
         assert!(matches!(results.get(&other), Err(Error::Batch(_))));
     }
+
+    /// The token goes to the base URL's host and the trusted ones, over HTTPS or to a loopback
+    /// address; a link to another host is refused before anything is sent.
+    #[tokio::test]
+    async fn the_token_stays_with_trusted_hosts() {
+        let server = MockServer::start().await;
+        let elsewhere = MockServer::start().await;
+        // The same loopback server under another name: another host.
+        let other_host = elsewhere.uri().replace("127.0.0.1", "localhost");
+        Mock::given(method("GET"))
+            .and(path("/v1.0/users"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "value": [{"id": "1"}],
+                "@odata.nextLink": format!("{other_host}/v1.0/users?$skiptoken=2"),
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(200)).expect(0).mount(&elsewhere).await;
+        let pages: Vec<Result<Collection<Value>, Error>> = client(&server).await.pages(get("/users")).collect().await;
+        assert!(pages[0].is_ok());
+        let refused = pages[1].as_ref().unwrap_err();
+        assert!(matches!(refused, Error::Untrusted { url, .. } if url.starts_with(&other_host)), "{refused}");
+
+        // A host made trusted gets it.
+        let trusting = Client::builder(StaticToken("secret".to_owned()))
+            .base_url(format!("{}/v1.0", server.uri()))
+            .trusted_hosts(["LOCALHOST"])
+            .build()
+            .unwrap();
+        assert!(trusting.check_trusted(&other_host.parse().unwrap()).is_ok());
+        // Plain HTTP to anything but a loopback address is refused, from the start.
+        let plain = Client::builder(StaticToken("secret".to_owned())).base_url("http://graph.microsoft.com/v1.0").build();
+        assert!(matches!(plain, Err(Error::Untrusted { .. })));
+        let https = Client::new(StaticToken("secret".to_owned())).unwrap();
+        assert!(https.check_trusted(&"https://graph.microsoft.us/v1.0/me".parse().unwrap()).is_ok());
+        assert!(https.check_trusted(&"https://graph.microsoft.com.evil.example/v1.0/me".parse().unwrap()).is_err());
+        assert!(https.check_trusted(&"http://graph.microsoft.com/v1.0/me".parse().unwrap()).is_err());
+    }
+
+    /// A redirect to another host is followed without the token (reqwest's policy).
+    #[tokio::test]
+    async fn a_redirect_to_another_host_loses_the_token() {
+        let server = MockServer::start().await;
+        let download = MockServer::start().await;
+        let target = format!("{}/file", download.uri().replace("127.0.0.1", "localhost"));
+        Mock::given(method("GET"))
+            .and(path("/v1.0/me/drive/items/1/content"))
+            .and(header("Authorization", "Bearer secret"))
+            .respond_with(ResponseTemplate::new(302).insert_header("Location", target.as_str()))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/file"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("bytes"))
+            .expect(1)
+            .mount(&download)
+            .await;
+        let request = http::Request::get(format!("{}/v1.0/me/drive/items/1/content", server.uri())).body(Vec::new()).unwrap();
+        let response = client(&server).await.execute(request).await.unwrap();
+        assert_eq!(response.body(), b"bytes");
+        let received = download.received_requests().await.unwrap();
+        assert!(received[0].headers.get("authorization").is_none(), "the token followed the redirect");
+    }
+
+    /// 504 is retried; every attempt carries one `client-request-id` and the crate's
+    /// `User-Agent`, and a retry says which it is.
+    #[tokio::test]
+    async fn retries_keep_the_call_identity() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(504).insert_header("Retry-After", "0"))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(header("Retry-Attempt", "1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "me"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder(StaticToken("secret".to_owned()))
+            .base_url(format!("{}/v1.0", server.uri()))
+            .user_agent_suffix("tests/1")
+            .build()
+            .unwrap();
+        let me: Value = client.send(get("/me")).await.unwrap();
+        assert_eq!(me["id"], "me");
+        let received = server.received_requests().await.unwrap();
+        let ids: Vec<&str> = received.iter().map(|r| r.headers["client-request-id"].to_str().unwrap()).collect();
+        assert_eq!(ids[0], ids[1]);
+        assert!(uuid::Uuid::parse_str(ids[0]).is_ok_and(|id| id.get_version_num() == 4), "{}", ids[0]);
+        assert!(received[0].headers.get("Retry-Attempt").is_none());
+        assert_eq!(received[1].headers["user-agent"], format!("{USER_AGENT} tests/1").as_str());
+        assert_ne!(new_request_id(), new_request_id());
+    }
+
+    /// A `Retry-After` beyond the longest wait returns the throttled error at once, with the
+    /// wait and the ids of the answer.
+    #[tokio::test]
+    async fn a_long_retry_after_is_not_waited_for() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .insert_header("Retry-After", "100000")
+                    .insert_header("request-id", "r-1")
+                    .insert_header("Date", "Mon, 07 Dec 2026 20:00:00 GMT")
+                    .set_body_json(json!({"error": {"code": "TooManyRequests", "message": "later", "innerError": {"client-request-id": "c-1"}}})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let started = Instant::now();
+        let error = client(&server).await.send(get::<Value>("/me")).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(error.is_throttled());
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(100000)));
+        assert_eq!(error.request_id(), Some("r-1"));
+        assert_eq!(error.client_request_id(), Some("c-1"));
+        assert_eq!(error.date(), Some("Mon, 07 Dec 2026 20:00:00 GMT"));
+        let shown = error.to_string();
+        assert!(shown.contains("request-id: r-1") && shown.contains("client-request-id: c-1"), "{shown}");
+
+        // A budget shorter than the wait asked for ends the call too.
+        server.reset().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "5"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder(StaticToken("secret".to_owned()))
+            .base_url(format!("{}/v1.0", server.uri()))
+            .retry_budget(Duration::from_secs(2))
+            .build()
+            .unwrap();
+        let error = client.send(get::<Value>("/me")).await.unwrap_err();
+        assert_eq!(error.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+        assert!(backoff(0) <= Duration::from_secs(1) && backoff(0) >= Duration::from_millis(500));
+    }
+
+
+    /// A claims challenge asks the provider again, with the claims, and sends the request once
+    /// more; a closure provider, which knows no claims, still works.
+    #[tokio::test]
+    async fn a_claims_challenge_asks_for_a_token_with_the_claims() {
+        struct Claims(std::sync::Mutex<Vec<TokenRequest>>);
+        impl TokenProvider for Claims {
+            fn token(&self) -> TokenFuture<'_> {
+                Box::pin(async { Ok("plain".to_owned()) })
+            }
+            fn token_for(&self, request: &TokenRequest) -> TokenFuture<'_> {
+                self.0.lock().unwrap().push(request.clone());
+                let token = if request.claims.is_some() { "with-claims" } else { "plain" };
+                Box::pin(async move { Ok(token.to_owned()) })
+            }
+        }
+        let server = MockServer::start().await;
+        let claims = r#"{"access_token":{"nbf":{"essential":true,"value":"1604106651"}}}"#;
+        use base64::Engine as _;
+        let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
+        Mock::given(method("GET"))
+            .and(header("Authorization", "Bearer plain"))
+            .respond_with(ResponseTemplate::new(401).insert_header(
+                "WWW-Authenticate",
+                format!(r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="{encoded}""#).as_str(),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(header("Authorization", "Bearer with-claims"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "me"})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let provider = Arc::new(Claims(std::sync::Mutex::new(Vec::new())));
+        let client = Client::builder(ArcProvider(provider.clone())).base_url(format!("{}/v1.0", server.uri())).build().unwrap();
+        let me: Value = client.send(get("/me")).await.unwrap();
+        assert_eq!(me["id"], "me");
+        let asked = provider.0.lock().unwrap().clone();
+        assert_eq!(asked[0].scopes, [format!("{}/.default", server.uri())]);
+        assert_eq!(asked[1].claims.as_deref(), Some(claims));
+
+        // A second challenge is the caller's to handle: the 401 comes back.
+        server.reset().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", format!(r#"Bearer error="insufficient_claims", claims="{encoded}""#).as_str()))
+            .expect(2)
+            .mount(&server)
+            .await;
+        let error = client.send(get::<Value>("/me")).await.unwrap_err();
+        assert_eq!(error.status(), Some(http::StatusCode::UNAUTHORIZED));
+    }
+
+    /// A provider shared with the test.
+    struct ArcProvider<P>(Arc<P>);
+    impl<P: TokenProvider> TokenProvider for ArcProvider<P> {
+        fn token(&self) -> TokenFuture<'_> {
+            self.0.token()
+        }
+        fn token_for(&self, request: &TokenRequest) -> TokenFuture<'_> {
+            self.0.token_for(request)
+        }
+    }
+
 }

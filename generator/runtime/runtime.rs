@@ -347,8 +347,10 @@ pub enum Error {
         status: http::StatusCode,
         error: Box<GraphError>,
         /// How long to wait before sending the request again, from the `Retry-After` header of
-        /// a throttled (429) or unavailable (503) answer.
+        /// a throttled (429), unavailable (503) or timed-out (504) answer.
         retry_after: Option<std::time::Duration>,
+        /// What identifies the answer in a support case.
+        ids: Box<ResponseIds>,
     },
     /// The service answered with an error status and a body that is not a Graph error.
     Status {
@@ -356,6 +358,7 @@ pub enum Error {
         body: Vec<u8>,
         /// As for [`Error::Graph`].
         retry_after: Option<std::time::Duration>,
+        ids: Box<ResponseIds>,
     },
     /// A success response whose body is not the documented type.
     Body(serde_json::Error),
@@ -367,20 +370,68 @@ pub enum Error {
     Transport(Box<dyn std::error::Error + Send + Sync>),
     /// The token provider gave no token.
     Token(Box<dyn std::error::Error + Send + Sync>),
+    /// The client would have sent the bearer token to a host it does not trust (a link to
+    /// another host, a base URL over plain HTTP): nothing was sent.
+    Untrusted {
+        url: String,
+        reason: &'static str,
+    },
+}
+
+/// The numbers a Microsoft support case asks for first, from an error answer: its headers, or
+/// the `innerError` of its body when the headers do not carry them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseIds {
+    /// The service's id of the request (`request-id`).
+    pub request_id: Option<String>,
+    /// The caller's id of the request, as the service echoes it (`client-request-id`).
+    pub client_request_id: Option<String>,
+    /// When the service answered (`Date`).
+    pub date: Option<String>,
+}
+
+impl ResponseIds {
+    fn of<R>(response: &http::Response<R>, inner_error: Option<&serde_json::Value>) -> ResponseIds {
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let inner = |name: &str| inner_error.and_then(|e| e.get(name)).and_then(serde_json::Value::as_str).map(str::to_owned);
+        ResponseIds {
+            request_id: header("request-id").or_else(|| inner("request-id")),
+            client_request_id: header("client-request-id").or_else(|| inner("client-request-id")),
+            date: header("date").or_else(|| inner("date")),
+        }
+    }
+}
+
+impl fmt::Display for ResponseIds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids = [("request-id", &self.request_id), ("client-request-id", &self.client_request_id), ("date", &self.date)];
+        let known: Vec<String> = ids.iter().filter_map(|(name, value)| Some(format!("{name}: {}", value.as_deref()?))).collect();
+        if !known.is_empty() {
+            write!(f, " ({})", known.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether an answer with this status may be sent again unchanged: throttled (429), service
+/// unavailable (503) or gateway timeout (504).
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 503 | 504)
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Graph { status, error, .. } => write!(f, "Graph error {status}: {}: {}", error.code, error.message),
-            Error::Status { status, body, .. } => {
-                write!(f, "HTTP {status}: {}", String::from_utf8_lossy(body))
+            Error::Graph { status, error, ids, .. } => write!(f, "Graph error {status}: {}: {}{ids}", error.code, error.message),
+            Error::Status { status, body, ids, .. } => {
+                write!(f, "HTTP {status}: {}{ids}", String::from_utf8_lossy(body))
             }
             Error::Body(error) => write!(f, "unexpected response body: {error}"),
             Error::Http(error) => write!(f, "invalid request: {error}"),
             Error::Batch(error) => write!(f, "batch: {error}"),
             Error::Transport(error) => write!(f, "sending the request failed: {error}"),
             Error::Token(error) => write!(f, "no access token: {error}"),
+            Error::Untrusted { url, reason } => write!(f, "not sent to {url}: {reason}"),
         }
     }
 }
@@ -394,11 +445,34 @@ impl Error {
         }
     }
 
-    /// Whether the service throttled the request or was unavailable (429, 503): the same
-    /// request can be sent again, after [`Error::retry_after`] when the service said.
+    /// Whether the service throttled the request, was unavailable or timed out (429, 503,
+    /// 504): the same request can be sent again, after [`Error::retry_after`] when the service
+    /// said.
     pub fn is_throttled(&self) -> bool {
-        self.status()
-            .is_some_and(|status| status == http::StatusCode::TOO_MANY_REQUESTS || status == http::StatusCode::SERVICE_UNAVAILABLE)
+        self.status().is_some_and(|status| is_retryable_status(status.as_u16()))
+    }
+
+    /// The ids of an error answer: see [`ResponseIds`].
+    pub fn ids(&self) -> Option<&ResponseIds> {
+        match self {
+            Error::Graph { ids, .. } | Error::Status { ids, .. } => Some(ids),
+            _ => None,
+        }
+    }
+
+    /// The service's `request-id` of an error answer.
+    pub fn request_id(&self) -> Option<&str> {
+        self.ids()?.request_id.as_deref()
+    }
+
+    /// The `client-request-id` of an error answer.
+    pub fn client_request_id(&self) -> Option<&str> {
+        self.ids()?.client_request_id.as_deref()
+    }
+
+    /// When the service gave an error answer (its `Date`).
+    pub fn date(&self) -> Option<&str> {
+        self.ids()?.date.as_deref()
     }
 
     /// The wait the service asked for with `Retry-After` (seconds, or an HTTP date), if any.
@@ -416,7 +490,7 @@ impl std::error::Error for Error {
             Error::Body(error) => Some(error),
             Error::Http(error) => Some(error),
             Error::Transport(error) | Error::Token(error) => Some(error.as_ref()),
-            Error::Graph { .. } | Error::Status { .. } | Error::Batch(_) => None,
+            Error::Graph { .. } | Error::Status { .. } | Error::Batch(_) | Error::Untrusted { .. } => None,
         }
     }
 }
@@ -824,8 +898,11 @@ pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Resp
         return serde_json::from_slice(body).map_err(Error::Body);
     }
     match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(ErrorBody { error }) => Err(Error::Graph { status, error: Box::new(error), retry_after: retry_after(response) }),
-        Err(_) => Err(Error::Status { status, body: body.to_vec(), retry_after: retry_after(response) }),
+        Ok(ErrorBody { error }) => {
+            let ids = Box::new(ResponseIds::of(response, error.inner_error.as_ref()));
+            Err(Error::Graph { status, error: Box::new(error), retry_after: retry_after(response), ids })
+        }
+        Err(_) => Err(Error::Status { status, body: body.to_vec(), retry_after: retry_after(response), ids: Box::new(ResponseIds::of(response, None)) }),
     }
 }
 
