@@ -18,7 +18,9 @@
 //!
 //! **Identity of a call.** Every call carries a fresh `client-request-id` (the same on its
 //! retries) and a `User-Agent` naming this crate and its version; errors from the service
-//! carry the service's `request-id` ([`Error::request_id`]).
+//! carry the service's `request-id` ([`Error::request_id`]). Each call is a `tracing` span,
+//! `graph_request`, with its method, path, `client_request_id`, `status`, `attempts`,
+//! `request_id` and `elapsed_ms`; no header value, body or token is recorded.
 //!
 //! The runtime stays sans-IO without this feature: everything here is built on
 //! [`Request::into_http_at`](crate::runtime::Request::into_http_at) and
@@ -302,60 +304,84 @@ impl Client {
     /// Refuses, with [`Error::Untrusted`], a request to a host the token may not go to. Not
     /// generic, so that every typed request shares this one body of code.
     pub fn execute(&self, request: http::Request<Vec<u8>>) -> ResponseFuture<'_> {
-        Box::pin(async move {
-            let (mut parts, body) = request.into_parts();
-            self.check_trusted(&parts.uri)?;
-            let headers = &mut parts.headers;
-            if !headers.contains_key(CLIENT_REQUEST_ID) {
-                let id = http::HeaderValue::from_str(&new_request_id()).map_err(|e| Error::Http(e.into()))?;
-                headers.insert(CLIENT_REQUEST_ID, id);
-            }
-            headers.insert(http::header::USER_AGENT, self.user_agent.clone());
-            let started = Instant::now();
-            let mut retries = 0;
-            let mut token_request = TokenRequest { scopes: vec![self.scope.clone()], claims: None };
-            loop {
-                let token = self.token.token_for(&token_request).await.map_err(Error::Token)?;
-                let mut headers = parts.headers.clone();
-                if retries > 0 {
-                    headers.insert("Retry-Attempt", http::HeaderValue::from(retries));
+        // One span per call, with what a support case needs; never a header value or the token.
+        let span = tracing::info_span!(
+            "graph_request",
+            method = %request.method(),
+            path = request.uri().path(),
+            client_request_id = tracing::field::Empty,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let recorder = span.clone();
+        Box::pin(tracing::Instrument::instrument(
+            async move {
+                let (mut parts, body) = request.into_parts();
+                self.check_trusted(&parts.uri)?;
+                let headers = &mut parts.headers;
+                if !headers.contains_key(CLIENT_REQUEST_ID) {
+                    let id = http::HeaderValue::from_str(&new_request_id()).map_err(|e| Error::Http(e.into()))?;
+                    headers.insert(CLIENT_REQUEST_ID, id);
                 }
-                let sent = self
-                    .http
-                    .request(parts.method.clone(), parts.uri.to_string())
-                    .headers(headers)
-                    .bearer_auth(token)
-                    .body(body.clone())
-                    .send()
-                    .await
-                    .map_err(transport)?;
-                let mut response = http::Response::builder().status(sent.status());
-                if let Some(headers) = response.headers_mut() {
-                    *headers = sent.headers().clone();
+                if let Some(id) = headers.get(CLIENT_REQUEST_ID).and_then(|v| v.to_str().ok()) {
+                    recorder.record("client_request_id", id);
                 }
-                let bytes = sent.bytes().await.map_err(transport)?;
-                let response = response.body(bytes.to_vec()).map_err(Error::Http)?;
-                if token_request.claims.is_none() {
-                    if let Some(claims) = claims_challenge(&response) {
-                        token_request.claims = Some(claims);
-                        continue;
+                headers.insert(http::header::USER_AGENT, self.user_agent.clone());
+                let started = Instant::now();
+                let mut retries = 0;
+                let mut token_request = TokenRequest { scopes: vec![self.scope.clone()], claims: None };
+                loop {
+                    let token = self.token.token_for(&token_request).await.map_err(Error::Token)?;
+                    let mut headers = parts.headers.clone();
+                    if retries > 0 {
+                        headers.insert("Retry-Attempt", http::HeaderValue::from(retries));
                     }
+                    let sent = self
+                        .http
+                        .request(parts.method.clone(), parts.uri.to_string())
+                        .headers(headers)
+                        .bearer_auth(token)
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .map_err(transport)?;
+                    let mut response = http::Response::builder().status(sent.status());
+                    if let Some(headers) = response.headers_mut() {
+                        *headers = sent.headers().clone();
+                    }
+                    let bytes = sent.bytes().await.map_err(transport)?;
+                    let response = response.body(bytes.to_vec()).map_err(Error::Http)?;
+                    recorder.record("status", response.status().as_u16());
+                    recorder.record("attempts", retries + 1);
+                    recorder.record("elapsed_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+                    if let Some(id) = response.headers().get("request-id").and_then(|v| v.to_str().ok()) {
+                        recorder.record("request_id", id);
+                    }
+                    if token_request.claims.is_none() {
+                        if let Some(claims) = claims_challenge(&response) {
+                            token_request.claims = Some(claims);
+                            continue;
+                        }
+                    }
+                    if !crate::runtime::is_retryable_status(response.status().as_u16()) || retries >= self.max_retries {
+                        return Ok(response);
+                    }
+                    let wait = match crate::runtime::retry_after(&response) {
+                        Some(asked) if asked > self.max_retry_wait => return Ok(response),
+                        Some(asked) => asked,
+                        None => backoff(retries),
+                    };
+                    if started.elapsed() + wait > self.retry_budget {
+                        return Ok(response);
+                    }
+                    tokio::time::sleep(wait).await;
+                    retries += 1;
                 }
-                if !crate::runtime::is_retryable_status(response.status().as_u16()) || retries >= self.max_retries {
-                    return Ok(response);
-                }
-                let wait = match crate::runtime::retry_after(&response) {
-                    Some(asked) if asked > self.max_retry_wait => return Ok(response),
-                    Some(asked) => asked,
-                    None => backoff(retries),
-                };
-                if started.elapsed() + wait > self.retry_budget {
-                    return Ok(response);
-                }
-                tokio::time::sleep(wait).await;
-                retries += 1;
-            }
-        })
+            },
+            span,
+        ))
     }
 
     /// Whether the token may go to this URL: see the module's documentation.
@@ -875,6 +901,57 @@ mod tests {
         fn token_for(&self, request: &TokenRequest) -> TokenFuture<'_> {
             self.0.token_for(request)
         }
+    }
+
+
+    /// Each call is a span with what a support case needs, and nothing that holds the token.
+    #[tokio::test]
+    async fn each_call_is_a_tracing_span() {
+        use std::sync::Mutex;
+        use tracing::field::{Field, Visit};
+        #[derive(Default)]
+        struct Fields(Mutex<Vec<(String, String)>>);
+        impl Visit for &Fields {
+            fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+                self.0.lock().unwrap().push((field.name().to_owned(), format!("{value:?}")));
+            }
+        }
+        struct Recorder(Arc<Fields>);
+        impl tracing::Subscriber for Recorder {
+            fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+                true
+            }
+            fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+                span.record(&mut &*self.0);
+                tracing::span::Id::from_u64(1)
+            }
+            fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+                values.record(&mut &*self.0);
+            }
+            fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+            fn event(&self, _: &tracing::Event<'_>) {}
+            fn enter(&self, _: &tracing::span::Id) {}
+            fn exit(&self, _: &tracing::span::Id) {}
+        }
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).insert_header("request-id", "r-9").set_body_json(json!({"id": "me"})))
+            .mount(&server)
+            .await;
+        let client = client(&server).await;
+        let fields = Arc::new(Fields::default());
+        let subscriber = Recorder(fields.clone());
+        let call = tracing::subscriber::with_default(subscriber, || client.execute(http::Request::get(format!("{}/v1.0/me", server.uri())).body(Vec::new()).unwrap()));
+        call.await.unwrap();
+        let recorded = fields.0.lock().unwrap().clone();
+        let value = |name: &str| recorded.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.trim_matches('"').to_owned());
+        assert_eq!(value("method").as_deref(), Some("GET"));
+        assert_eq!(value("path").as_deref(), Some("/v1.0/me"));
+        assert_eq!(value("status").as_deref(), Some("200"));
+        assert_eq!(value("attempts").as_deref(), Some("1"));
+        assert_eq!(value("request_id").as_deref(), Some("r-9"));
+        assert!(value("client_request_id").is_some_and(|id| uuid::Uuid::parse_str(&id).is_ok()));
+        assert!(!recorded.iter().any(|(_, v)| v.contains("secret")), "{recorded:?}");
     }
 
 }

@@ -148,10 +148,7 @@ fn corpus_crate_passes_clippy_and_its_example_tests() {
 #[test]
 fn only_navigation_properties_wait_for_another_feature() {
     let Some(corpus) = corpus() else { return };
-    let (model, _) = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .model()
-        .expect("the model");
+    let model = corpus_model(&corpus);
     let generation = corpus_generation(&corpus);
     let models = generation.files.get("models.rs").expect("models.rs");
     // Struct name → Graph type key, from the rustdoc line each struct carries.
@@ -231,6 +228,18 @@ fn corpus_generation(corpus: &Path) -> &'static graphdoc::Generation {
     })
 }
 
+/// The corpus's API model, made once for the tests of this file.
+fn corpus_model(corpus: &Path) -> &'static graphdoc::model::ApiModel {
+    static MODEL: std::sync::OnceLock<graphdoc::model::ApiModel> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        graphdoc::Config::new()
+            .with_docs(corpus)
+            .model()
+            .expect("the model")
+            .0
+    })
+}
+
 /// Asserts that a cargo command succeeded without a warning (rustc's or clippy's) or an error.
 fn assert_quiet(what: &str, output: &std::process::Output) {
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -283,10 +292,7 @@ fn every_documented_path_is_a_node_of_the_tree() {
     assert!(models.contains("pub struct UserAssignLicenseBody"));
     assert!(!models.contains("Assignlicense"));
 
-    let (model, _) = graphdoc::Config::new()
-        .with_docs(&corpus)
-        .model()
-        .expect("model");
+    let model = corpus_model(&corpus);
     let index = model.paths.endpoint_index();
     let normal = |template: &str| {
         let mut out = String::new();

@@ -29,6 +29,10 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
         "tokio",
         r#"{ version = "1", features = ["time"], optional = true }"#,
     ),
+    (
+        "tracing",
+        r#"{ version = "0.1", default-features = false, features = ["std"], optional = true }"#,
+    ),
 ];
 
 /// What the generated tests use: the replay tests serve the pages' examples over loopback HTTP.
@@ -41,7 +45,8 @@ pub const DEV_DEPENDENCIES: &[(&str, &str)] = &[
 ];
 
 /// The `client` feature: the async client and the replay tests.
-pub const CLIENT_FEATURE: &str = r#"client = ["dep:futures-util", "dep:reqwest", "dep:tokio"]"#;
+pub const CLIENT_FEATURE: &str =
+    r#"client = ["dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
 
 /// The `[features]` table of the generated crate: one feature per area of the reference,
 /// `full` for all of them, none by default (see the README: a consumer names the areas it
@@ -170,7 +175,7 @@ mod tests {
         assert_eq!(
             table,
             "[features]\ndefault = []\nfull = [\"insights\", \"users\"]\n\
-             client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\"]\n\
+             client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\"]\n\
              insights = []\nusers = []\n"
         );
         let manifest = cargo_toml("x", &features);
