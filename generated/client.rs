@@ -3,22 +3,22 @@
 //! items as streams, `Retry-After` honoured within bounds, and batches.
 //!
 //! **Where the token goes.** The bearer token is sent only to the base URL's host and to the
-//! trusted hosts ([`GRAPH_HOSTS`] unless set), and only over HTTPS, except to a loopback
+//! trusted hosts ([`GRAPH_HOSTS`](crate::client::GRAPH_HOSTS) unless set), and only over HTTPS, except to a loopback
 //! address. A request to any other host (a `@odata.nextLink` that names one) is refused with
-//! [`Error::Untrusted`] before anything is sent: following it without the token would only
+//! [`Error::Untrusted`](crate::runtime::Error::Untrusted) before anything is sent: following it without the token would only
 //! end in a 401, and a link should never decide where a credential goes. Redirects are
 //! reqwest's: its policy drops `Authorization` when a redirect leaves the host.
 //!
 //! **Retries.** A throttled, unavailable or timed-out answer (429, 503, 504) is sent again,
-//! unchanged, up to [`ClientBuilder::max_retries`] times: after its `Retry-After` (seconds or a
-//! date) when that is at most [`ClientBuilder::max_retry_wait`], else the throttled error comes
-//! back at once with [`Error::retry_after`]; after 1, 2, 4... seconds with jitter when it names
-//! no wait; never past [`ClientBuilder::retry_budget`] for the whole call. Each retry carries a
+//! unchanged, up to [`ClientBuilder::max_retries`](crate::client::ClientBuilder::max_retries) times: after its `Retry-After` (seconds or a
+//! date) when that is at most [`ClientBuilder::max_retry_wait`](crate::client::ClientBuilder::max_retry_wait), else the throttled error comes
+//! back at once with [`Error::retry_after`](crate::runtime::Error::retry_after); after 1, 2, 4... seconds with jitter when it names
+//! no wait; never past [`ClientBuilder::retry_budget`](crate::client::ClientBuilder::retry_budget) for the whole call. Each retry carries a
 //! `Retry-Attempt` header.
 //!
 //! **Identity of a call.** Every call carries a fresh `client-request-id` (the same on its
 //! retries) and a `User-Agent` naming this crate and its version; errors from the service
-//! carry the service's `request-id` ([`Error::request_id`]). Each call is a `tracing` span,
+//! carry the service's `request-id` ([`Error::request_id`](crate::runtime::Error::request_id)). Each call is a `tracing` span,
 //! `graph_request`, with its method, path, `client_request_id`, `status`, `attempts`,
 //! `request_id` and `elapsed_ms`; no header value, body or token is recorded.
 //!

@@ -448,7 +448,9 @@ impl MeInsightsTrendingItem {
     /// Documented in `docs/api/trending-delete.md` (line 30).
     #[doc(alias = "trending-delete")]
     #[doc(alias = "Delete trending")]
-    pub fn delete(self) -> crate::runtime::Request<(), crate::runtime::NoBody> {
+    pub fn delete(
+        self,
+    ) -> crate::runtime::Request<crate::runtime::NoContent, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::DELETE,
             self.path,
@@ -487,7 +489,10 @@ impl MeInsightsTrendingItem {
     pub fn hide(
         self,
         body: crate::models::TrendingHideBody,
-    ) -> crate::runtime::Request<(), crate::models::TrendingHideBody> {
+    ) -> crate::runtime::Request<
+        crate::runtime::NoContent,
+        crate::models::TrendingHideBody,
+    > {
         crate::runtime::Request::new(
                 ::http::Method::POST,
                 crate::runtime::extend_path(self.path, &["/hide"]),
@@ -579,7 +584,9 @@ impl UsersItem {
     #[doc(alias = "user-delete")]
     #[doc(alias = "Delete user")]
     #[cfg(feature = "users")]
-    pub fn delete(self) -> crate::runtime::Request<(), crate::runtime::NoBody> {
+    pub fn delete(
+        self,
+    ) -> crate::runtime::Request<crate::runtime::NoContent, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::DELETE,
             self.path,

@@ -507,6 +507,18 @@ impl Serialize for NoBody {
     }
 }
 
+/// The answer of an operation documented without a body (`204 No Content`, or a `200` or
+/// `201` whose page shows none). Whatever the service sends is accepted and ignored: nothing,
+/// an `@odata.context`, a representation after `Prefer: return=representation`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoContent;
+
+impl<'de> Deserialize<'de> for NoContent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| NoContent)
+    }
+}
+
 /// A value that can stand in a URL path: written as text, then percent-encoded.
 pub trait PathValue {
     fn to_path_text(&self) -> String;

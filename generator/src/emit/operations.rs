@@ -19,9 +19,21 @@ use crate::model::{Operation, OperationPath, Primitive, QueryValue, ResolvedType
 /// are [`Delta`]s of the documented type.
 ///
 /// [`Delta`]: ../../runtime/enum.Delta.html
+/// The type an operation's method reads its answer as: [`documented_type`], except that an
+/// operation documented as `204 No Content` reads the runtime's `NoContent` whatever type its
+/// page names, since a 204 carries no body.
 pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
+    if operation.success_status == 204 {
+        return quote!(crate::runtime::NoContent);
+    }
+    documented_type(naming, operation)
+}
+
+/// The response type the operation's pages document: the runtime's `NoContent` when they show
+/// no body, which accepts and ignores whatever the service sends.
+pub fn documented_type(naming: &Naming, operation: &Operation) -> TokenStream {
     match &operation.response {
-        None => quote!(()),
+        None => quote!(crate::runtime::NoContent),
         Some(ResolvedType {
             target,
             collection: true,
