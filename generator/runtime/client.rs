@@ -811,7 +811,8 @@ mod tests {
             .mount(&server)
             .await;
         // A bound only waiting the 100,000 seconds asked for would trip.
-        let call = client(&server).await.send(get::<Value>("/me"));
+        let client = client(&server).await;
+        let call = client.send(get::<Value>("/me"));
         let error = tokio::time::timeout(Duration::from_secs(120), call).await.expect("the wait was not taken").unwrap_err();
         assert!(error.is_throttled());
         assert_eq!(error.retry_after(), Some(Duration::from_secs(100000)));
