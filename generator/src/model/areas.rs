@@ -101,21 +101,13 @@ fn place_with_users(
             users.entry(key.clone()).or_default().push(user);
         }
     }
-    let module_of = |model: &ApiModel, key: &TypeKey| {
-        model
-            .types
-            .get(key)
-            .map(|t| t.area.clone())
-            .or_else(|| model.enums.get(key).map(|e| e.area.clone()))
-            .flatten()
-    };
     loop {
         let mut placements = Vec::new();
         for key in unplaced.iter() {
             let mut votes: BTreeMap<String, usize> = BTreeMap::new();
             for user in users.get(key).into_iter().flatten() {
                 let module = match user {
-                    User::Type(user) if !unplaced.contains(user) => module_of(model, user),
+                    User::Type(user) if !unplaced.contains(user) => area_of(model, user),
                     User::Type(_) => None,
                     User::Module(module) => Some(module.clone()),
                 };
@@ -178,12 +170,7 @@ fn place_operations(
         if unplaced.contains(key) {
             return None;
         }
-        model
-            .types
-            .get(key)
-            .map(|t| t.area.clone())
-            .or_else(|| model.enums.get(key).map(|e| e.area.clone()))
-            .flatten()
+        area_of(model, key)
     };
     let mut moves: Vec<(usize, String)> = Vec::new();
     for (index, operation) in model.operations.iter().enumerate() {
@@ -328,4 +315,14 @@ fn place_by_links(
             ty.area = Some(module);
         }
     }
+}
+
+/// The area of a type or enum, if it has one.
+fn area_of(model: &ApiModel, key: &TypeKey) -> Option<String> {
+    model
+        .types
+        .get(key)
+        .map(|t| t.area.clone())
+        .or_else(|| model.enums.get(key).map(|e| e.area.clone()))
+        .flatten()
 }
