@@ -59,7 +59,9 @@ fn committed_generated_sources_are_fresh() {
 }
 
 /// The root manifest is written by hand around the generated crate: its `[features]` table
-/// must be the one the pages generate, one feature per module.
+/// must be the one the pages generate, one feature per area, and it must list every dependency
+/// the generated code uses, optional where the generated crate's is (its versions are pinned
+/// finer).
 #[test]
 fn root_manifest_carries_the_generated_features() {
     let generation = graphdoc::Config::new()
@@ -76,6 +78,22 @@ fn root_manifest_carries_the_generated_features() {
         expected.trim_end(),
         "the root Cargo.toml's [features] table is stale; it must read:\n{expected}"
     );
+    let dependencies = manifest
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [dependencies] table");
+    for (name, requirement) in graphdoc::emit::manifest::DEPENDENCIES {
+        let line = dependencies
+            .lines()
+            .find(|line| line.starts_with(&format!("{name} = ")))
+            .unwrap_or_else(|| panic!("the root Cargo.toml does not depend on {name}"));
+        assert_eq!(
+            line.contains("optional = true"),
+            requirement.contains("optional = true"),
+            "{line}"
+        );
+    }
 }
 
 /// Same pages, any thread count: byte-identical output.
