@@ -34,13 +34,12 @@ impl Slices {
         sharing: &BTreeMap<(usize, usize), Vec<(usize, usize)>>,
     ) -> Slices {
         let areas: BTreeSet<&str> = model.operations.iter().map(|o| o.area.as_str()).collect();
-        let taken: BTreeSet<&str> = areas.iter().copied().collect();
         let features: BTreeMap<String, String> = areas
             .iter()
             .map(|area| {
                 let mut feature = (*area).to_owned();
                 while RESERVED_FEATURES.contains(&feature.as_str())
-                    || (feature != *area && taken.contains(feature.as_str()))
+                    || (feature != *area && areas.contains(feature.as_str()))
                 {
                     feature.push_str("_area");
                 }
