@@ -36,7 +36,7 @@ use futures_util::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::runtime::{parse_response, Batch, BatchResults, Collection, Error, Request, BASE_URL};
+use crate::runtime::{parse_response, parse_response_full, Batch, BatchResults, Collection, Error, Request, Response, BASE_URL};
 
 /// The error a token provider may fail with.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -299,6 +299,19 @@ impl Client {
         parse_response(&response)
     }
 
+    /// [`Client::send`], with the answer's status and headers beside the typed value (the
+    /// `Location` of an accepted long-running operation, the `ETag`, the request ids).
+    pub async fn send_full<T: DeserializeOwned, B: Serialize>(&self, request: Request<T, B>) -> Result<Response<T>, Error> {
+        let response = self.execute(request.into_http_at(&self.base_url)?).await?;
+        parse_response_full(&response)
+    }
+
+    /// An empty batch for this client's service: the links it carries are made relative to
+    /// the client's base URL.
+    pub fn batch(&self) -> Batch {
+        Batch::with_base_url(self.base_url.as_str())
+    }
+
     /// Sends an HTTP request with the bearer token, and sends it again after a throttled
     /// answer (429, 503, 504) within the client's bounds (see the module's documentation).
     /// Refuses, with [`Error::Untrusted`], a request to a host the token may not go to. Not
@@ -368,7 +381,7 @@ impl Client {
                     if !crate::runtime::is_retryable_status(response.status().as_u16()) || retries >= self.max_retries {
                         return Ok(response);
                     }
-                    let wait = match crate::runtime::retry_after(&response) {
+                    let wait = match crate::runtime::retry_after(response.headers()) {
                         Some(asked) if asked > self.max_retry_wait => return Ok(response),
                         Some(asked) => asked,
                         None => backoff(retries),
@@ -444,7 +457,9 @@ impl Client {
         }
     }
 
-    /// Sends every request of a batch (as many `$batch` requests as it takes), then sends
+    /// Sends every request of a batch (as many `$batch` requests as it takes, to the client's
+    /// base URL: make the batch with [`Client::batch`] so that its links are read against
+    /// it too), then sends
     /// again the requests the service throttled, after the longest `Retry-After` they asked
     /// for, within the client's bounds (retries, longest wait, budget). Requests still
     /// throttled after that read as throttled errors.
@@ -542,6 +557,7 @@ fn random_u64() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::support::test_item::TestItem;
     use crate::runtime::{Delta, RemovalReason};
     use futures_util::StreamExt;
     use serde_json::{json, Value};
@@ -600,12 +616,12 @@ mod tests {
             .mount(&server)
             .await;
         let client = client(&server).await;
-        let request = get::<Collection<Delta<Value>>>("/users/delta").select(&["displayName"]).header("Prefer", "return=minimal");
+        let request = get::<Collection<Delta<TestItem>>>("/users/delta").select(&["displayName"]).prefer("return=minimal");
 
         let pages: Vec<_> = client.pages(request.clone()).try_collect().await.unwrap();
         assert_eq!(pages.len(), 2);
         let (items, next_round) = client.delta_round(request).await.unwrap();
-        assert_eq!(items[0].changed().map(|user| &user["displayName"]), Some(&json!("Ada")));
+        assert_eq!(items[0].changed().and_then(|user| user.display_name.as_deref()), Some("Ada"));
         assert!(matches!(&items[1], Delta::Removed { id, reason: RemovalReason::Changed, .. } if id == "2"));
         let (items, next_round) = client.delta_round(next_round.unwrap()).await.unwrap();
         assert!(items.is_empty());

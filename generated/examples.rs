@@ -704,4 +704,91 @@ mod users {
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
+    const LIST_USERS_EXAMPLE_1_RESPONSE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName,mail)",
+  "value": [
+    {
+      "displayName": "Conor O'Neil",
+      "mail": "ConorO@contoso.com"
+    }
+  ]
+}"#;
+    /// `docs/api/user-list.md` line 51
+    #[test]
+    fn list_users_example_1() {
+        let request = crate::users()
+            .list()
+            .query_param("$filter", "surname eq 'O''Neil'")
+            .query_param("$select", "displayName,mail");
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/users?$filter=surname eq 'O''Neil'&$select=displayName,mail",
+        );
+        let response_body = LIST_USERS_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::models::User>,
+        >(response_body);
+    }
+    /// `docs/api/user-list.md` line 51, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn list_users_example_1_replay() {
+        let request = crate::users()
+            .list()
+            .query_param("$filter", "surname eq 'O''Neil'")
+            .query_param("$select", "displayName,mail");
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/users?$filter=surname eq 'O''Neil'&$select=displayName,mail",
+            request_body: None,
+            status: 200,
+            response_body: Some(LIST_USERS_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+    const USER_DELTA_EXAMPLE_1_RESPONSE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName)",
+  "@odata.deltaLink": "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=oEBwdSP6uehIAxQOWq_3Ksh_TLol6KIm3stvdc6hGhZRi1hQ7Spe__dpvm3U4zReE4CYXC2zOtaKdi7KHlUtC2CbRiBIUwOxPKLa",
+  "value": [
+    {
+      "displayName": "Adele Vance",
+      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
+    },
+    {
+      "@removed": {
+        "reason": "changed"
+      },
+      "id": "60e2b0e4-5d4f-4b0c-b4e1-2f9b5f3a1c11"
+    }
+  ]
+}"#;
+    /// `docs/api/user-delta.md` line 50
+    #[test]
+    fn user_delta_example_1() {
+        let request = crate::users().delta().query_param("$select", "displayName");
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/users/delta?$select=displayName",
+        );
+        let response_body = USER_DELTA_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::runtime::Delta<crate::models::User>>,
+        >(response_body);
+    }
+    /// `docs/api/user-delta.md` line 50, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn user_delta_example_1_replay() {
+        let request = crate::users().delta().query_param("$select", "displayName");
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/users/delta?$select=displayName",
+            request_body: None,
+            status: 200,
+            response_body: Some(USER_DELTA_EXAMPLE_1_RESPONSE),
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
 }

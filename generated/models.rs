@@ -33,17 +33,17 @@ pub struct TrendingHideBody {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for TrendingHideBody {
+impl crate::runtime::support::Object for TrendingHideBody {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "reason" => crate::runtime::read(map, &mut self.reason),
-            "until" => crate::runtime::read(map, &mut self.until),
-            "scopes" => crate::runtime::read(map, &mut self.scopes),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "reason" => crate::runtime::support::read(map, &mut self.reason),
+            "until" => crate::runtime::support::read(map, &mut self.until),
+            "scopes" => crate::runtime::support::read(map, &mut self.scopes),
             _ => Ok(false),
         }
     }
@@ -59,7 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for TrendingHideBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -69,7 +69,7 @@ impl ::serde::Serialize for TrendingHideBody {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("reason", &self.reason);
         object.field("until", &self.until);
@@ -96,15 +96,15 @@ pub struct Entity {
     >,
 }
 
-impl crate::runtime::Object for Entity {
+impl crate::runtime::support::Object for Entity {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "id" => crate::runtime::read(map, &mut self.id),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "id" => crate::runtime::support::read(map, &mut self.id),
             _ => Ok(false),
         }
     }
@@ -119,7 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for Entity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -128,7 +128,7 @@ impl ::serde::Serialize for Entity {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.end(&self.additional_properties)
@@ -150,12 +150,13 @@ impl crate::runtime::GraphType for crate::models::Entity {
 }
 
 impl crate::models::Entity {
-    /// This value as one of the types derived from this one: `Some` when its
-    /// `@odata.type` names that type (or one derived from it) and its JSON reads as
-    /// it, with every property typed and undocumented ones still kept.
+    /// This value as one of the types derived from this one: `Ok(Some)` when its
+    /// `@odata.type` names that type (or one derived from it), with every property
+    /// typed and undocumented ones still kept; `Ok(None)` when it names another;
+    /// an error when it names that type but its JSON does not read as it.
     pub fn cast<T: crate::runtime::DerivesFrom<Self>>(
         &self,
-    ) -> ::std::option::Option<T> {
+    ) -> ::std::result::Result<::std::option::Option<T>, ::serde_json::Error> {
         crate::runtime::cast(self)
     }
 }
@@ -186,17 +187,17 @@ pub struct InsightIdentity {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for InsightIdentity {
+impl crate::runtime::support::Object for InsightIdentity {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "address" => crate::runtime::read(map, &mut self.address),
-            "displayName" => crate::runtime::read(map, &mut self.display_name),
-            "id" => crate::runtime::read(map, &mut self.id),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "address" => crate::runtime::support::read(map, &mut self.address),
+            "displayName" => crate::runtime::support::read(map, &mut self.display_name),
+            "id" => crate::runtime::support::read(map, &mut self.id),
             _ => Ok(false),
         }
     }
@@ -212,7 +213,7 @@ impl<'de> ::serde::Deserialize<'de> for InsightIdentity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -222,7 +223,7 @@ impl ::serde::Serialize for InsightIdentity {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("address", &self.address);
         object.field("displayName", &self.display_name);
@@ -259,18 +260,18 @@ pub struct OfficeGraphInsights {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for OfficeGraphInsights {
+impl crate::runtime::support::Object for OfficeGraphInsights {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "id" => crate::runtime::read(map, &mut self.id),
-            "shared" => crate::runtime::read(map, &mut self.shared),
-            "trending" => crate::runtime::read(map, &mut self.trending),
-            "used" => crate::runtime::read(map, &mut self.used),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "id" => crate::runtime::support::read(map, &mut self.id),
+            "shared" => crate::runtime::support::read(map, &mut self.shared),
+            "trending" => crate::runtime::support::read(map, &mut self.trending),
+            "used" => crate::runtime::support::read(map, &mut self.used),
             _ => Ok(false),
         }
     }
@@ -286,7 +287,7 @@ impl<'de> ::serde::Deserialize<'de> for OfficeGraphInsights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -296,7 +297,7 @@ impl ::serde::Serialize for OfficeGraphInsights {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.field("shared", &self.shared);
@@ -346,17 +347,17 @@ pub struct ResourceReference {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for ResourceReference {
+impl crate::runtime::support::Object for ResourceReference {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "type" => crate::runtime::read(map, &mut self.r#type),
-            "webUrl" => crate::runtime::read(map, &mut self.web_url),
-            "id" => crate::runtime::read(map, &mut self.id),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "type" => crate::runtime::support::read(map, &mut self.r#type),
+            "webUrl" => crate::runtime::support::read(map, &mut self.web_url),
+            "id" => crate::runtime::support::read(map, &mut self.id),
             _ => Ok(false),
         }
     }
@@ -372,7 +373,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -382,7 +383,7 @@ impl ::serde::Serialize for ResourceReference {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("type", &self.r#type);
         object.field("webUrl", &self.web_url);
@@ -427,24 +428,30 @@ pub struct ResourceVisualization {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for ResourceVisualization {
+impl crate::runtime::support::Object for ResourceVisualization {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
             "containerDisplayName" => {
-                crate::runtime::read(map, &mut self.container_display_name)
+                crate::runtime::support::read(map, &mut self.container_display_name)
             }
-            "containerType" => crate::runtime::read(map, &mut self.container_type),
-            "containerWebUrl" => crate::runtime::read(map, &mut self.container_web_url),
-            "mediaType" => crate::runtime::read(map, &mut self.media_type),
-            "previewImageUrl" => crate::runtime::read(map, &mut self.preview_image_url),
-            "previewText" => crate::runtime::read(map, &mut self.preview_text),
-            "title" => crate::runtime::read(map, &mut self.title),
-            "type" => crate::runtime::read(map, &mut self.r#type),
+            "containerType" => {
+                crate::runtime::support::read(map, &mut self.container_type)
+            }
+            "containerWebUrl" => {
+                crate::runtime::support::read(map, &mut self.container_web_url)
+            }
+            "mediaType" => crate::runtime::support::read(map, &mut self.media_type),
+            "previewImageUrl" => {
+                crate::runtime::support::read(map, &mut self.preview_image_url)
+            }
+            "previewText" => crate::runtime::support::read(map, &mut self.preview_text),
+            "title" => crate::runtime::support::read(map, &mut self.title),
+            "type" => crate::runtime::support::read(map, &mut self.r#type),
             _ => Ok(false),
         }
     }
@@ -460,7 +467,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceVisualization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -470,7 +477,7 @@ impl ::serde::Serialize for ResourceVisualization {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("containerDisplayName", &self.container_display_name);
         object.field("containerType", &self.container_type);
@@ -518,22 +525,24 @@ pub struct SharedInsight {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for SharedInsight {
+impl crate::runtime::support::Object for SharedInsight {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "id" => crate::runtime::read(map, &mut self.id),
-            "lastShared" => crate::runtime::read(map, &mut self.last_shared),
-            "sharingHistory" => crate::runtime::read(map, &mut self.sharing_history),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "id" => crate::runtime::support::read(map, &mut self.id),
+            "lastShared" => crate::runtime::support::read(map, &mut self.last_shared),
+            "sharingHistory" => {
+                crate::runtime::support::read(map, &mut self.sharing_history)
+            }
             "resourceVisualization" => {
-                crate::runtime::read(map, &mut self.resource_visualization)
+                crate::runtime::support::read(map, &mut self.resource_visualization)
             }
             "resourceReference" => {
-                crate::runtime::read(map, &mut self.resource_reference)
+                crate::runtime::support::read(map, &mut self.resource_reference)
             }
             _ => Ok(false),
         }
@@ -550,7 +559,7 @@ impl<'de> ::serde::Deserialize<'de> for SharedInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -560,7 +569,7 @@ impl ::serde::Serialize for SharedInsight {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.field("lastShared", &self.last_shared);
@@ -613,19 +622,25 @@ pub struct SharingDetail {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for SharingDetail {
+impl crate::runtime::support::Object for SharingDetail {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "sharedBy" => crate::runtime::read(map, &mut self.shared_by),
-            "sharedDateTime" => crate::runtime::read(map, &mut self.shared_date_time),
-            "sharingReference" => crate::runtime::read(map, &mut self.sharing_reference),
-            "sharingSubject" => crate::runtime::read(map, &mut self.sharing_subject),
-            "sharingType" => crate::runtime::read(map, &mut self.sharing_type),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "sharedBy" => crate::runtime::support::read(map, &mut self.shared_by),
+            "sharedDateTime" => {
+                crate::runtime::support::read(map, &mut self.shared_date_time)
+            }
+            "sharingReference" => {
+                crate::runtime::support::read(map, &mut self.sharing_reference)
+            }
+            "sharingSubject" => {
+                crate::runtime::support::read(map, &mut self.sharing_subject)
+            }
+            "sharingType" => crate::runtime::support::read(map, &mut self.sharing_type),
             _ => Ok(false),
         }
     }
@@ -641,7 +656,7 @@ impl<'de> ::serde::Deserialize<'de> for SharingDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -651,7 +666,7 @@ impl ::serde::Serialize for SharingDetail {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("sharedBy", &self.shared_by);
         object.field("sharedDateTime", &self.shared_date_time);
@@ -706,30 +721,30 @@ pub struct Trending {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for Trending {
+impl crate::runtime::support::Object for Trending {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "id" => crate::runtime::read(map, &mut self.id),
-            "weight" => crate::runtime::read(map, &mut self.weight),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "id" => crate::runtime::support::read(map, &mut self.id),
+            "weight" => crate::runtime::support::read(map, &mut self.weight),
             "lastModifiedDateTime" => {
-                crate::runtime::read(map, &mut self.last_modified_date_time)
+                crate::runtime::support::read(map, &mut self.last_modified_date_time)
             }
             "resourceVisualization" => {
-                crate::runtime::read(map, &mut self.resource_visualization)
+                crate::runtime::support::read(map, &mut self.resource_visualization)
             }
             "resourceReference" => {
-                crate::runtime::read(map, &mut self.resource_reference)
+                crate::runtime::support::read(map, &mut self.resource_reference)
             }
-            "scope" => crate::runtime::read(map, &mut self.scope),
-            "kind" => crate::runtime::read(map, &mut self.kind),
-            "keywords" => crate::runtime::read(map, &mut self.keywords),
-            "channels" => crate::runtime::read(map, &mut self.channels),
-            "resource" => crate::runtime::read(map, &mut self.resource),
+            "scope" => crate::runtime::support::read(map, &mut self.scope),
+            "kind" => crate::runtime::support::read(map, &mut self.kind),
+            "keywords" => crate::runtime::support::read(map, &mut self.keywords),
+            "channels" => crate::runtime::support::read(map, &mut self.channels),
+            "resource" => crate::runtime::support::read(map, &mut self.resource),
             _ => Ok(false),
         }
     }
@@ -745,7 +760,7 @@ impl<'de> ::serde::Deserialize<'de> for Trending {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -755,7 +770,7 @@ impl ::serde::Serialize for Trending {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.field("weight", &self.weight);
@@ -806,19 +821,19 @@ pub struct UsageDetails {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for UsageDetails {
+impl crate::runtime::support::Object for UsageDetails {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
             "lastAccessedDateTime" => {
-                crate::runtime::read(map, &mut self.last_accessed_date_time)
+                crate::runtime::support::read(map, &mut self.last_accessed_date_time)
             }
             "lastModifiedDateTime" => {
-                crate::runtime::read(map, &mut self.last_modified_date_time)
+                crate::runtime::support::read(map, &mut self.last_modified_date_time)
             }
             _ => Ok(false),
         }
@@ -835,7 +850,7 @@ impl<'de> ::serde::Deserialize<'de> for UsageDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -845,7 +860,7 @@ impl ::serde::Serialize for UsageDetails {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("lastAccessedDateTime", &self.last_accessed_date_time);
         object.field("lastModifiedDateTime", &self.last_modified_date_time);
@@ -883,21 +898,21 @@ pub struct UsedInsight {
 }
 
 #[cfg(feature = "insights")]
-impl crate::runtime::Object for UsedInsight {
+impl crate::runtime::support::Object for UsedInsight {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "id" => crate::runtime::read(map, &mut self.id),
-            "lastUsed" => crate::runtime::read(map, &mut self.last_used),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "id" => crate::runtime::support::read(map, &mut self.id),
+            "lastUsed" => crate::runtime::support::read(map, &mut self.last_used),
             "resourceVisualization" => {
-                crate::runtime::read(map, &mut self.resource_visualization)
+                crate::runtime::support::read(map, &mut self.resource_visualization)
             }
             "resourceReference" => {
-                crate::runtime::read(map, &mut self.resource_reference)
+                crate::runtime::support::read(map, &mut self.resource_reference)
             }
             _ => Ok(false),
         }
@@ -914,7 +929,7 @@ impl<'de> ::serde::Deserialize<'de> for UsedInsight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -924,7 +939,7 @@ impl ::serde::Serialize for UsedInsight {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.field("lastUsed", &self.last_used);
@@ -982,21 +997,23 @@ pub struct User {
 }
 
 #[cfg(feature = "users")]
-impl crate::runtime::Object for User {
+impl crate::runtime::support::Object for User {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
         name: &str,
         map: &mut A,
     ) -> ::std::result::Result<bool, A::Error> {
         match name {
-            "@odata.type" => crate::runtime::read(map, &mut self.odata_type),
-            "id" => crate::runtime::read(map, &mut self.id),
-            "accountEnabled" => crate::runtime::read(map, &mut self.account_enabled),
-            "displayName" => crate::runtime::read(map, &mut self.display_name),
-            "mail" => crate::runtime::read(map, &mut self.mail),
-            "userType" => crate::runtime::read(map, &mut self.user_type),
+            "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
+            "id" => crate::runtime::support::read(map, &mut self.id),
+            "accountEnabled" => {
+                crate::runtime::support::read(map, &mut self.account_enabled)
+            }
+            "displayName" => crate::runtime::support::read(map, &mut self.display_name),
+            "mail" => crate::runtime::support::read(map, &mut self.mail),
+            "userType" => crate::runtime::support::read(map, &mut self.user_type),
             #[cfg(feature = "insights")]
-            "insights" => crate::runtime::read(map, &mut self.insights),
+            "insights" => crate::runtime::support::read(map, &mut self.insights),
             _ => Ok(false),
         }
     }
@@ -1012,7 +1029,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_object(deserializer)
+        crate::runtime::support::deserialize_object(deserializer)
     }
 }
 
@@ -1022,7 +1039,7 @@ impl ::serde::Serialize for User {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.field("accountEnabled", &self.account_enabled);
@@ -1066,6 +1083,8 @@ pub enum InsightKind {
 }
 
 #[cfg(feature = "insights")]
+impl crate::runtime::support::Sealed for InsightKind {}
+#[cfg(feature = "insights")]
 impl crate::runtime::WireEnum for InsightKind {
     fn as_wire_str(&self) -> &str {
         match self {
@@ -1100,7 +1119,7 @@ impl ::serde::Serialize for InsightKind {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_enum(self, serializer)
+        crate::runtime::support::serialize_enum(self, serializer)
     }
 }
 
@@ -1109,7 +1128,7 @@ impl<'de> ::serde::Deserialize<'de> for InsightKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(deserializer)
+        crate::runtime::support::deserialize_enum(deserializer)
     }
 }
 
@@ -1135,6 +1154,8 @@ pub enum TrendingChannels {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "insights")]
+impl crate::runtime::support::Sealed for TrendingChannels {}
 #[cfg(feature = "insights")]
 impl crate::runtime::WireEnum for TrendingChannels {
     fn as_wire_str(&self) -> &str {
@@ -1172,7 +1193,7 @@ impl ::serde::Serialize for TrendingChannels {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_enum(self, serializer)
+        crate::runtime::support::serialize_enum(self, serializer)
     }
 }
 
@@ -1181,7 +1202,7 @@ impl<'de> ::serde::Deserialize<'de> for TrendingChannels {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(deserializer)
+        crate::runtime::support::deserialize_enum(deserializer)
     }
 }
 
@@ -1205,6 +1226,8 @@ pub enum TrendingScope {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "insights")]
+impl crate::runtime::support::Sealed for TrendingScope {}
 #[cfg(feature = "insights")]
 impl crate::runtime::WireEnum for TrendingScope {
     fn as_wire_str(&self) -> &str {
@@ -1240,7 +1263,7 @@ impl ::serde::Serialize for TrendingScope {
         &self,
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
-        crate::runtime::serialize_enum(self, serializer)
+        crate::runtime::support::serialize_enum(self, serializer)
     }
 }
 
@@ -1249,6 +1272,6 @@ impl<'de> ::serde::Deserialize<'de> for TrendingScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        crate::runtime::deserialize_enum(deserializer)
+        crate::runtime::support::deserialize_enum(deserializer)
     }
 }

@@ -17,7 +17,7 @@
 #[cfg(feature = "insights")]
 pub fn invitations() -> Invitations {
     Invitations {
-        path: crate::runtime::extend_path(
+        path: crate::runtime::support::extend_path(
             ::std::string::String::new(),
             &["/invitations"],
         ),
@@ -30,7 +30,10 @@ pub fn invitations() -> Invitations {
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn me() -> Me {
     Me {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/me"]),
+        path: crate::runtime::support::extend_path(
+            ::std::string::String::new(),
+            &["/me"],
+        ),
     }
 }
 
@@ -40,7 +43,10 @@ pub fn me() -> Me {
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn users() -> Users {
     Users {
-        path: crate::runtime::extend_path(::std::string::String::new(), &["/users"]),
+        path: crate::runtime::support::extend_path(
+            ::std::string::String::new(),
+            &["/users"],
+        ),
     }
 }
 
@@ -49,6 +55,7 @@ pub fn users() -> Users {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct Invitations {
     pub(crate) path: ::std::string::String,
 }
@@ -62,7 +69,7 @@ impl Invitations {
     /// `/invitations/{invitationsId}`
     pub fn id(self, invitations_id: &str) -> InvitationsItem {
         InvitationsItem {
-            path: crate::runtime::extend_path(
+            path: crate::runtime::support::extend_path(
                 self.path,
                 &["/", &crate::runtime::key_segment(invitations_id)],
             ),
@@ -75,6 +82,7 @@ impl Invitations {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct InvitationsItem {
     pub(crate) path: ::std::string::String,
 }
@@ -88,7 +96,7 @@ impl InvitationsItem {
     /// `/invitations/{invitationsId}/invitedUser`
     pub fn invited_user(self) -> InvitationsItemInvitedUser {
         InvitationsItemInvitedUser {
-            path: crate::runtime::extend_path(self.path, &["/invitedUser"]),
+            path: crate::runtime::support::extend_path(self.path, &["/invitedUser"]),
         }
     }
 }
@@ -98,6 +106,7 @@ impl InvitationsItem {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct InvitationsItemInvitedUser {
     pub(crate) path: ::std::string::String,
 }
@@ -111,7 +120,7 @@ impl InvitationsItemInvitedUser {
     /// `/invitations/{invitationsId}/invitedUser/insights`
     pub fn insights(self) -> InvitationsItemInvitedUserInsights {
         InvitationsItemInvitedUserInsights {
-            path: crate::runtime::extend_path(self.path, &["/insights"]),
+            path: crate::runtime::support::extend_path(self.path, &["/insights"]),
         }
     }
 }
@@ -121,6 +130,7 @@ impl InvitationsItemInvitedUser {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct InvitationsItemInvitedUserInsights {
     pub(crate) path: ::std::string::String,
 }
@@ -134,7 +144,7 @@ impl InvitationsItemInvitedUserInsights {
     /// `/invitations/{invitationsId}/invitedUser/insights/used`
     pub fn used(self) -> InvitationsItemInvitedUserInsightsUsed {
         InvitationsItemInvitedUserInsightsUsed {
-            path: crate::runtime::extend_path(self.path, &["/used"]),
+            path: crate::runtime::support::extend_path(self.path, &["/used"]),
         }
     }
 }
@@ -144,6 +154,7 @@ impl InvitationsItemInvitedUserInsights {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct InvitationsItemInvitedUserInsightsUsed {
     pub(crate) path: ::std::string::String,
 }
@@ -184,6 +195,7 @@ impl InvitationsItemInvitedUserInsightsUsed {
 /// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct Me {
     pub(crate) path: ::std::string::String,
 }
@@ -200,7 +212,7 @@ impl Me {
     #[cfg(feature = "insights")]
     pub fn insights(self) -> MeInsights {
         MeInsights {
-            path: crate::runtime::extend_path(self.path, &["/insights"]),
+            path: crate::runtime::support::extend_path(self.path, &["/insights"]),
         }
     }
     /// Get user.
@@ -233,6 +245,7 @@ impl Me {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct MeInsights {
     pub(crate) path: ::std::string::String,
 }
@@ -246,13 +259,13 @@ impl MeInsights {
     /// `/me/insights/shared`
     pub fn shared(self) -> MeInsightsShared {
         MeInsightsShared {
-            path: crate::runtime::extend_path(self.path, &["/shared"]),
+            path: crate::runtime::support::extend_path(self.path, &["/shared"]),
         }
     }
     /// `/me/insights/trending`
     pub fn trending(self) -> MeInsightsTrending {
         MeInsightsTrending {
-            path: crate::runtime::extend_path(self.path, &["/trending"]),
+            path: crate::runtime::support::extend_path(self.path, &["/trending"]),
         }
     }
     /// officeGraphInsights: topTrending.
@@ -274,7 +287,7 @@ impl MeInsights {
     > {
         crate::runtime::Request::new(
             ::http::Method::GET,
-            crate::runtime::extend_path(
+            crate::runtime::support::extend_path(
                 self.path,
                 &[
                     "/topTrending(count=",
@@ -294,6 +307,7 @@ impl MeInsights {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct MeInsightsShared {
     pub(crate) path: ::std::string::String,
 }
@@ -307,7 +321,7 @@ impl MeInsightsShared {
     /// `/me/insights/shared/$ref`
     pub fn reference(self) -> MeInsightsSharedReference {
         MeInsightsSharedReference {
-            path: crate::runtime::extend_path(self.path, &["/$ref"]),
+            path: crate::runtime::support::extend_path(self.path, &["/$ref"]),
         }
     }
     /// Add shared.
@@ -340,6 +354,7 @@ impl MeInsightsShared {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct MeInsightsSharedReference {
     pub(crate) path: ::std::string::String,
 }
@@ -380,6 +395,7 @@ impl MeInsightsSharedReference {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct MeInsightsTrending {
     pub(crate) path: ::std::string::String,
 }
@@ -393,7 +409,7 @@ impl MeInsightsTrending {
     /// `/me/insights/trending/{id}`
     pub fn id(self, id: &str) -> MeInsightsTrendingItem {
         MeInsightsTrendingItem {
-            path: crate::runtime::extend_path(
+            path: crate::runtime::support::extend_path(
                 self.path,
                 &["/", &crate::runtime::key_segment(id)],
             ),
@@ -429,6 +445,7 @@ impl MeInsightsTrending {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct MeInsightsTrendingItem {
     pub(crate) path: ::std::string::String,
 }
@@ -495,7 +512,7 @@ impl MeInsightsTrendingItem {
     > {
         crate::runtime::Request::new(
                 ::http::Method::POST,
-                crate::runtime::extend_path(self.path, &["/hide"]),
+                crate::runtime::support::extend_path(self.path, &["/hide"]),
                 ::http::StatusCode::NO_CONTENT,
             )
             .with_body(body)
@@ -527,6 +544,7 @@ impl MeInsightsTrendingItem {
 /// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct Users {
     pub(crate) path: ::std::string::String,
 }
@@ -540,11 +558,65 @@ impl Users {
     /// `/users/{id}`
     pub fn id(self, id: &str) -> UsersItem {
         UsersItem {
-            path: crate::runtime::extend_path(
+            path: crate::runtime::support::extend_path(
                 self.path,
                 &["/", &crate::runtime::key_segment(id)],
             ),
         }
+    }
+    /// List users.
+    ///
+    /// Read the users of the tenant, a page at a time.
+    ///
+    /// `GET /users`
+    ///
+    /// Supports the OData query options `$select`, `$filter`, `$orderby`, `$top`, `$search`, `$count`.
+    ///
+    /// **Requires the `ConsistencyLevel` header** (set it with [`consistency_level_eventual`](crate::runtime::Request::consistency_level_eventual)): eventual. This header and $count are required when using $search, or $filter with endsWith.
+    ///
+    /// Documented in `docs/api/user-list.md` (line 20).
+    ///
+    /// Compiled with the `users` feature (or `full`).
+    #[doc(alias = "user-list")]
+    #[doc(alias = "List users")]
+    #[cfg(feature = "users")]
+    pub fn list(
+        self,
+    ) -> crate::runtime::Request<
+        crate::runtime::Collection<crate::models::User>,
+        crate::runtime::NoBody,
+    > {
+        crate::runtime::Request::new(
+            ::http::Method::GET,
+            self.path,
+            ::http::StatusCode::OK,
+        )
+    }
+    /// user: delta.
+    ///
+    /// Get the users created, updated or deleted since the last round, without reading every user each time. The first round returns every user; its last page ends with an `@odata.deltaLink`, which is the request of the next round.
+    ///
+    /// `GET /users/delta`
+    ///
+    /// Supports the OData query options `$select`.
+    ///
+    /// Documented in `docs/api/user-delta.md` (line 20).
+    ///
+    /// Compiled with the `users` feature (or `full`).
+    #[doc(alias = "user-delta")]
+    #[doc(alias = "user: delta")]
+    #[cfg(feature = "users")]
+    pub fn delta(
+        self,
+    ) -> crate::runtime::Request<
+        crate::runtime::Collection<crate::runtime::Delta<crate::models::User>>,
+        crate::runtime::NoBody,
+    > {
+        crate::runtime::Request::new(
+            ::http::Method::GET,
+            crate::runtime::support::extend_path(self.path, &["/delta"]),
+            ::http::StatusCode::OK,
+        )
     }
 }
 
@@ -553,6 +625,7 @@ impl Users {
 /// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct UsersItem {
     pub(crate) path: ::std::string::String,
 }
@@ -569,7 +642,7 @@ impl UsersItem {
     #[cfg(feature = "insights")]
     pub fn insights(self) -> UsersItemInsights {
         UsersItemInsights {
-            path: crate::runtime::extend_path(self.path, &["/insights"]),
+            path: crate::runtime::support::extend_path(self.path, &["/insights"]),
         }
     }
     /// Delete user.
@@ -623,6 +696,7 @@ impl UsersItem {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct UsersItemInsights {
     pub(crate) path: ::std::string::String,
 }
@@ -636,7 +710,7 @@ impl UsersItemInsights {
     /// `/users/{id}/insights/trending`
     pub fn trending(self) -> UsersItemInsightsTrending {
         UsersItemInsightsTrending {
-            path: crate::runtime::extend_path(self.path, &["/trending"]),
+            path: crate::runtime::support::extend_path(self.path, &["/trending"]),
         }
     }
     /// officeGraphInsights: topTrending.
@@ -658,7 +732,7 @@ impl UsersItemInsights {
     > {
         crate::runtime::Request::new(
             ::http::Method::GET,
-            crate::runtime::extend_path(
+            crate::runtime::support::extend_path(
                 self.path,
                 &[
                     "/topTrending(count=",
@@ -678,6 +752,7 @@ impl UsersItemInsights {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct UsersItemInsightsTrending {
     pub(crate) path: ::std::string::String,
 }
@@ -691,7 +766,7 @@ impl UsersItemInsightsTrending {
     /// `/users/{id}/insights/trending/{id}`
     pub fn id(self, id: &str) -> UsersItemInsightsTrendingItem {
         UsersItemInsightsTrendingItem {
-            path: crate::runtime::extend_path(
+            path: crate::runtime::support::extend_path(
                 self.path,
                 &["/", &crate::runtime::key_segment(id)],
             ),
@@ -727,6 +802,7 @@ impl UsersItemInsightsTrending {
 /// Compiled with the `insights` feature (or `full`).
 #[cfg(feature = "insights")]
 #[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct UsersItemInsightsTrendingItem {
     pub(crate) path: ::std::string::String,
 }

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{parse_response, Error, Request};
+use super::{parse_response, EncodeError, Error, Request, BASE_URL};
 
 /// Requests to send together through `POST /$batch`.
 ///
@@ -19,10 +19,17 @@ use super::{parse_response, Error, Request};
 /// other together); send each and [`BatchResults::record`] what came back. Then
 /// [`BatchResults::get`] reads each request's result by its handle, whatever the order of the
 /// responses.
-#[derive(Debug, Clone)]
+///
+/// Not `Clone`: a handle names one batch, and a copy that answered to it would read another
+/// request's result.
+#[derive(Debug)]
 pub struct Batch {
     identity: u64,
+    base_url: String,
     items: Vec<BatchItem>,
+    /// The indices of the requests each one depends on (`dependsOn`, as indices rather than
+    /// the ids the JSON spells them with).
+    after: Vec<Vec<usize>>,
 }
 
 /// One request of a batch, as it goes into the `requests` array.
@@ -104,6 +111,8 @@ pub enum BatchError {
     TooManyDependent { count: usize },
 }
 
+impl std::error::Error for BatchError {}
+
 impl std::fmt::Display for BatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -118,8 +127,13 @@ impl std::fmt::Display for BatchError {
     }
 }
 
+/// The id of the request at `index`, as the batch's JSON spells it: `"1"` for the first.
 fn item_id(index: usize) -> String {
     (index + 1).to_string()
+}
+
+fn item_index(id: &str) -> Option<usize> {
+    id.parse::<usize>().ok()?.checked_sub(1)
 }
 
 impl Default for Batch {
@@ -132,9 +146,26 @@ impl Batch {
     /// The most requests Graph takes in one `$batch`.
     pub const MAX_REQUESTS: usize = 20;
 
+    /// A batch for the service at [`BASE_URL`].
     pub fn new() -> Self {
+        Batch::with_base_url(BASE_URL)
+    }
+
+    /// A batch for the service at `base_url` (`/beta`, a national cloud, a proxy): the links
+    /// it carries are made relative to it, and its `$batch` requests go to it.
+    pub fn with_base_url(base_url: impl Into<String>) -> Self {
         static NEXT_IDENTITY: AtomicU64 = AtomicU64::new(0);
-        Batch { identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed), items: Vec::new() }
+        Batch {
+            identity: NEXT_IDENTITY.fetch_add(1, Ordering::Relaxed),
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            items: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+
+    /// The service root of the batch.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// Adds a request; its handle reads its result.
@@ -151,25 +182,48 @@ impl Batch {
         self.push(request, vec![after.index])
     }
 
-    fn push<T, B: Serialize>(&mut self, request: Request<T, B>, depends_on: Vec<usize>) -> Result<BatchHandle<T>, Error> {
+    fn push<T, B: Serialize>(&mut self, request: Request<T, B>, after: Vec<usize>) -> Result<BatchHandle<T>, Error> {
         let index = self.items.len();
-        let mut headers: BTreeMap<String, String> = request.headers.iter().cloned().collect();
-        let body = match &request.body {
+        let url = self.relative_url(&request)?;
+        let mut headers: BTreeMap<String, String> = BTreeMap::new();
+        for name in request.headers().keys() {
+            let values: Result<Vec<&str>, _> = request.headers().get_all(name).iter().map(|v| v.to_str()).collect();
+            let values = values.map_err(|_| EncodeError::Header { name: name.to_string() })?;
+            headers.insert(name.to_string(), values.join(", "));
+        }
+        let body = match request.body() {
             Some(body) => {
-                headers.insert("Content-Type".to_owned(), "application/json".to_owned());
-                Some(serde_json::to_value(body).map_err(Error::Body)?)
+                headers.insert("content-type".to_owned(), "application/json".to_owned());
+                Some(serde_json::to_value(body).map_err(EncodeError::Body)?)
             }
             None => None,
         };
         self.items.push(BatchItem {
             id: item_id(index),
-            method: request.method.to_string(),
-            url: relative_url(&request),
+            method: request.method().to_string(),
+            url,
             headers,
             body,
-            depends_on: depends_on.into_iter().map(item_id).collect(),
+            depends_on: after.iter().copied().map(item_id).collect(),
         });
+        self.after.push(after);
         Ok(BatchHandle { batch: self.identity, index, response: PhantomData })
+    }
+
+    /// The path and query of a request, relative to the batch's service root: a followed link
+    /// keeps whatever follows the base URL (`/beta/users?$skiptoken=...` from a `/beta` base
+    /// is `/users?$skiptoken=...`).
+    fn relative_url<T, B>(&self, request: &Request<T, B>) -> Result<String, EncodeError> {
+        let url = request.url_at(&self.base_url)?;
+        let base = self.base_url.as_str();
+        let relative = match url.get(..base.len()) {
+            Some(prefix) if prefix.eq_ignore_ascii_case(base) => &url[base.len()..],
+            _ => "",
+        };
+        if relative.is_empty() || !(relative.starts_with('/') || relative.starts_with('?')) {
+            return Err(EncodeError::LinkOutsideBase { link: url, base_url: self.base_url.clone() });
+        }
+        Ok(relative.to_owned())
     }
 
     pub fn len(&self) -> usize {
@@ -199,10 +253,10 @@ impl Batch {
         }
         let mut again: Vec<usize> = Vec::new();
         // A request depends only on requests added before it: one pass sees every dependency.
-        for (index, item) in self.items.iter().enumerate() {
-            let resend = match results.responses.get(&item.id).map(|r| r.status) {
+        for index in 0..self.items.len() {
+            let resend = match results.responses.get(&index).map(|r| r.status) {
                 Some(status) if super::is_retryable_status(status) => true,
-                Some(424) => item.depends_on.iter().any(|id| again.iter().any(|&i| self.items[i].id == *id)),
+                Some(424) => self.after[index].iter().any(|dependency| again.contains(dependency)),
                 _ => false,
             };
             if resend {
@@ -220,7 +274,7 @@ impl Batch {
     /// `$batch` requests for the items at `indices`: requests that depend on each other go
     /// together, and each batch is filled up to 20 in the order the requests were added.
     fn requests_of(&self, indices: &[usize]) -> Result<Vec<BatchRequest>, Error> {
-        let groups = dependency_groups(&self.items, indices);
+        let groups = dependency_groups(&self.after, indices);
         let mut batches: Vec<Vec<usize>> = Vec::new();
         for group in groups {
             if group.len() > Self::MAX_REQUESTS {
@@ -245,8 +299,7 @@ impl Batch {
                         item
                     })
                     .collect();
-                Request::new(http::Method::POST, "/$batch".to_owned(), http::StatusCode::OK)
-                    .with_body(BatchBody { requests })
+                Request::new(http::Method::POST, "/$batch".to_owned(), http::StatusCode::OK).with_body(BatchBody { requests })
             })
             .collect())
     }
@@ -254,16 +307,11 @@ impl Batch {
 
 /// The items at `indices`, grouped so that each request is with every request it depends on
 /// (among `indices`), groups in the order of their first request.
-fn dependency_groups(items: &[BatchItem], indices: &[usize]) -> Vec<Vec<usize>> {
+fn dependency_groups(after: &[Vec<usize>], indices: &[usize]) -> Vec<Vec<usize>> {
     let mut group_of: HashMap<usize, usize> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for &index in indices {
-        let joined: Vec<usize> = items[index]
-            .depends_on
-            .iter()
-            .filter_map(|id| id.parse::<usize>().ok()?.checked_sub(1))
-            .filter_map(|dependency| group_of.get(&dependency).copied())
-            .collect();
+        let joined: Vec<usize> = after[index].iter().filter_map(|dependency| group_of.get(dependency).copied()).collect();
         let group = match joined.iter().min() {
             Some(&first) => {
                 for &other in &joined {
@@ -289,32 +337,23 @@ fn dependency_groups(items: &[BatchItem], indices: &[usize]) -> Vec<Vec<usize>> 
     groups
 }
 
-/// The path and query of a request, relative to the service root: a followed link loses its
-/// version segment (`/v1.0`).
-fn relative_url<T, B>(request: &Request<T, B>) -> String {
-    let target = request.path_and_query();
-    if request.link.is_none() {
-        return target;
-    }
-    match target.strip_prefix('/').and_then(|rest| rest.find('/').map(|at| &rest[at..])) {
-        Some(rest) => rest.to_owned(),
-        None => target,
-    }
-}
-
 /// The responses of a batch's requests, by request.
 #[derive(Debug, Clone)]
 pub struct BatchResults {
     batch: u64,
-    responses: HashMap<String, BatchItemResponse>,
+    /// By the index of the request, read from the response's id.
+    responses: HashMap<usize, BatchItemResponse>,
 }
 
 impl BatchResults {
     /// Records the responses of one `$batch` request. A later response for the same request
-    /// (a throttled one sent again) replaces the earlier.
+    /// (a throttled one sent again) replaces the earlier. A response whose id names no
+    /// request of the batch is left out: no handle could read it.
     pub fn record(&mut self, response: BatchResponse) {
         for item in response.responses {
-            self.responses.insert(item.id.clone(), item);
+            if let Some(index) = item_index(&item.id) {
+                self.responses.insert(index, item);
+            }
         }
     }
 
@@ -331,10 +370,10 @@ impl BatchResults {
 
     /// The ids of the requests that were throttled (429, 503, 504).
     pub fn throttled(&self) -> Vec<String> {
-        let mut ids: Vec<String> =
-            self.responses.values().filter(|r| super::is_retryable_status(r.status)).map(|r| r.id.clone()).collect();
-        ids.sort_by_key(|id| id.parse::<usize>().unwrap_or(usize::MAX));
-        ids
+        let mut indices: Vec<usize> =
+            self.responses.iter().filter(|(_, r)| super::is_retryable_status(r.status)).map(|(&index, _)| index).collect();
+        indices.sort_unstable();
+        indices.into_iter().map(item_id).collect()
     }
 
     /// The longest wait the throttled requests asked for with `Retry-After`.
@@ -342,7 +381,7 @@ impl BatchResults {
         self.responses
             .values()
             .filter(|r| super::is_retryable_status(r.status))
-            .filter_map(|item| super::retry_after(&http_response(item).ok()?))
+            .filter_map(|item| super::retry_after(http_response(item).ok()?.headers()))
             .max()
     }
 
@@ -351,10 +390,9 @@ impl BatchResults {
         if handle.batch != self.batch {
             return Err(Error::Batch(BatchError::ForeignHandle));
         }
-        let id = handle.id();
-        match self.responses.get(&id) {
+        match self.responses.get(&handle.index) {
             Some(item) => http_response(item),
-            None => Err(Error::Batch(BatchError::NoResponse { id })),
+            None => Err(Error::Batch(BatchError::NoResponse { id: handle.id() })),
         }
     }
 }
@@ -366,7 +404,7 @@ fn http_response(item: &BatchItemResponse) -> Result<http::Response<Vec<u8>>, Er
         response = response.header(name.as_str(), value.as_str());
     }
     let body = match &item.body {
-        Some(body) => serde_json::to_vec(body).map_err(Error::Body)?,
+        Some(body) => body.to_string().into_bytes(),
         None => Vec::new(),
     };
     response.body(body).map_err(Error::Http)
@@ -426,5 +464,55 @@ mod tests {
         let other = Batch::new();
         assert!(matches!(other.results().get(&me), Err(Error::Batch(BatchError::ForeignHandle))));
         assert!(matches!(Batch::new().add_after(get::<Value>("/x"), &me), Err(Error::Batch(BatchError::ForeignHandle))));
+    }
+
+    #[test]
+    fn a_followed_link_is_made_relative_to_the_batch_base_url_path() {
+        let first = get::<Collection<Value>>("/users").top(1);
+        let page: Collection<Value> = serde_json::from_value(serde_json::json!({
+            "value": [], "@odata.nextLink": "https://proxy.example.com/graph/beta/users?$skiptoken=X"
+        }))
+        .unwrap();
+        let next = first.next_page(&page).unwrap();
+        let mut batch = Batch::with_base_url("https://proxy.example.com/graph/beta/");
+        batch.add(next.clone()).unwrap();
+        assert_eq!(batch.items()[0].url, "/users?$skiptoken=X");
+        assert_eq!(batch.requests().unwrap()[0].to_http_at(batch.base_url()).unwrap().uri(), "https://proxy.example.com/graph/beta/$batch");
+
+        let mut elsewhere = Batch::new();
+        let refused = elsewhere.add(next);
+        assert!(matches!(refused, Err(Error::Encode(EncodeError::LinkOutsideBase { .. }))), "{refused:?}");
+    }
+
+    #[test]
+    fn headers_are_checked_when_a_request_is_added_and_go_in_as_text() {
+        let mut batch = Batch::new();
+        let refused = batch.add(get::<Value>("/me").header("Bad Name", "x"));
+        assert!(matches!(refused, Err(Error::Encode(EncodeError::Header { .. }))), "{refused:?}");
+        batch.add(get::<Value>("/me").prefer("a").prefer("b").consistency_level_eventual()).unwrap();
+        let headers = &batch.items()[0].headers;
+        assert_eq!(headers["prefer"], "a, b");
+        assert_eq!(headers["consistencylevel"], "eventual");
+    }
+
+    #[test]
+    fn responses_are_matched_to_requests_by_index_and_ids_of_no_request_are_left_out() {
+        let mut batch = Batch::new();
+        let handles: Vec<_> = (0..12).map(|i| batch.add(get::<Value>(&format!("/users/{i}"))).unwrap()).collect();
+        let mut results = batch.results();
+        results.record(
+            serde_json::from_str(
+                r#"{"responses": [
+                    {"id": "12", "status": 200, "body": {"n": 12}},
+                    {"id": "2", "status": 200, "body": {"n": 2}},
+                    {"id": "0", "status": 200, "body": {"n": 0}},
+                    {"id": "x", "status": 200}
+                ]}"#,
+            )
+            .unwrap(),
+        );
+        assert_eq!(results.get(&handles[11]).unwrap()["n"], 12);
+        assert_eq!(results.get(&handles[1]).unwrap()["n"], 2);
+        assert!(matches!(results.get(&handles[0]), Err(Error::Batch(BatchError::NoResponse { id })) if id == "1"));
     }
 }

@@ -169,7 +169,7 @@ fn only_navigation_properties_wait_for_another_feature() {
     let mut current: Option<&str> = None;
     let mut lines = models.lines().peekable();
     while let Some(line) = lines.next() {
-        if let Some(rest) = line.strip_prefix("impl crate::runtime::Object for ") {
+        if let Some(rest) = line.strip_prefix("impl crate::runtime::support::Object for ") {
             current = rest.split(' ').next();
             continue;
         }

@@ -184,7 +184,7 @@ fn hostile_property_names_become_valid_fields() {
     for field in [
         "pub r#type:",
         "pub self_:",
-        "\"é-ü\" => crate::runtime::read(map, &mut self.field)",
+        "\"é-ü\" => crate::runtime::support::read(map, &mut self.field)",
     ] {
         assert!(module.contains(field), "no `{field}` in\n{module}");
     }

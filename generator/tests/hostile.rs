@@ -227,7 +227,7 @@ fn object_impl_of(outcome: &Outcome, declaration: &str) -> String {
         .split([' ', '{'])
         .next()
         .unwrap_or_default();
-    let header = format!("impl crate::runtime::Object for {name} {{");
+    let header = format!("impl crate::runtime::support::Object for {name} {{");
     let file = outcome.file_containing(&header);
     let start = file.find(&header).expect("impl in file");
     let end = file[start..]
@@ -238,7 +238,10 @@ fn object_impl_of(outcome: &Outcome, declaration: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     squashed
-        .replace("=> { crate::runtime::read", "=> crate::runtime::read")
+        .replace(
+            "=> { crate::runtime::support::read",
+            "=> crate::runtime::support::read",
+        )
         .replace(") }", ")")
 }
 
@@ -871,7 +874,7 @@ fn hostile_names_become_valid_distinct_identifiers() {
         );
         assert!(
             reads.contains(&format!(
-                "{wire:?} => crate::runtime::read(map, &mut self.{rust})"
+                "{wire:?} => crate::runtime::support::read(map, &mut self.{rust})"
             )),
             "`{rust}` does not map to {wire:?}: {reads}"
         );

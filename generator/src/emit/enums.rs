@@ -69,6 +69,9 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
         }
 
         #gate
+        impl crate::runtime::support::Sealed for #name {}
+
+        #gate
         impl crate::runtime::WireEnum for #name {
             fn as_wire_str(&self) -> &str {
                 match self {
@@ -95,14 +98,14 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
         #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::runtime::serialize_enum(self, serializer)
+                crate::runtime::support::serialize_enum(self, serializer)
             }
         }
 
         #gate
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::deserialize_enum(deserializer)
+                crate::runtime::support::deserialize_enum(deserializer)
             }
         }
     }

@@ -41,12 +41,31 @@ pub use types::PRIMITIVE_MAPPING;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime.rs", include_str!("../../runtime/runtime.rs")),
     ("runtime/batch.rs", include_str!("../../runtime/batch.rs")),
+    (
+        "runtime/collection.rs",
+        include_str!("../../runtime/collection.rs"),
+    ),
     ("runtime/delta.rs", include_str!("../../runtime/delta.rs")),
-    ("runtime/object.rs", include_str!("../../runtime/object.rs")),
+    ("runtime/error.rs", include_str!("../../runtime/error.rs")),
+    ("runtime/odata.rs", include_str!("../../runtime/odata.rs")),
+    ("runtime/path.rs", include_str!("../../runtime/path.rs")),
+    (
+        "runtime/primitives.rs",
+        include_str!("../../runtime/primitives.rs"),
+    ),
+    (
+        "runtime/request.rs",
+        include_str!("../../runtime/request.rs"),
+    ),
+    (
+        "runtime/support.rs",
+        include_str!("../../runtime/support.rs"),
+    ),
     (
         "runtime/testing.rs",
         include_str!("../../runtime/testing.rs"),
     ),
+    ("runtime/types.rs", include_str!("../../runtime/types.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
 ];
 

@@ -15,10 +15,15 @@ use super::Naming;
 use crate::model::paths::Step;
 use crate::model::{Operation, OperationPath, Primitive, QueryValue, ResolvedType, TypeRef};
 
-/// The type an operation's request parses its response into: the items of a delta function
-/// are [`Delta`]s of the documented type.
-///
-/// [`Delta`]: ../../runtime/enum.Delta.html
+/// The request headers pages name that the runtime's `Request` has a method for.
+const REQUEST_HEADER_HELPERS: &[(&str, &str)] = &[
+    ("ConsistencyLevel", "consistency_level_eventual"),
+    ("If-Match", "if_match"),
+    ("If-None-Match", "if_none_match"),
+    ("Prefer", "prefer"),
+    ("Workbook-Session-Id", "workbook_session_id"),
+];
+
 /// The type an operation's method reads its answer as: [`documented_type`], except that an
 /// operation documented as `204 No Content` reads the runtime's `NoContent` whatever type its
 /// page names, since a 204 carries no body.
@@ -30,7 +35,9 @@ pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
 }
 
 /// The response type the operation's pages document: the runtime's `NoContent` when they show
-/// no body, which accepts and ignores whatever the service sends.
+/// no body, which accepts and ignores whatever the service sends. The items of a delta
+/// function that returns a resource are the runtime's `Delta`s of it, which tell removed items
+/// from changed ones.
 pub fn documented_type(naming: &Naming, operation: &Operation) -> TokenStream {
     match &operation.response {
         None => quote!(crate::runtime::NoContent),
@@ -39,7 +46,7 @@ pub fn documented_type(naming: &Naming, operation: &Operation) -> TokenStream {
             collection: true,
         }) => {
             let element = element(naming, target);
-            if operation.is_delta() {
+            if operation.is_delta() && matches!(target, TypeRef::Complex(_)) {
                 quote!(crate::runtime::Collection<crate::runtime::Delta<#element>>)
             } else {
                 quote!(crate::runtime::Collection<#element>)
@@ -94,7 +101,7 @@ pub fn emit_call(
     let path_expr = if pieces.is_empty() {
         base
     } else {
-        quote!(crate::runtime::extend_path(#base, &[#(#pieces),*]))
+        quote!(crate::runtime::support::extend_path(#base, &[#(#pieces),*]))
     };
     let mut query = Vec::new();
     for fixed in &path.query {
@@ -205,18 +212,31 @@ pub fn endpoint_doc(
             options.join(", ")
         ));
     }
-    let headers: Vec<String> = operation
-        .headers
-        .iter()
-        .filter(|h| {
-            h.required
-                && !h.name.eq_ignore_ascii_case("authorization")
-                && !h.name.eq_ignore_ascii_case("content-type")
-        })
-        .map(|h| format!("`{}`", h.name))
-        .collect();
-    if !headers.is_empty() {
-        parts.push(format!("Required headers: {}.", headers.join(", ")));
+    for header in operation.headers.iter().filter(|h| {
+        h.required
+            && ![
+                "authorization",
+                "content-type",
+                "content-length",
+                "user-agent",
+            ]
+            .iter()
+            .any(|set| h.name.eq_ignore_ascii_case(set))
+    }) {
+        let helper = REQUEST_HEADER_HELPERS
+            .iter()
+            .find(|(name, _)| header.name.eq_ignore_ascii_case(name))
+            .map_or_else(
+                || "set it with [`header`](crate::runtime::Request::header)".to_owned(),
+                |(_, helper)| {
+                    format!("set it with [`{helper}`](crate::runtime::Request::{helper})")
+                },
+            );
+        parts.push(format!(
+            "**Requires the `{}` header** ({helper}): {}",
+            header.name,
+            rustdoc_markdown(&header.description)
+        ));
     }
     parts.push(format!(
         "Documented in `{}` (line {}).",

@@ -671,6 +671,7 @@ pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
         #doc
         #gate
         #[derive(Debug, Clone)]
+        #[must_use = "a path does nothing until an operation on it makes a request"]
         pub struct #name {
             pub(crate) path: ::std::string::String,
         }
@@ -773,7 +774,7 @@ fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream
         #doc
         #gate
         pub fn #method(#receiver #(#parameters),*) -> #target {
-            #target { path: crate::runtime::extend_path(#base, &[#(#pieces),*]) }
+            #target { path: crate::runtime::support::extend_path(#base, &[#(#pieces),*]) }
         }
     }
 }

@@ -71,7 +71,7 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
             #gate
             pub #field: ::std::option::Option<#rust_type>,
         });
-        reads.push(quote!(#gate #wire => crate::runtime::read(map, &mut self.#field),));
+        reads.push(quote!(#gate #wire => crate::runtime::support::read(map, &mut self.#field),));
         writes.push(quote!(#gate object.field(#wire, &self.#field);));
     }
     let odata_type = ident(ODATA_TYPE_FIELD);
@@ -90,10 +90,10 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         }
 
         #cfg
-        impl crate::runtime::Object for #name {
+        impl crate::runtime::support::Object for #name {
             fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
                 match name {
-                    "@odata.type" => crate::runtime::read(map, &mut self.#odata_type),
+                    "@odata.type" => crate::runtime::support::read(map, &mut self.#odata_type),
                     #(#reads)*
                     _ => Ok(false),
                 }
@@ -107,14 +107,14 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::deserialize_object(deserializer)
+                crate::runtime::support::deserialize_object(deserializer)
             }
         }
 
         #cfg
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut object = crate::runtime::ObjectWriter::new(serializer)?;
+                let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
                 object.field("@odata.type", &self.#odata_type);
                 #(#writes)*
                 object.end(&self.#additional)
@@ -163,10 +163,11 @@ fn emit_hierarchy(
         quote! {
             #cfg
             impl #name {
-                /// This value as one of the types derived from this one: `Some` when its
-                /// `@odata.type` names that type (or one derived from it) and its JSON reads as
-                /// it, with every property typed and undocumented ones still kept.
-                pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> ::std::option::Option<T> {
+                /// This value as one of the types derived from this one: `Ok(Some)` when its
+                /// `@odata.type` names that type (or one derived from it), with every property
+                /// typed and undocumented ones still kept; `Ok(None)` when it names another;
+                /// an error when it names that type but its JSON does not read as it.
+                pub fn cast<T: crate::runtime::DerivesFrom<Self>>(&self) -> ::std::result::Result<::std::option::Option<T>, ::serde_json::Error> {
                     crate::runtime::cast(self)
                 }
             }

@@ -30,9 +30,9 @@ async fn main() {
         .await
         .expect("the members");
     assert_eq!(members.value.len(), 2);
-    let user: User = members.value[0].cast().expect("the first member is a user");
+    let user: User = members.value[0].cast().expect("reads as a user").expect("the first member is a user");
     assert_eq!(user.mail.as_deref(), Some("adele@contoso.com"));
-    assert!(members.value[1].cast::<User>().is_none());
+    assert!(matches!(members.value[1].cast::<User>(), Ok(None)));
 
     let (_server, client) = tasks::serve(
         "/groups/02bd9fd6",

@@ -1,4 +1,6 @@
-//! How the generated structs read and write JSON objects, without serde's `flatten`.
+//! What the generated code is made of and users never name: how the generated structs read
+//! and write JSON objects, how enums read and write their wire strings, how paths are built,
+//! and the seal on the runtime's marker traits. Visible to the crate only.
 //!
 //! Each struct keeps the properties the pages do not document in `additional_properties`, so
 //! that a round trip loses nothing. `#[serde(flatten)]` would do that, but it makes serde
@@ -16,9 +18,19 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+/// Implemented by the runtime's public marker traits' implementors only: [`GraphType`],
+/// [`DerivesFrom`] and [`WireEnum`] are implemented by the generated types and no others, so
+/// that what they promise (a qualified name, a place in a hierarchy, a wire string) holds.
+///
+/// [`GraphType`]: super::GraphType
+/// [`DerivesFrom`]: super::DerivesFrom
+/// [`WireEnum`]: super::WireEnum
+pub trait Sealed {}
+
+impl<T: Object> Sealed for T {}
+
 /// A JSON object with documented properties and a catch-all for the others (implemented by
-/// every generated struct; hidden from the docs: the generated code's business, not an API).
-#[doc(hidden)]
+/// every generated struct).
 pub trait Object: Default {
     /// Reads the value of the property `name` into its field with [`read`]; `false`, without
     /// reading the value, when the type documents no such property.
@@ -31,14 +43,12 @@ pub trait Object: Default {
 /// Reads the next value of `map` into a field. A function rather than `field = next_value()?`
 /// in each arm of the generated `match`: the arms stay one call each, which is much less for
 /// the compiler to check across thousands of fields.
-#[doc(hidden)]
 pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, field: &mut Option<T>) -> Result<bool, A::Error> {
     *field = map.next_value()?;
     Ok(true)
 }
 
 /// Deserializes an [`Object`] (used by the generated `Deserialize` impls).
-#[doc(hidden)]
 pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
@@ -67,7 +77,6 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 /// Writes an object's properties in order, leaving out those that are `None`, then the
 /// undocumented ones (used by the generated `Serialize` impls). The first error is kept and
 /// returned by [`ObjectWriter::end`], so that the generated code needs no `?` per field.
-#[doc(hidden)]
 pub struct ObjectWriter<M: SerializeMap> {
     map: M,
     error: Option<M::Error>,
@@ -95,9 +104,32 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 }
 
+/// Serializes a [`WireEnum`](super::WireEnum) as its wire string (used by the generated
+/// `Serialize` impls).
+pub fn serialize_enum<E: super::WireEnum, S: Serializer>(value: &E, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value.as_wire_str())
+}
+
+/// Deserializes a [`WireEnum`](super::WireEnum) from its wire string (used by the generated
+/// `Deserialize` impls).
+pub fn deserialize_enum<'de, E: super::WireEnum, D: Deserializer<'de>>(deserializer: D) -> Result<E, D::Error> {
+    let Text(text) = Text::deserialize(deserializer)?;
+    Ok(E::from_wire_str(&text))
+}
+
+/// Appends text to a path, in the same buffer: each step of the navigation surface
+/// (`users().id(..).messages()`) extends the one `String` its first step allocated.
+pub fn extend_path(mut path: String, pieces: &[&str]) -> String {
+    path.reserve(pieces.iter().map(|piece| piece.len()).sum());
+    for piece in pieces {
+        path.push_str(piece);
+    }
+    path
+}
+
 /// A string, borrowed from the input when the input allows (serde's own `Cow<str>` always
 /// copies): object keys, enum values, timestamps.
-pub(crate) struct Text<'de>(pub(crate) Cow<'de, str>);
+pub struct Text<'de>(pub Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -124,6 +156,51 @@ impl<'de> Visitor<'de> for TextVisitor {
 
     fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
         Ok(Text(Cow::Owned(text)))
+    }
+}
+
+/// A struct written as the generator writes them, for the runtime's own tests.
+#[cfg(test)]
+pub(crate) mod test_item {
+    use super::*;
+
+    #[derive(Debug, Default, Clone, PartialEq)]
+    pub struct TestItem {
+        pub id: Option<String>,
+        pub display_name: Option<String>,
+        pub deleted: Option<Value>,
+        pub additional_properties: BTreeMap<String, Value>,
+    }
+
+    impl Object for TestItem {
+        fn read_field<'de, A: MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> Result<bool, A::Error> {
+            match name {
+                "id" => read(map, &mut self.id),
+                "displayName" => read(map, &mut self.display_name),
+                "deleted" => read(map, &mut self.deleted),
+                _ => Ok(false),
+            }
+        }
+
+        fn additional_properties_mut(&mut self) -> &mut BTreeMap<String, Value> {
+            &mut self.additional_properties
+        }
+    }
+
+    impl<'de> Deserialize<'de> for TestItem {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_object(deserializer)
+        }
+    }
+
+    impl Serialize for TestItem {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut object = ObjectWriter::new(serializer)?;
+            object.field("id", &self.id);
+            object.field("displayName", &self.display_name);
+            object.field("deleted", &self.deleted);
+            object.end(&self.additional_properties)
+        }
     }
 }
 
