@@ -971,4 +971,78 @@ mod tests {
         assert!(!recorded.iter().any(|(_, v)| v.contains("secret")), "{recorded:?}");
     }
 
+    /// A delta link saved in an earlier run resumes the query: a `GET` of the link, with the
+    /// request's headers, whose removed items (an `@removed` user, a drive item's `deleted`
+    /// facet) read as removals.
+    #[tokio::test]
+    async fn a_saved_delta_link_resumes_over_http() {
+        let server = MockServer::start().await;
+        let uri = server.uri();
+        Mock::given(method("GET"))
+            .and(path("/v1.0/drives/d/root/delta"))
+            .and(query_param("token", "saved"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "value": [
+                    {"id": "1", "displayName": "kept"},
+                    {"id": "2", "deleted": {"state": "deleted"}},
+                    {"id": "3", "@removed": {"reason": "deleted"}},
+                ],
+                "@odata.deltaLink": format!("{uri}/v1.0/drives/d/root/delta?token=next"),
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let first = Request::<Collection<Delta<TestItem>>>::new(http::Method::POST, "/drives/d/root/delta".to_owned(), http::StatusCode::OK)
+            .with_body(json!({"unused": true}))
+            .prefer("odata.maxpagesize=2")
+            .prefer("return=minimal");
+        let resumed = first.resume(format!("{uri}/v1.0/drives/d/root/delta?token=saved"));
+        let (items, next) = client(&server).await.delta_round(resumed).await.unwrap();
+        assert_eq!(items[0].changed().and_then(|i| i.display_name.as_deref()), Some("kept"));
+        assert_eq!(items[1].removed_id(), Some("2"));
+        assert!(matches!(&items[2], Delta::Removed { reason: RemovalReason::Deleted, .. }));
+        assert_eq!(next.unwrap().link(), Some(format!("{uri}/v1.0/drives/d/root/delta?token=next").as_str()));
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received[0].method.as_str(), "GET");
+        assert!(received[0].body.is_empty());
+        let prefer: Vec<&str> = received[0].headers.get_all("prefer").iter().map(|v| v.to_str().unwrap()).collect();
+        assert_eq!(prefer.join(", "), "odata.maxpagesize=2, return=minimal");
+    }
+
+    /// An accepted long-running operation: no body, and its `Location` beside the value.
+    #[tokio::test]
+    async fn send_full_gives_the_location_of_an_accepted_operation() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1.0/drives/d/items/i/copy"))
+            .respond_with(ResponseTemplate::new(202).insert_header("Location", "https://example.com/monitor/7"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let copy = Request::<crate::runtime::NoContent>::new(http::Method::POST, "/drives/d/items/i/copy".to_owned(), http::StatusCode::ACCEPTED)
+            .with_body(json!({"name": "copy.txt"}));
+        let accepted = client(&server).await.send_full(copy).await.unwrap();
+        assert_eq!(accepted.status, http::StatusCode::ACCEPTED);
+        assert_eq!(accepted.location(), Some("https://example.com/monitor/7"));
+    }
+
+    /// A success whose body is not the documented type: the answer as it came, with its ids.
+    #[tokio::test]
+    async fn a_body_that_does_not_read_is_a_decode_error_with_the_answer() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).insert_header("request-id", "r-1").set_body_raw("<html>", "text/html"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let error = client(&server).await.send(get::<Collection<Value>>("/me/messages")).await.unwrap_err();
+        match &error {
+            Error::Decode { status, headers, body, .. } => {
+                assert_eq!(*status, http::StatusCode::OK);
+                assert_eq!(headers["request-id"], "r-1");
+                assert_eq!(body, b"<html>");
+            }
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
 }
