@@ -79,6 +79,19 @@ pub fn string_literal(value: impl PathValue) -> String {
     percent_encoding::utf8_percent_encode(&text, PATH_VALUE).to_string()
 }
 
+/// Encodes a drive item path (`root:/{item-path}:`, `{parent-id}:/{filename}:`): each segment
+/// percent-encoded as a path value, and `:` too, which would end the path; the `/` between
+/// segments kept. Slashes at either end are dropped, since the path is relative to the item
+/// before the `:/`.
+pub fn item_path(value: impl PathValue) -> String {
+    const ITEM_PATH_SEGMENT: &percent_encoding::AsciiSet = &PATH_VALUE.add(b':');
+    let text = value.to_path_text();
+    let segments = text.trim_matches('/').split('/');
+    let encoded: Vec<String> =
+        segments.map(|segment| percent_encoding::utf8_percent_encode(segment, ITEM_PATH_SEGMENT).to_string()).collect();
+    encoded.join("/")
+}
+
 /// Encodes a value that stands inside a segment without quotes (`range(address={address})`,
 /// `{item-path}:`): percent-encoded as a path value.
 pub fn segment_value(value: impl PathValue) -> String {
@@ -100,6 +113,32 @@ mod tests {
         assert_eq!(key_segment("AAMk-AD_k.~!"), "AAMk-AD_k.~!");
         assert_eq!(key_segment("é"), "%C3%A9");
         assert_eq!(key_segment(42_i32), "42");
+    }
+
+    #[test]
+    fn the_three_encoders_over_the_characters_that_tell_them_apart() {
+        // (value, key segment, string literal, item path)
+        let table = [
+            ("'", "%27", "%27%27", "%27"),
+            ("/", "%2F", "%2F", ""),
+            ("a/b", "a%2Fb", "a%2Fb", "a/b"),
+            ("+", "%2B", "%2B", "%2B"),
+            ("#", "%23", "%23", "%23"),
+            ("%", "%25", "%25", "%25"),
+            ("?", "%3F", "%3F", "%3F"),
+            ("&", "&", "&", "&"),
+            (" ", "%20", "%20", "%20"),
+            ("é", "%C3%A9", "%C3%A9", "%C3%A9"),
+            ("$", "%24", "$", "$"),
+            ("$value", "%24value", "$value", "$value"),
+            ("a:b", "a:b", "a:b", "a%3Ab"),
+            ("/docs/my report.txt", "%2Fdocs%2Fmy%20report.txt", "%2Fdocs%2Fmy%20report.txt", "docs/my%20report.txt"),
+        ];
+        for (value, key, literal, path) in table {
+            assert_eq!(key_segment(value), key, "key segment of {value:?}");
+            assert_eq!(string_literal(value), literal, "string literal of {value:?}");
+            assert_eq!(item_path(value), path, "item path of {value:?}");
+        }
     }
 
     #[test]

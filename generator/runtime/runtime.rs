@@ -28,7 +28,7 @@ pub use collection::{Collection, Single};
 pub use delta::{Delta, RemovalReason};
 pub(crate) use error::retry_after;
 pub use error::{is_retryable_status, EncodeError, Error, GraphError, ResponseIds};
-pub use path::{key_segment, segment_value, string_literal, PathValue};
+pub use path::{item_path, key_segment, segment_value, string_literal, PathValue};
 pub use primitives::{Base64Bytes, Date, DateTimeOffset, Duration, Guid, TimeOfDay};
 pub use request::{parse_response, parse_response_full, NoBody, NoContent, Request, Response};
 pub use types::{cast, DerivesFrom, Flags, GraphType, WireEnum};

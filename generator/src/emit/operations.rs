@@ -95,7 +95,8 @@ pub fn emit_call(
     let function = ident(method_name);
     let mut parameter_names = Names::reserving(&["body", "self"]);
     let (mut parameters, pieces) = match step {
-        Some(step) => step_pieces(step, &mut parameter_names),
+        // A call is a function's own segment (`search(q='{q}')`), never an item path.
+        Some(step) => step_pieces(step, false, &mut parameter_names),
         None => (Vec::new(), Vec::new()),
     };
     let path_expr = if pieces.is_empty() {

@@ -756,7 +756,11 @@ fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream
     let is_root = node.parent == Some(0);
     let receiver = (!is_root).then(|| quote!(self,));
     let mut parameter_names = Names::new();
-    let (parameters, pieces) = step_pieces(&node.step, &mut parameter_names);
+    let after_colon = node
+        .parent
+        .and_then(|p| tree.nodes.get(p))
+        .is_some_and(|p| p.step.template_text().ends_with(':'));
+    let (parameters, pieces) = step_pieces(&node.step, after_colon, &mut parameter_names);
     // Inside its parent's `impl`, a step whose gate is the parent's needs no gate of its own.
     let parent_gate = node
         .parent
@@ -788,10 +792,18 @@ enum PathValueKind {
     StringLiteral,
     /// Inside a segment, without quotes: `range(address={address})`.
     InSegment,
+    /// A drive item's path after `:/` (`root:/{item-path}:`), whose `/`s stay.
+    ItemPath,
 }
 
-/// A step's parameters (`name: type`) and the pieces of text it appends.
-pub(super) fn step_pieces(step: &Step, names: &mut Names) -> (Vec<TokenStream>, Vec<TokenStream>) {
+/// A step's parameters (`name: type`) and the pieces of text it appends. `after_colon`: the
+/// step follows a segment that ends with `:` (`root:`, `{parent-id}:`), so a parameter that
+/// begins it is a drive item path.
+pub(super) fn step_pieces(
+    step: &Step,
+    after_colon: bool,
+    names: &mut Names,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut parameters = Vec::new();
     let mut pieces = Vec::new();
     let mut literal = String::from("/");
@@ -811,13 +823,18 @@ pub(super) fn step_pieces(step: &Step, names: &mut Names) -> (Vec<TokenStream>, 
             PathValueKind::Key => quote!(key_segment),
             PathValueKind::StringLiteral => quote!(string_literal),
             PathValueKind::InSegment => quote!(segment_value),
+            PathValueKind::ItemPath => quote!(item_path),
         };
         pieces.push(quote!(&crate::runtime::#encode(#name)));
     };
     match step {
         Step::Key(param) => parameter(
             param,
-            PathValueKind::Key,
+            if after_colon {
+                PathValueKind::ItemPath
+            } else {
+                PathValueKind::Key
+            },
             &mut parameters,
             &mut pieces,
             &mut literal,
@@ -834,6 +851,8 @@ pub(super) fn step_pieces(step: &Step, names: &mut Names) -> (Vec<TokenStream>, 
                             );
                         let kind = if quoted {
                             PathValueKind::StringLiteral
+                        } else if after_colon && at == 0 {
+                            PathValueKind::ItemPath
                         } else {
                             PathValueKind::InSegment
                         };

@@ -25,6 +25,12 @@ fn documented_paths_are_walked_from_the_crate_root() {
     assert_eq!(user.path(), "/users/a%20b@contoso.com");
     assert_eq!(user.clone().manager().get().path(), "/users/a%20b@contoso.com/manager");
     assert_eq!(user.delete().method(), http::Method::DELETE);
+
+    // Each value is encoded by where it stands: a key keeps its one quote, a drive item path
+    // keeps its slashes and encodes each segment.
+    assert_eq!(msgraph::users().id("o'neil@contoso.com").path(), "/users/o%27neil@contoso.com");
+    let content = msgraph::me().drive().root_path().item_path("/docs/my report:v2.txt").content();
+    assert_eq!(content.path(), "/me/drive/root:/docs/my%20report%3Av2.txt:/content");
 }
 
 /// `GET /groups/{id}/members` answers with users, groups and devices as `directoryObject`:
