@@ -38,6 +38,15 @@ use serde::Serialize;
 
 use crate::runtime::{parse_response, parse_response_full, Batch, BatchResults, Collection, Error, Request, Response, BASE_URL};
 
+#[cfg(feature = "azure-identity")]
+mod azure;
+#[cfg(feature = "azure-identity")]
+pub use azure::{AzureIdentity, REFRESH_BEFORE_EXPIRY};
+
+/// The scope of Graph in the global cloud; a client asks for its own base URL's
+/// (`https://graph.microsoft.us/.default` for the US Government cloud).
+pub const DEFAULT_SCOPE: &str = "https://graph.microsoft.com/.default";
+
 /// The error a token provider may fail with.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -45,8 +54,9 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<String, BoxError>> + Send + 'a>>;
 
 /// Where the client gets the bearer token it sends with each request. The client runs no
-/// sign-in flow of its own: get tokens from your identity library (MSAL, `azure_identity`, a
-/// cache of yours) and hand them over here.
+/// sign-in flow of its own: get tokens from your identity library (MSAL, a cache of yours) and
+/// hand them over here, or, with the `azure-identity` feature, use any Azure Identity
+/// credential through `AzureIdentity`.
 ///
 /// A closure returning a future of `Result<String, E>` is a provider, and so is
 /// [`StaticToken`]. A provider that can honour scopes and claims implements

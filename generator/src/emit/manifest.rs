@@ -33,6 +33,11 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
         "tracing",
         r#"{ version = "0.1", default-features = false, features = ["std"], optional = true }"#,
     ),
+    // Tokens from Azure Identity (feature `azure-identity`): the `TokenCredential` trait only.
+    (
+        "azure_core",
+        r#"{ version = "1.1", default-features = false, optional = true }"#,
+    ),
 ];
 
 /// What the generated tests use: the replay tests serve the pages' examples over loopback HTTP.
@@ -44,9 +49,10 @@ pub const DEV_DEPENDENCIES: &[(&str, &str)] = &[
     ("wiremock", r#""0.6""#),
 ];
 
-/// The `client` feature: the async client and the replay tests.
-pub const CLIENT_FEATURE: &str =
-    r#"client = ["dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]"#;
+/// The `client` feature (the async client and the replay tests), and `azure-identity`, its
+/// token provider over any Azure Identity credential.
+pub const CLIENT_FEATURES: &str = r#"client = ["dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+azure-identity = ["client", "dep:azure_core"]"#;
 
 /// The `[features]` table of the generated crate: one feature per area of the reference,
 /// `full` for all of them, none by default (see the README: a consumer names the areas it
@@ -54,7 +60,7 @@ pub const CLIENT_FEATURE: &str =
 pub fn features_table(features: &AreaFeatures) -> String {
     let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
     let mut table = format!(
-        "[features]\ndefault = []\nfull = [{}]\n{CLIENT_FEATURE}\n",
+        "[features]\ndefault = []\nfull = [{}]\n{CLIENT_FEATURES}\n",
         quoted.join(", ")
     );
     for feature in features {

@@ -67,6 +67,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("runtime/types.rs", include_str!("../../runtime/types.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
+    ("client/azure.rs", include_str!("../../runtime/azure.rs")),
 ];
 
 #[derive(Debug, Clone)]

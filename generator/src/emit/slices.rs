@@ -15,7 +15,7 @@ use super::gate::{Gate, FULL};
 use crate::model::{ApiModel, Operation, TypeKey, TypeRef};
 
 /// The crate's own features, which no area may take.
-const RESERVED_FEATURES: &[&str] = &[FULL, "default", "client"];
+const RESERVED_FEATURES: &[&str] = &[FULL, "default", "client", "azure-identity"];
 
 #[derive(Debug, Default)]
 pub struct Slices {
