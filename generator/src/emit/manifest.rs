@@ -182,6 +182,7 @@ mod tests {
             table,
             "[features]\ndefault = []\nfull = [\"insights\", \"users\"]\n\
              client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\"]\n\
+             azure-identity = [\"client\", \"dep:azure_core\"]\n\
              insights = []\nusers = []\n"
         );
         let manifest = cargo_toml("x", &features);
