@@ -111,8 +111,10 @@ mod insights {
             method: "POST",
             target: "/me/insights/shared",
             request_body: Some(ADD_SHARED_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
             status: 201,
             response_body: Some(ADD_SHARED_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -202,8 +204,10 @@ mod insights {
             method: "POST",
             target: "/invitations/{invitationsId}/invitedUser/insights/used",
             request_body: Some(CREATE_USED_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
             status: 201,
             response_body: Some(CREATE_USED_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -234,8 +238,10 @@ mod insights {
             method: "DELETE",
             target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 204,
             response_body: None,
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -299,8 +305,10 @@ mod insights {
             method: "GET",
             target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(GET_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -402,8 +410,10 @@ mod insights {
             method: "GET",
             target: "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(LIST_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -503,8 +513,10 @@ mod insights {
             method: "GET",
             target: "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -547,8 +559,10 @@ mod insights {
             method: "POST",
             target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
             request_body: Some(TRENDING_HIDE_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
             status: 204,
             response_body: None,
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -627,8 +641,10 @@ mod insights {
             method: "PATCH",
             target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
             request_body: Some(UPDATE_TRENDING_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(UPDATE_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -656,8 +672,10 @@ mod users {
             method: "DELETE",
             target: "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 204,
             response_body: None,
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -699,8 +717,10 @@ mod users {
             method: "GET",
             target: "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd?$expand=insights",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(GET_USER_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -742,8 +762,10 @@ mod users {
             method: "GET",
             target: "/users?$filter=surname eq 'O''Neil'&$select=displayName,mail",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(LIST_USERS_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
@@ -786,8 +808,10 @@ mod users {
             method: "GET",
             target: "/users/delta?$select=displayName",
             request_body: None,
+            request_media: ::std::option::Option::None,
             status: 200,
             response_body: Some(USER_DELTA_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
         };
         crate::runtime::testing::replay(request, exchange).await;
     }

@@ -5,11 +5,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{parse_response, EncodeError, Error, Request, BASE_URL};
+use super::{parse_response, EncodeError, Error, Request, RequestBody, ResponseBody, BASE_URL};
 
 /// Requests to send together through `POST /$batch`.
 ///
@@ -169,20 +168,20 @@ impl Batch {
     }
 
     /// Adds a request; its handle reads its result.
-    pub fn add<T, B: Serialize>(&mut self, request: Request<T, B>) -> Result<BatchHandle<T>, Error> {
+    pub fn add<T, B: RequestBody>(&mut self, request: Request<T, B>) -> Result<BatchHandle<T>, Error> {
         self.push(request, Vec::new())
     }
 
     /// Adds a request that the service runs only after `after` succeeded (`dependsOn`); if
     /// `after` fails, this one fails with `424 Failed Dependency`.
-    pub fn add_after<T, B: Serialize, U>(&mut self, request: Request<T, B>, after: &BatchHandle<U>) -> Result<BatchHandle<T>, Error> {
+    pub fn add_after<T, B: RequestBody, U>(&mut self, request: Request<T, B>, after: &BatchHandle<U>) -> Result<BatchHandle<T>, Error> {
         if after.batch != self.identity {
             return Err(Error::Batch(BatchError::ForeignHandle));
         }
         self.push(request, vec![after.index])
     }
 
-    fn push<T, B: Serialize>(&mut self, request: Request<T, B>, after: Vec<usize>) -> Result<BatchHandle<T>, Error> {
+    fn push<T, B: RequestBody>(&mut self, request: Request<T, B>, after: Vec<usize>) -> Result<BatchHandle<T>, Error> {
         let index = self.items.len();
         let url = self.relative_url(&request)?;
         let mut headers: BTreeMap<String, String> = BTreeMap::new();
@@ -193,8 +192,9 @@ impl Batch {
         }
         let body = match request.body() {
             Some(body) => {
-                headers.insert("content-type".to_owned(), "application/json".to_owned());
-                Some(serde_json::to_value(body).map_err(EncodeError::Body)?)
+                let (value, content_type) = body.to_batch()?;
+                headers.insert("content-type".to_owned(), content_type.into_owned());
+                Some(value)
             }
             None => None,
         };
@@ -359,7 +359,7 @@ impl BatchResults {
 
     /// The result of the request behind `handle`: its documented type, or its typed error (a
     /// throttled request's error says so: [`Error::is_throttled`], [`Error::retry_after`]).
-    pub fn get<T: DeserializeOwned>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
+    pub fn get<T: ResponseBody>(&self, handle: &BatchHandle<T>) -> Result<T, Error> {
         parse_response(&self.response(handle)?)
     }
 
@@ -403,7 +403,17 @@ fn http_response(item: &BatchItemResponse) -> Result<http::Response<Vec<u8>>, Er
     for (name, value) in &item.headers {
         response = response.header(name.as_str(), value.as_str());
     }
+    let is_json = item
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .is_none_or(|(_, value)| value.to_ascii_lowercase().contains("json"));
     let body = match &item.body {
+        // Media comes as base64 text in the batch's JSON: its own bytes, decoded.
+        Some(serde_json::Value::String(text)) if !is_json => {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.decode(text).unwrap_or_else(|_| text.clone().into_bytes())
+        }
         Some(body) => body.to_string().into_bytes(),
         None => Vec::new(),
     };

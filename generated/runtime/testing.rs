@@ -109,9 +109,31 @@ pub struct Exchange {
     pub target: &'static str,
     /// The example's request body, when it documents one.
     pub request_body: Option<&'static str>,
+    /// The request body's content type, when it is media rather than JSON.
+    pub request_media: Option<&'static str>,
     pub status: u16,
     pub response_body: Option<&'static str>,
+    /// The response body's content type, when it is media rather than JSON.
+    pub response_media: Option<&'static str>,
 }
+
+#[cfg(feature = "client")]
+impl Exchange {
+    /// JSON both ways, no bodies: what the generated replays leave unsaid.
+    pub const JSON: Exchange = Exchange {
+        method: "GET",
+        target: "/",
+        request_body: None,
+        request_media: None,
+        status: 200,
+        response_body: None,
+        response_media: None,
+    };
+}
+
+/// The bytes a documented redirect leads to, served by a second local server.
+#[cfg(feature = "client")]
+const DOWNLOADED: &[u8] = b"Report Refresh Date,Report Period\n2021-01-01,7\n";
 
 /// Sends `request` with the client to a local server that checks it against the example
 /// (method, path, query, JSON body, bearer token) and answers the documented status and body;
@@ -120,22 +142,35 @@ pub struct Exchange {
 #[cfg(feature = "client")]
 pub async fn replay<T, B>(request: super::Request<T, B>, exchange: Exchange)
 where
-    T: DeserializeOwned + PartialEq + std::fmt::Debug,
-    B: Serialize,
+    T: super::ResponseBody + PartialEq + std::fmt::Debug,
+    B: super::RequestBody,
 {
-    let (server, client, mismatch) = serve(&exchange).await;
+    let (servers, client, mismatch) = serve(&exchange).await;
     let result = client.send(request).await;
     if let Some(problem) = mismatch.lock().map(|m| m.clone()).unwrap_or_default() {
         panic!("the request sent differs from the example: {problem}");
     }
+    let redirected = (300..400).contains(&exchange.status);
     match result {
+        Ok(value) if redirected => {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/octet-stream"));
+            let expected = T::from_wire(&headers, DOWNLOADED).unwrap_or_else(|e| panic!("the download does not read: {e}"));
+            assert_eq!(value, expected, "the download the redirect leads to");
+        }
         Ok(value) if (200..300).contains(&exchange.status) => {
-            assert_eq!(value, from_json::<T>(exchange.response_body.unwrap_or("null")), "typed result");
+            let mut headers = http::HeaderMap::new();
+            if let Some(media) = exchange.response_media.and_then(|m| http::HeaderValue::from_str(m).ok()) {
+                headers.insert(http::header::CONTENT_TYPE, media);
+            }
+            let body = exchange.response_body.unwrap_or_default().as_bytes();
+            let expected = T::from_wire(&headers, body).unwrap_or_else(|e| panic!("example does not read: {e}"));
+            assert_eq!(value, expected, "typed result");
         }
         Ok(_) => panic!("status {} read as a success", exchange.status),
         Err(error) => assert_eq!(error.status().map(|s| s.as_u16()), Some(exchange.status), "{error}"),
     }
-    drop(server);
+    drop(servers);
 }
 
 #[cfg(feature = "client")]
@@ -144,28 +179,63 @@ const REPLAY_TOKEN: &str = "replay-token";
 #[cfg(feature = "client")]
 type Mismatch = std::sync::Arc<std::sync::Mutex<Option<String>>>;
 
-/// A local server answering the exchange once, and a client of it.
+/// A local server answering the exchange once (and a second one, on another loopback address,
+/// serving the download a documented redirect leads to, which must not see the token), and a
+/// client of the first.
 #[cfg(feature = "client")]
-async fn serve(exchange: &Exchange) -> (wiremock::MockServer, crate::client::Client, Mismatch) {
+async fn serve(exchange: &Exchange) -> ([wiremock::MockServer; 2], crate::client::Client, Mismatch) {
     let server = wiremock::MockServer::start().await;
+    let download = download_server().await;
     let mismatch = Mismatch::default();
     let responder = Replay {
         method: exchange.method,
         target: exchange.target,
         request_body: exchange.request_body,
+        request_media: exchange.request_media,
         status: exchange.status,
         response_body: exchange.response_body,
+        response_media: exchange.response_media,
+        download: format!("{}/download", download.uri()),
         mismatch: mismatch.clone(),
     };
     wiremock::Mock::given(wiremock::matchers::any()).respond_with(responder).expect(1).mount(&server).await;
+    let servers = [server, download];
+    let server = &servers[0];
     let client = crate::client::Client::builder(crate::client::StaticToken(REPLAY_TOKEN.to_owned()))
         .base_url(format!("{}/v1.0", server.uri()))
         .max_retries(0)
         .timeout(std::time::Duration::from_secs(30))
         .build();
     match client {
-        Ok(client) => (server, client, mismatch),
+        Ok(client) => (servers, client, mismatch),
         Err(error) => panic!("no client: {error}"),
+    }
+}
+
+/// The host of a documented redirect's download, on `127.0.0.2`: another host than the
+/// replay's `127.0.0.1`, so that the client must drop the token on the way.
+#[cfg(feature = "client")]
+async fn download_server() -> wiremock::MockServer {
+    let listener = std::net::TcpListener::bind("127.0.0.2:0").unwrap_or_else(|e| panic!("no second loopback address: {e}"));
+    let server = wiremock::MockServer::builder().listener(listener).start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/download"))
+        .respond_with(DownloadWithoutToken)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Serves [`DOWNLOADED`], or 401 to a request that carries the bearer token.
+#[cfg(feature = "client")]
+struct DownloadWithoutToken;
+
+#[cfg(feature = "client")]
+impl wiremock::Respond for DownloadWithoutToken {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        if request.headers.contains_key("authorization") {
+            return wiremock::ResponseTemplate::new(401);
+        }
+        wiremock::ResponseTemplate::new(200).set_body_raw(DOWNLOADED.to_vec(), "application/octet-stream")
     }
 }
 
@@ -174,8 +244,12 @@ struct Replay {
     method: &'static str,
     target: &'static str,
     request_body: Option<&'static str>,
+    request_media: Option<&'static str>,
     status: u16,
     response_body: Option<&'static str>,
+    response_media: Option<&'static str>,
+    /// Where a documented redirect points.
+    download: String,
     mismatch: Mismatch,
 }
 
@@ -198,7 +272,15 @@ impl Replay {
         if authorization != Some(&format!("Bearer {REPLAY_TOKEN}")) {
             return Err(format!("authorization {authorization:?}"));
         }
-        if let Some(expected) = self.request_body {
+        if let Some(media) = self.request_media {
+            let sent = request.headers.get("content-type").and_then(|v| v.to_str().ok());
+            if sent != Some(media) {
+                return Err(format!("content type {sent:?} instead of {media}"));
+            }
+            if request.body != self.request_body.unwrap_or_default().as_bytes() {
+                return Err(format!("body {:?} instead of the example's", String::from_utf8_lossy(&request.body)));
+            }
+        } else if let Some(expected) = self.request_body {
             let expected = from_json::<Value>(expected);
             let written: Value = serde_json::from_slice(&request.body).map_err(|e| format!("body is not JSON: {e}"))?;
             same(&expected, &written, String::new())
@@ -217,8 +299,11 @@ impl wiremock::Respond for Replay {
             }
         }
         let response = wiremock::ResponseTemplate::new(self.status);
+        if (300..400).contains(&self.status) {
+            return response.insert_header("Location", self.download.as_str());
+        }
         match self.response_body {
-            Some(body) => response.set_body_raw(body.as_bytes().to_vec(), "application/json"),
+            Some(body) => response.set_body_raw(body.as_bytes().to_vec(), self.response_media.unwrap_or("application/json")),
             None => response,
         }
     }

@@ -33,10 +33,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, Stream, TryStreamExt};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
-use crate::runtime::{parse_response, parse_response_full, Batch, BatchResults, Collection, Error, Request, Response, BASE_URL};
+use crate::runtime::{
+    parse_response, parse_response_full, Batch, BatchResults, Collection, Error, Request, RequestBody, Response, ResponseBody, BASE_URL,
+};
+
+mod files;
+pub use files::Download;
 
 #[cfg(feature = "azure-identity")]
 mod azure;
@@ -279,6 +282,8 @@ impl ClientBuilder {
 
 type ResponseFuture<'a> = Pin<Box<dyn Future<Output = Result<http::Response<Vec<u8>>, Error>> + Send + 'a>>;
 
+type LiveResponseFuture<'a> = Pin<Box<dyn Future<Output = Result<reqwest::Response, Error>> + Send + 'a>>;
+
 impl Client {
     /// A client of `https://graph.microsoft.com/v1.0` with the default settings.
     pub fn new(token: impl TokenProvider + 'static) -> Result<Client, Error> {
@@ -304,14 +309,14 @@ impl Client {
     }
 
     /// Sends a request and reads its documented response type, or its typed error.
-    pub async fn send<T: DeserializeOwned, B: Serialize>(&self, request: Request<T, B>) -> Result<T, Error> {
+    pub async fn send<T: ResponseBody, B: RequestBody>(&self, request: Request<T, B>) -> Result<T, Error> {
         let response = self.execute(request.into_http_at(&self.base_url)?).await?;
         parse_response(&response)
     }
 
     /// [`Client::send`], with the answer's status and headers beside the typed value (the
     /// `Location` of an accepted long-running operation, the `ETag`, the request ids).
-    pub async fn send_full<T: DeserializeOwned, B: Serialize>(&self, request: Request<T, B>) -> Result<Response<T>, Error> {
+    pub async fn send_full<T: ResponseBody, B: RequestBody>(&self, request: Request<T, B>) -> Result<Response<T>, Error> {
         let response = self.execute(request.into_http_at(&self.base_url)?).await?;
         parse_response_full(&response)
     }
@@ -327,6 +332,22 @@ impl Client {
     /// Refuses, with [`Error::Untrusted`], a request to a host the token may not go to. Not
     /// generic, so that every typed request shares this one body of code.
     pub fn execute(&self, request: http::Request<Vec<u8>>) -> ResponseFuture<'_> {
+        // Made now rather than when polled: its span belongs to the caller's subscriber.
+        let sending = self.execute_streaming(request);
+        Box::pin(async move {
+            let sent = sending.await?;
+            let mut response = http::Response::builder().status(sent.status());
+            if let Some(headers) = response.headers_mut() {
+                *headers = sent.headers().clone();
+            }
+            let bytes = sent.bytes().await.map_err(transport)?;
+            response.body(bytes.to_vec()).map_err(Error::Http)
+        })
+    }
+
+    /// [`Client::execute`], with the final answer's body still to be read: what downloads
+    /// stream from.
+    fn execute_streaming(&self, request: http::Request<Vec<u8>>) -> LiveResponseFuture<'_> {
         // One span per call, with what a support case needs; never a header value or the token.
         let span = tracing::info_span!(
             "graph_request",
@@ -361,7 +382,7 @@ impl Client {
                     if retries > 0 {
                         headers.insert("Retry-Attempt", http::HeaderValue::from(retries));
                     }
-                    let sent = self
+                    let response = self
                         .http
                         .request(parts.method.clone(), parts.uri.to_string())
                         .headers(headers)
@@ -370,12 +391,6 @@ impl Client {
                         .send()
                         .await
                         .map_err(transport)?;
-                    let mut response = http::Response::builder().status(sent.status());
-                    if let Some(headers) = response.headers_mut() {
-                        *headers = sent.headers().clone();
-                    }
-                    let bytes = sent.bytes().await.map_err(transport)?;
-                    let response = response.body(bytes.to_vec()).map_err(Error::Http)?;
                     recorder.record("status", response.status().as_u16());
                     recorder.record("attempts", retries + 1);
                     recorder.record("elapsed_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
@@ -383,7 +398,7 @@ impl Client {
                         recorder.record("request_id", id);
                     }
                     if token_request.claims.is_none() {
-                        if let Some(claims) = claims_challenge(&response) {
+                        if let Some(claims) = claims_challenge(response.status(), response.headers()) {
                             token_request.claims = Some(claims);
                             continue;
                         }
@@ -422,8 +437,8 @@ impl Client {
     /// The pages of a collection, following `@odata.nextLink` with the first request's headers.
     pub fn pages<E, B>(&self, request: Request<Collection<E>, B>) -> impl Stream<Item = Result<Collection<E>, Error>> + Send + 'static
     where
-        E: DeserializeOwned + Send + 'static,
-        B: Serialize + Clone + Send + 'static,
+        E: serde::de::DeserializeOwned + Send + 'static,
+        B: RequestBody + Clone + Send + 'static,
     {
         let client = self.clone();
         stream::try_unfold(Some(request), move |next| {
@@ -442,8 +457,8 @@ impl Client {
     /// The items of a collection, page after page.
     pub fn items<E, B>(&self, request: Request<Collection<E>, B>) -> impl Stream<Item = Result<E, Error>> + Send + 'static
     where
-        E: DeserializeOwned + Send + 'static,
-        B: Serialize + Clone + Send + 'static,
+        E: serde::de::DeserializeOwned + Send + 'static,
+        B: RequestBody + Clone + Send + 'static,
     {
         self.pages(request).map_ok(|page| stream::iter(page.value.into_iter().map(Ok))).try_flatten()
     }
@@ -452,8 +467,8 @@ impl Client {
     /// (the delta link of the last page; `None` if the service gave none).
     pub async fn delta_round<E, B>(&self, request: Request<Collection<E>, B>) -> Result<(Vec<E>, Option<Request<Collection<E>, B>>), Error>
     where
-        E: DeserializeOwned,
-        B: Serialize + Clone,
+        E: serde::de::DeserializeOwned,
+        B: RequestBody + Clone,
     {
         let mut items = Vec::new();
         let mut next = request;
@@ -502,12 +517,12 @@ fn transport(error: reqwest::Error) -> Error {
 
 /// The claims a `401` asks for, decoded: a continuous-access-evaluation challenge is
 /// `WWW-Authenticate: Bearer ..., error="insufficient_claims", claims="<base64 JSON>"`.
-fn claims_challenge<R>(response: &http::Response<R>) -> Option<String> {
+fn claims_challenge(status: http::StatusCode, headers: &http::HeaderMap) -> Option<String> {
     use base64::Engine as _;
-    if response.status() != http::StatusCode::UNAUTHORIZED {
+    if status != http::StatusCode::UNAUTHORIZED {
         return None;
     }
-    let challenge = response.headers().get_all(http::header::WWW_AUTHENTICATE).iter().find_map(|value| {
+    let challenge = headers.get_all(http::header::WWW_AUTHENTICATE).iter().find_map(|value| {
         let value = value.to_str().ok()?;
         value.contains("error=\"insufficient_claims\"").then_some(value)
     })?;

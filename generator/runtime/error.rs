@@ -61,6 +61,13 @@ pub enum Error {
         body: Vec<u8>,
         source: serde_json::Error,
     },
+    /// The service answered with a redirect the HTTP client did not follow: a download (a
+    /// file's content, a report) is at `location`, a pre-authenticated URL on another host,
+    /// to be fetched without the bearer token.
+    Redirect {
+        status: http::StatusCode,
+        location: Option<String>,
+    },
     /// The request could not be written: nothing was sent.
     Encode(EncodeError),
     /// An HTTP message could not be made from its parts (a base URL that is not a URL, a
@@ -68,6 +75,9 @@ pub enum Error {
     Http(http::Error),
     /// A batch could not be made, or a result not read from it.
     Batch(BatchError),
+    /// An upload session could not go on: a chunk that does not fit the content, a range the
+    /// service expects that does not, a session that expired.
+    Upload(String),
     /// The request could not be sent, or its response not received.
     Transport(Box<dyn std::error::Error + Send + Sync>),
     /// The token provider gave no token.
@@ -170,9 +180,14 @@ impl fmt::Display for Error {
                 let ids = ResponseIds::of(headers, None);
                 write!(f, "the {status} answer does not read as the documented type: {source}{ids}")
             }
+            Error::Redirect { status, location } => match location {
+                Some(location) => write!(f, "{status}: redirected to {location}, which the HTTP client did not follow"),
+                None => write!(f, "{status}: a redirect without a Location"),
+            },
             Error::Encode(error) => write!(f, "the request could not be written: {error}"),
             Error::Http(error) => write!(f, "invalid HTTP message: {error}"),
             Error::Batch(error) => write!(f, "batch: {error}"),
+            Error::Upload(reason) => write!(f, "upload: {reason}"),
             Error::Transport(error) => write!(f, "sending the request failed: {error}"),
             Error::Token(error) => write!(f, "no access token: {error}"),
             Error::Untrusted { url, reason } => write!(f, "not sent to {url}: {reason}"),
@@ -184,7 +199,10 @@ impl Error {
     /// The status the service answered with, for an error answer or one that does not read.
     pub fn status(&self) -> Option<http::StatusCode> {
         match self {
-            Error::Graph { status, .. } | Error::Status { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Graph { status, .. }
+            | Error::Status { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -249,7 +267,11 @@ impl std::error::Error for Error {
             Error::Http(error) => Some(error),
             Error::Batch(error) => Some(error),
             Error::Transport(error) | Error::Token(error) => Some(error.as_ref()),
-            Error::Graph { .. } | Error::Status { .. } | Error::Untrusted { .. } => None,
+            Error::Graph { .. }
+            | Error::Status { .. }
+            | Error::Redirect { .. }
+            | Error::Upload(_)
+            | Error::Untrusted { .. } => None,
         }
     }
 }

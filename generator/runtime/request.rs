@@ -5,10 +5,9 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use http::header::{HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Collection, EncodeError, Error, ResponseIds, BASE_URL};
+use super::{Collection, EncodeError, Error, RequestBody, ResponseBody, ResponseIds, BASE_URL};
 
 /// The body of a request that sends none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -109,8 +108,8 @@ impl<T> Request<T, NoBody> {
         Request { parts, body: None, response: PhantomData }
     }
 
-    /// The same request with a JSON body.
-    pub fn with_body<B: Serialize>(self, body: B) -> Request<T, B> {
+    /// The same request with a body: JSON, or [`Content`](super::Content) as it is.
+    pub fn with_body<B: RequestBody>(self, body: B) -> Request<T, B> {
         Request { parts: self.parts, body: Some(body), response: PhantomData }
     }
 }
@@ -292,7 +291,7 @@ impl<T, B> Request<T, B> {
     }
 }
 
-impl<T, B: Serialize> Request<T, B> {
+impl<T, B: RequestBody> Request<T, B> {
     /// The request for an HTTP client, against [`BASE_URL`].
     pub fn into_http(self) -> Result<http::Request<Vec<u8>>, Error> {
         self.to_http_at(BASE_URL)
@@ -316,19 +315,15 @@ impl<T, B: Serialize> Request<T, B> {
         if let Some(headers) = builder.headers_mut() {
             headers.clone_from(&self.parts.headers);
         }
-        let body = match self.json_body()? {
+        let body = match &self.body {
             Some(body) => {
-                builder = builder.header(http::header::CONTENT_TYPE, "application/json");
-                body
+                let (bytes, content_type) = body.to_wire()?;
+                builder = builder.header(http::header::CONTENT_TYPE, &*content_type);
+                bytes
             }
             None => Vec::new(),
         };
         builder.body(body).map_err(Error::Http)
-    }
-
-    /// The body as JSON, when the request has one.
-    pub(crate) fn json_body(&self) -> Result<Option<Vec<u8>>, EncodeError> {
-        self.body.as_ref().map(|body| serde_json::to_vec(body).map_err(EncodeError::Body)).transpose()
     }
 }
 
@@ -366,7 +361,7 @@ impl<E, B> Request<Collection<E>, B> {
     }
 }
 
-impl<T: DeserializeOwned, B> Request<T, B> {
+impl<T: ResponseBody, B> Request<T, B> {
     /// Reads the response: the documented type on success, a typed [`Error`] otherwise.
     pub fn parse_response<R: AsRef<[u8]>>(&self, response: &http::Response<R>) -> Result<T, Error> {
         parse_response(response)
@@ -414,29 +409,38 @@ impl<T> Response<T> {
     }
 }
 
-/// Reads a response as `T` on success, or as a typed [`Error`].
-pub fn parse_response<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Response<R>) -> Result<T, Error> {
+/// Reads a response as `T` on success, or as a typed [`Error`]. A redirect (a report's `302`
+/// to its download URL) that the HTTP client did not follow is [`Error::Redirect`].
+pub fn parse_response<T: ResponseBody, R: AsRef<[u8]>>(response: &http::Response<R>) -> Result<T, Error> {
     read_body(response.status(), response.headers(), response.body().as_ref())
 }
 
 /// [`parse_response`] with the status and headers.
-pub fn parse_response_full<T: DeserializeOwned, R: AsRef<[u8]>>(response: &http::Response<R>) -> Result<Response<T>, Error> {
+pub fn parse_response_full<T: ResponseBody, R: AsRef<[u8]>>(response: &http::Response<R>) -> Result<Response<T>, Error> {
     let value = parse_response(response)?;
     Ok(Response { status: response.status(), headers: response.headers().clone(), value })
 }
 
-fn read_body<T: DeserializeOwned>(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Result<T, Error> {
+pub(crate) fn read_body<T: ResponseBody>(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Result<T, Error> {
     if !status.is_success() {
-        return Err(Error::from_status(status, headers, body));
+        return Err(error_of(status, headers, body));
     }
-    // An empty body reads as JSON `null`: what `Option<T>` and `NoContent` take.
-    let json = if body.iter().all(u8::is_ascii_whitespace) { b"null".as_slice() } else { body };
-    serde_json::from_slice(json).map_err(|source| Error::Decode {
+    T::from_wire(headers, body).map_err(|source| Error::Decode {
         status,
         headers: Box::new(headers.clone()),
         body: body.to_vec(),
         source,
     })
+}
+
+/// The error an answer that is no success stands for: a redirect not followed, or an error
+/// status.
+pub(crate) fn error_of(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Error {
+    if status.is_redirection() {
+        let location = headers.get(http::header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        return Error::Redirect { status, location };
+    }
+    Error::from_status(status, headers, body)
 }
 
 fn join<S: AsRef<str>>(items: &[S]) -> String {

@@ -6,12 +6,13 @@
 
 mod batch;
 mod collection;
+mod content;
 mod delta;
 mod error;
 pub mod odata;
 mod path;
 mod primitives;
-mod request;
+pub(crate) mod request;
 // What the generated code is made of; a slice of the crate may use only some of it.
 #[allow(dead_code)]
 pub(crate) mod support;
@@ -22,9 +23,11 @@ pub(crate) mod support;
 #[allow(dead_code)]
 pub(crate) mod testing;
 mod types;
+pub mod upload;
 
 pub use batch::{Batch, BatchBody, BatchError, BatchHandle, BatchItem, BatchItemResponse, BatchRequest, BatchResponse, BatchResults};
 pub use collection::{Collection, Single};
+pub use content::{Content, RequestBody, ResponseBody};
 pub use delta::{Delta, RemovalReason};
 pub(crate) use error::retry_after;
 pub use error::{is_retryable_status, EncodeError, Error, GraphError, ResponseIds};

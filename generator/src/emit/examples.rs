@@ -93,6 +93,7 @@ mod reason {
     pub const NO_RESPONSE: &str = "no documented response";
     pub const RESPONSE_UNUSABLE: &str = "the response body is not testable";
     pub const EMPTY_RESPONSE: &str = "a success response without the documented body";
+    pub const MEDIA_AS_JSON: &str = "a media response the example shows as JSON";
     pub const SHARED_METHOD: &str =
         "the method it shares with another page documents another response type";
 }
@@ -212,6 +213,22 @@ fn example_test(
     // What the replay test needs: the call, the request as the server expects it, and the
     // response it answers; or why there is none.
     let mut sent: Option<(TokenStream, String, Option<TokenStream>)> = None;
+    // The media content types of the request and the answer, when the replay sends or serves
+    // media rather than JSON.
+    let mut request_media: Option<String> = None;
+    let mut response_media: Option<String> = None;
+    let mut media = example
+        .request
+        .as_ref()
+        .and_then(|r| matching_path(operation, &r.path))
+        .and_then(|(path, _)| operation.paths.get(path))
+        .or_else(|| operation.paths.first())
+        .map(|p| p.media)
+        .unwrap_or_default();
+    if example.request.is_none() {
+        // An answer alone: media when any path of the operation answers with media.
+        media.response = operation.paths.iter().any(|p| p.media.response);
+    }
     let mut provider = operation;
     let mut not_sent: Option<&'static str> = None;
 
@@ -254,8 +271,15 @@ fn example_test(
                 }
             }
         };
-        // The body: checked against the body type, then round-tripped and passed to the call.
-        if let Some(error) = &request.body_error {
+        // The body: checked against the body type, then round-tripped and passed to the call;
+        // media is sent as the example writes it.
+        if media.request {
+            let content_type = request
+                .media
+                .as_ref()
+                .map_or("application/octet-stream", |m| m.content_type.as_str());
+            request_media = Some(content_type.to_owned());
+        } else if let Some(error) = &request.body_error {
             exclude(
                 &mut built,
                 report,
@@ -266,7 +290,18 @@ fn example_test(
             not_sent = Some(reason::NOT_SENT);
         }
         let mut sent_body = None;
+        let mut media_const = None;
         let body_argument = match (&operation.body, &request.body) {
+            _ if media.request => {
+                let text = request.media.as_ref().map_or("", |m| m.text.as_str());
+                let content_type = request_media.as_deref().unwrap_or_default();
+                let name = body_const("request");
+                let text = raw_text(text);
+                // Used by the call alone: declared only if the call can be made.
+                media_const = Some(quote!(const #name: &str = #text;));
+                sent_body = Some(quote!(Some(#name)));
+                Some(quote!(crate::runtime::Content::new(#content_type, #name.as_bytes())))
+            }
             (Some(body_type), Some(_)) if request.truncated => {
                 exclude(
                     &mut built,
@@ -336,6 +371,7 @@ fn example_test(
             })
             .and_then(|(path, arguments)| naming.paths.call(&model.paths, index, path, &arguments));
         if let Some(call) = call {
+            built.consts.extend(media_const);
             // Values as the example wrote them on the wire, decoded: `query_param` encodes.
             let query = request.query.iter().map(|(name, value)| {
                 let value = percent_decode(value.as_deref().unwrap_or_default());
@@ -355,7 +391,25 @@ fn example_test(
 
     let mut answered: Option<(u16, TokenStream)> = None;
     let mut not_answered = reason::NO_RESPONSE;
-    if let Some(response) = &example.response {
+    if let Some(response) = example.response.as_ref().filter(|_| media.response) {
+        // Media: a redirect to the download, or the bytes the example shows, as it shows them.
+        not_answered = reason::RESPONSE_UNUSABLE;
+        if !(200..300).contains(&response.status) {
+            // A redirect (the replay serves the download it leads to), or an error.
+            answered = Some((response.status, quote!(None)));
+        } else if let Some(shown) = &response.media {
+            let name = body_const("response");
+            let text = raw_text(&shown.text);
+            built.consts.push(quote!(const #name: &str = #text;));
+            response_media = Some(shown.content_type.clone());
+            answered = Some((response.status, quote!(Some(#name))));
+        } else if response.body.is_none() && response.body_error.is_none() {
+            response_media = Some("application/octet-stream".to_owned());
+            answered = Some((response.status, quote!(None)));
+        } else {
+            not_answered = reason::MEDIA_AS_JSON;
+        }
+    } else if let Some(response) = &example.response {
         not_answered = reason::RESPONSE_UNUSABLE;
         match (&operation.response, &response.body) {
             (documented, None) => {
@@ -448,6 +502,8 @@ fn example_test(
         (None, Some((status, response_body))) => {
             let method = operation.method.to_ascii_uppercase();
             let request_body = request_body.unwrap_or_else(|| quote!(None));
+            let request_media = optional_str(request_media.as_deref());
+            let response_media = optional_str(response_media.as_deref());
             let status = proc_macro2::Literal::u16_unsuffixed(status);
             built.replay = Some(quote! {
                 let request = #call;
@@ -455,8 +511,10 @@ fn example_test(
                     method: #method,
                     target: #target,
                     request_body: #request_body,
+                    request_media: #request_media,
                     status: #status,
                     response_body: #response_body,
+                    response_media: #response_media,
                 };
                 crate::runtime::testing::replay(request, exchange).await;
             });
@@ -699,14 +757,27 @@ fn short(value: &Value) -> String {
 }
 
 /// The JSON, pretty-printed, as a raw string literal (`r#"..."#` with enough `#`s).
-fn raw_string(value: &Value) -> TokenStream {
-    let json = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+/// `Some("text")` or `None`.
+fn optional_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote!(::std::option::Option::Some(#text)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// A media body's text as a raw string literal.
+fn raw_text(text: &str) -> TokenStream {
     let mut hashes = String::from("#");
-    while json.contains(&format!("\"{hashes}")) {
+    while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
     }
-    let literal = format!("r{hashes}\"{json}\"{hashes}");
-    literal.parse().unwrap_or_else(|_| quote!(#json))
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| quote!(#text))
+}
+
+fn raw_string(value: &Value) -> TokenStream {
+    raw_text(&serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()))
 }
 
 /// The path of the operation an example path is an instance of: the path's index, and the

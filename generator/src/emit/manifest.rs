@@ -17,6 +17,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_json", r#""1""#),
     ("uuid", r#"{ version = "1", features = ["serde"] }"#),
     // The optional client (feature `client`).
+    ("bytes", r#"{ version = "1", optional = true }"#),
     (
         "futures-util",
         r#"{ version = "0.3", default-features = false, features = ["alloc"], optional = true }"#,
@@ -27,7 +28,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ),
     (
         "tokio",
-        r#"{ version = "1", features = ["time"], optional = true }"#,
+        r#"{ version = "1", features = ["io-util", "time"], optional = true }"#,
     ),
     (
         "tracing",
@@ -51,7 +52,7 @@ pub const DEV_DEPENDENCIES: &[(&str, &str)] = &[
 
 /// The `client` feature (the async client and the replay tests), and `azure-identity`, its
 /// token provider over any Azure Identity credential.
-pub const CLIENT_FEATURES: &str = r#"client = ["dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
+pub const CLIENT_FEATURES: &str = r#"client = ["dep:bytes", "dep:futures-util", "dep:reqwest", "dep:tokio", "dep:tracing"]
 azure-identity = ["client", "dep:azure_core"]"#;
 
 /// The `[features]` table of the generated crate: one feature per area of the reference,
@@ -181,7 +182,7 @@ mod tests {
         assert_eq!(
             table,
             "[features]\ndefault = []\nfull = [\"insights\", \"users\"]\n\
-             client = [\"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\"]\n\
+             client = [\"dep:bytes\", \"dep:futures-util\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\"]\n\
              azure-identity = [\"client\", \"dep:azure_core\"]\n\
              insights = []\nusers = []\n"
         );

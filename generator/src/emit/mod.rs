@@ -45,6 +45,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "runtime/collection.rs",
         include_str!("../../runtime/collection.rs"),
     ),
+    (
+        "runtime/content.rs",
+        include_str!("../../runtime/content.rs"),
+    ),
     ("runtime/delta.rs", include_str!("../../runtime/delta.rs")),
     ("runtime/error.rs", include_str!("../../runtime/error.rs")),
     ("runtime/odata.rs", include_str!("../../runtime/odata.rs")),
@@ -66,8 +70,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../runtime/testing.rs"),
     ),
     ("runtime/types.rs", include_str!("../../runtime/types.rs")),
+    ("runtime/upload.rs", include_str!("../../runtime/upload.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
     ("client/azure.rs", include_str!("../../runtime/azure.rs")),
+    ("client/files.rs", include_str!("../../runtime/files.rs")),
 ];
 
 #[derive(Debug, Clone)]

@@ -24,10 +24,14 @@ const REQUEST_HEADER_HELPERS: &[(&str, &str)] = &[
     ("Workbook-Session-Id", "workbook_session_id"),
 ];
 
-/// The type an operation's method reads its answer as: [`documented_type`], except that an
-/// operation documented as `204 No Content` reads the runtime's `NoContent` whatever type its
-/// page names, since a 204 carries no body.
-pub fn response_type(naming: &Naming, operation: &Operation) -> TokenStream {
+/// The type an operation's method reads its answer as through one of its paths: the runtime's
+/// `Content` for media; else [`documented_type`], except that an operation documented as
+/// `204 No Content` reads the runtime's `NoContent` whatever type its page names, since a 204
+/// carries no body.
+pub fn response_type(naming: &Naming, operation: &Operation, path: &OperationPath) -> TokenStream {
+    if path.media.response {
+        return quote!(crate::runtime::Content);
+    }
     if operation.success_status == 204 {
         return quote!(crate::runtime::NoContent);
     }
@@ -117,10 +121,14 @@ pub fn emit_call(
             }
         }
     }
-    let response = response_type(naming, operation);
+    let response = response_type(naming, operation, path);
     let method = ident(&operation.method.to_ascii_uppercase());
     let status = status_code(operation.success_status);
     let (body_type, with_body) = match &operation.body {
+        _ if path.media.request => {
+            parameters.push(quote!(body: crate::runtime::Content));
+            (quote!(crate::runtime::Content), quote!(.with_body(body)))
+        }
         Some(body) => {
             let ty = reference(naming, body, false);
             parameters.push(quote!(body: #ty));

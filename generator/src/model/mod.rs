@@ -160,7 +160,29 @@ pub struct OperationPath {
     /// Query parameters the documented request line itself carries (`/me?$expand=manager`,
     /// `calendarView?startDateTime={start}`).
     pub query: Vec<FixedQuery>,
+    /// Whether the request through this path sends, and its answer carries, media rather
+    /// than JSON.
+    pub media: Media,
     pub source: Source,
+}
+
+/// Which bodies of a request are media (a photo, a file's content, a report, a MIME message)
+/// rather than JSON.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Media {
+    pub request: bool,
+    pub response: bool,
+}
+
+impl OperationPath {
+    /// The path ends with a segment that stands for a resource's bytes: `$value` (a photo, a
+    /// message's MIME, an attachment's content) or `content` (a drive item's).
+    pub fn addresses_bytes(template: &PathTemplate) -> bool {
+        template.segments.last().is_some_and(|segment| {
+            matches!(segment.parts.as_slice(), [PathPart::Literal(text)]
+                if text.eq_ignore_ascii_case("$value") || text.eq_ignore_ascii_case("content"))
+        })
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +204,7 @@ impl OperationPath {
             template,
             params,
             query: vec![],
+            media: Media::default(),
             source: Source::default(),
         }
     }
@@ -288,6 +311,8 @@ pub struct ExampleRequest {
     pub truncated: bool,
     /// Why a body that is there could not be read as JSON.
     pub body_error: Option<String>,
+    /// The body's media: its content type when the example says it is not JSON, and its text.
+    pub media: Option<ExampleMedia>,
     pub source: Source,
 }
 
@@ -298,7 +323,19 @@ pub struct ExampleResponse {
     pub truncated: bool,
     /// Why a body that is there could not be read as JSON.
     pub body_error: Option<String>,
+    /// As for [`ExampleRequest::media`].
+    pub media: Option<ExampleMedia>,
+    /// The `Location` header of a redirect.
+    pub location: Option<String>,
     pub source: Source,
+}
+
+/// A body an example writes as media: its `Content-Type` (not JSON) and its text as written
+/// (empty when the example shows none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleMedia {
+    pub content_type: String,
+    pub text: String,
 }
 
 /// One documented operation (one page, one method).

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use heck::ToSnakeCase;
 
-use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::page::http::RequestLine;
+use crate::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::page::http::{BodyText, HttpHeader, RequestLine};
 use crate::page::type_expr::parse_type_name;
 use crate::page::{
     BlockType, CodeBlock, Page, PageKind, PathTemplate, TableKind, TypeExpr, TypeName, TypeTerm,
@@ -18,8 +18,8 @@ use super::declare::{
     Declarations, DraftComplex, DraftType,
 };
 use super::{
-    Example, ExampleRequest, ExampleResponse, QueryOption, RequestHeader, Source, TypeKey,
-    TypeOrigin, BODY_NAMESPACE,
+    Example, ExampleMedia, ExampleRequest, ExampleResponse, Media, Primitive, QueryOption,
+    RequestHeader, Source, TypeKey, TypeOrigin, BODY_NAMESPACE,
 };
 
 /// A documented request line: path template, the query it carries, where it was written.
@@ -46,6 +46,9 @@ pub(super) struct DraftOperation {
     /// `Some(None)`: documented as returning no content; `None`: not determined.
     pub response: Option<Option<DraftType>>,
     pub success_status: u16,
+    /// What the examples and the documented response say of media bodies, for every path
+    /// (see `resolve`, which narrows it to the paths that address bytes when some do not).
+    pub media: Media,
     pub examples: Vec<Example>,
     pub source: Source,
     pub page: String,
@@ -196,6 +199,13 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
         add_example_paths(page, &method_examples, &mut paths, declarations);
         let body = request_body(page, &method, &method_examples, declarations);
         let (response, success_status) = response(page, &method, declarations);
+        let media = media_signals(
+            page,
+            &method_examples,
+            &response,
+            success_status,
+            declarations,
+        );
         let name = if several_methods {
             format!("{}_{}", base_name, method.to_ascii_lowercase())
         } else {
@@ -214,6 +224,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
             body,
             response,
             success_status,
+            media,
             examples: method_examples,
             source: source_of(page, offset),
             page: page.stem.clone(),
@@ -477,6 +488,7 @@ fn examples(page: &Page) -> Vec<Example> {
                         body: body(),
                         truncated: body_truncated,
                         body_error: body_error(),
+                        media: example_media(&request.headers, request.body.as_ref()),
                         source: source_of(page, block.content_offset + line.offset),
                     }),
                     response: None,
@@ -493,6 +505,8 @@ fn examples(page: &Page) -> Vec<Example> {
                     // the service may send more properties, which the types allow anyway.
                     truncated: body_truncated,
                     body_error: body_error(),
+                    media: example_media(&response.headers, response.body.as_ref()),
+                    location: header_value(&response.headers, "location").map(str::to_owned),
                     source: source_of(page, block.content_offset + response.offset),
                 };
                 match examples.last_mut() {
@@ -510,6 +524,98 @@ fn examples(page: &Page) -> Vec<Example> {
         }
     }
     examples
+}
+
+/// The value of a header of an example, by its name in any case.
+fn header_value<'a>(headers: &'a [HttpHeader], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value.trim())
+}
+
+/// An example body's media, when its `Content-Type` says it is not JSON.
+fn example_media(headers: &[HttpHeader], body: Option<&BodyText>) -> Option<ExampleMedia> {
+    let content_type = header_value(headers, "content-type")?;
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if essence.is_empty() || essence.to_ascii_lowercase().contains("json") {
+        return None;
+    }
+    Some(ExampleMedia {
+        content_type: content_type.to_owned(),
+        text: body.map(|b| b.text.clone()).unwrap_or_default(),
+    })
+}
+
+/// Whether the pages show media rather than JSON for the request and the answer of one
+/// method: every example body of that direction is media, or (answers) the documented status
+/// is a redirect to a download, or the type is `Edm.Stream`. Where both forms are shown, JSON
+/// is kept and the media form reported.
+fn media_signals(
+    page: &Page,
+    examples: &[Example],
+    response: &Option<Option<DraftType>>,
+    success_status: u16,
+    declarations: &mut Declarations,
+) -> Media {
+    let requests: Vec<&ExampleRequest> = examples
+        .iter()
+        .filter_map(|e| e.request.as_ref())
+        .filter(|r| r.body.is_some() || r.body_error.is_some() || r.media.is_some())
+        .collect();
+    let responses: Vec<&ExampleResponse> = examples
+        .iter()
+        .filter_map(|e| e.response.as_ref())
+        .filter(|r| (200..400).contains(&r.status))
+        .collect();
+    let request_media = requests.iter().filter(|r| r.media.is_some()).count();
+    let response_media = responses
+        .iter()
+        .filter(|r| r.media.is_some() || (300..400).contains(&r.status))
+        .count();
+    let stream = matches!(
+        response,
+        Some(Some(DraftType::Written(TypeExpr {
+            term: TypeTerm::Primitive(Primitive::Stream),
+            collection: false
+        })))
+    );
+    for (direction, media, all, source) in [
+        (
+            "request",
+            request_media,
+            requests.len(),
+            requests.first().map(|r| &r.source),
+        ),
+        (
+            "response",
+            response_media,
+            responses.len(),
+            responses.first().map(|r| &r.source),
+        ),
+    ] {
+        if media > 0 && media < all {
+            let location = Location {
+                line: source.map_or(1, |s| s.line),
+                column: 1,
+                offset: 0,
+            };
+            let message = format!("the examples show both JSON and media {direction} bodies: the method takes JSON, and the media form is not generated");
+            declarations.diagnostics.push(Diagnostic::new(
+                Severity::Note,
+                Code::ExampleMismatch,
+                page.path.clone(),
+                location,
+                message,
+            ));
+        }
+    }
+    Media {
+        request: request_media > 0 && request_media == requests.len(),
+        response: (300..400).contains(&success_status)
+            || stream
+            || (response_media > 0 && response_media == responses.len()),
+    }
 }
 
 /// The body type: a parameter table makes a body type of its own; otherwise the type the

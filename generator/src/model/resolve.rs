@@ -12,9 +12,9 @@ use super::declare::{self, Declarations, DraftComplex, DraftType};
 use super::operations::{self, DraftOperation};
 use super::{areas, paths};
 use super::{
-    infer, ApiModel, ComplexType, EnumMember, EnumType, FixedQuery, Operation, OperationPath,
-    PathParam, PathPart, Property, QueryValue, Resolved, ResolvedType, Source, TypeKey, TypeRef,
-    DEFAULT_NAMESPACE,
+    infer, ApiModel, ComplexType, EnumMember, EnumType, FixedQuery, Media, Operation,
+    OperationPath, PathParam, PathPart, PathTemplate, Property, QueryValue, Resolved, ResolvedType,
+    Source, TypeKey, TypeRef, DEFAULT_NAMESPACE,
 };
 
 /// Resolves all pages into one API model.
@@ -325,6 +325,7 @@ impl Resolver<'_> {
             .paths
             .iter()
             .map(|path| OperationPath {
+                media: path_media(draft, &path.template),
                 params: path
                     .template
                     .segments
@@ -530,6 +531,26 @@ fn drop_restated_inherited(declarations: &mut Declarations, index: &NameIndex) {
 
 /// `getReport(period='` → `period`: the function parameter a placeholder after this text is
 /// the value of.
+/// The media of one path of an operation. A path that addresses bytes (`.../$value`,
+/// `.../content`) sends them with `PUT`, `POST` or `PATCH` and returns them with `GET`; what the
+/// examples and the documented response say holds for every path, except where the page
+/// mixes such paths with others (`GET /me/messages/{id}` and `GET /me/messages/{id}/$value`):
+/// there it holds for the bytes paths alone.
+fn path_media(draft: &DraftOperation, template: &PathTemplate) -> Media {
+    let bytes = OperationPath::addresses_bytes(template);
+    let mixed = !bytes
+        && draft
+            .paths
+            .iter()
+            .any(|p| OperationPath::addresses_bytes(&p.template));
+    let documented = if mixed { Media::default() } else { draft.media };
+    Media {
+        request: documented.request
+            || (bytes && matches!(draft.method.as_str(), "PUT" | "POST" | "PATCH")),
+        response: documented.response || (bytes && draft.method == "GET"),
+    }
+}
+
 fn function_parameter_key(text: &str) -> Option<&str> {
     let before = text.trim_end_matches('\'').strip_suffix('=')?;
     let start = before.rfind(['(', ',']).map_or(0, |i| i + 1);
