@@ -26,8 +26,8 @@ pub fn invitations() -> Invitations {
 
 /// `/me`
 ///
-/// Compiled with any of the features `insights`, `users` (or `full`).
-#[cfg(any(feature = "insights", feature = "users"))]
+/// Compiled with any of the features `files`, `insights`, `users` (or `full`).
+#[cfg(any(feature = "files", feature = "insights", feature = "users"))]
 pub fn me() -> Me {
     Me {
         path: crate::runtime::support::extend_path(
@@ -192,19 +192,28 @@ impl InvitationsItemInvitedUserInsightsUsed {
 
 /// `/me`
 ///
-/// Compiled with any of the features `insights`, `users` (or `full`).
-#[cfg(any(feature = "insights", feature = "users"))]
+/// Compiled with any of the features `files`, `insights`, `users` (or `full`).
+#[cfg(any(feature = "files", feature = "insights", feature = "users"))]
 #[derive(Debug, Clone)]
 #[must_use = "a path does nothing until an operation on it makes a request"]
 pub struct Me {
     pub(crate) path: ::std::string::String,
 }
 
-#[cfg(any(feature = "insights", feature = "users"))]
+#[cfg(any(feature = "files", feature = "insights", feature = "users"))]
 impl Me {
     /// The path so far, percent-encoded, from the service root.
     pub fn path(&self) -> &str {
         &self.path
+    }
+    /// `/me/drive`
+    ///
+    /// Compiled with the `files` feature (or `full`).
+    #[cfg(feature = "files")]
+    pub fn drive(self) -> MeDrive {
+        MeDrive {
+            path: crate::runtime::support::extend_path(self.path, &["/drive"]),
+        }
     }
     /// `/me/insights`
     ///
@@ -237,6 +246,400 @@ impl Me {
             self.path,
             ::http::StatusCode::OK,
         )
+    }
+}
+
+/// `/me/drive`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDrive {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDrive {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/items`
+    pub fn items(self) -> MeDriveItems {
+        MeDriveItems {
+            path: crate::runtime::support::extend_path(self.path, &["/items"]),
+        }
+    }
+    /// `/me/drive/root:`
+    pub fn root(self) -> MeDriveRoot {
+        MeDriveRoot {
+            path: crate::runtime::support::extend_path(self.path, &["/root:"]),
+        }
+    }
+}
+
+/// `/me/drive/items`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveItems {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveItems {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/items/{item-id}`
+    pub fn id(self, item_id: &str) -> MeDriveItemsItem {
+        MeDriveItemsItem {
+            path: crate::runtime::support::extend_path(
+                self.path,
+                &["/", &crate::runtime::key_segment(item_id)],
+            ),
+        }
+    }
+    /// `/me/drive/items/{parent-id}:`
+    pub fn parent_id(self, parent_id: &str) -> MeDriveItemsParentId {
+        MeDriveItemsParentId {
+            path: crate::runtime::support::extend_path(
+                self.path,
+                &["/", &crate::runtime::segment_value(parent_id), ":"],
+            ),
+        }
+    }
+}
+
+/// `/me/drive/items/{item-id}`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveItemsItem {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveItemsItem {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/items/{item-id}/content`
+    pub fn content(self) -> MeDriveItemsItemContent {
+        MeDriveItemsItemContent {
+            path: crate::runtime::support::extend_path(self.path, &["/content"]),
+        }
+    }
+}
+
+/// `/me/drive/items/{item-id}/content`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveItemsItemContent {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveItemsItemContent {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Download the contents of a driveItem.
+    ///
+    /// Download the contents of the primary stream (the file) of a driveItem. Only items with a file can be downloaded.
+    ///
+    /// `GET /me/drive/items/{item-id}/content`
+    ///
+    /// Documented in `docs/api/driveitem-get-content.md` (line 20).
+    #[doc(alias = "driveitem-get-content")]
+    #[doc(alias = "Download the contents of a driveItem")]
+    pub fn get(
+        self,
+    ) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
+        crate::runtime::Request::new(
+            ::http::Method::GET,
+            self.path,
+            ::http::StatusCode::OK,
+        )
+    }
+    /// Upload or replace the contents of a driveItem.
+    ///
+    /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
+    ///
+    /// `PUT /me/drive/items/{item-id}/content`
+    ///
+    /// Documented in `docs/api/driveitem-put-content.md` (line 22).
+    #[doc(alias = "driveitem-put-content")]
+    #[doc(alias = "Upload or replace the contents of a driveItem")]
+    pub fn replace(
+        self,
+        body: crate::runtime::Content,
+    ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
+        crate::runtime::Request::new(
+                ::http::Method::PUT,
+                self.path,
+                ::http::StatusCode::CREATED,
+            )
+            .with_body(body)
+    }
+}
+
+/// `/me/drive/items/{parent-id}:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveItemsParentId {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveItemsParentId {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/items/{parent-id}:/{filename}:`
+    pub fn filename(self, filename: &str) -> MeDriveItemsParentIdFilename {
+        MeDriveItemsParentIdFilename {
+            path: crate::runtime::support::extend_path(
+                self.path,
+                &["/", &crate::runtime::item_path(filename), ":"],
+            ),
+        }
+    }
+}
+
+/// `/me/drive/items/{parent-id}:/{filename}:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveItemsParentIdFilename {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveItemsParentIdFilename {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/items/{parent-id}:/{filename}:/content`
+    pub fn content(self) -> MeDriveItemsParentIdFilenameContent {
+        MeDriveItemsParentIdFilenameContent {
+            path: crate::runtime::support::extend_path(self.path, &["/content"]),
+        }
+    }
+    /// driveItem: createUploadSession.
+    ///
+    /// Create an upload session, to upload a file larger than 4 MB in chunks. Each chunk is a `PUT` of a byte range to the session's `uploadUrl`, whose size is a multiple of 320 KiB (327,680 bytes) of at most 60 MiB. The service answers each chunk but the last with `202 Accepted` and the ranges it still expects, and the last one with the created driveItem.
+    ///
+    /// `POST /me/drive/items/{parent-id}:/{filename}:/createUploadSession`
+    ///
+    /// Documented in `docs/api/driveitem-createuploadsession.md` (line 20).
+    #[doc(alias = "driveitem-createuploadsession")]
+    #[doc(alias = "driveItem: createUploadSession")]
+    pub fn create_upload_session(
+        self,
+        body: crate::models::DriveItemCreateUploadSessionBody,
+    ) -> crate::runtime::Request<
+        crate::models::UploadSession,
+        crate::models::DriveItemCreateUploadSessionBody,
+    > {
+        crate::runtime::Request::new(
+                ::http::Method::POST,
+                crate::runtime::support::extend_path(
+                    self.path,
+                    &["/createUploadSession"],
+                ),
+                ::http::StatusCode::OK,
+            )
+            .with_body(body)
+    }
+}
+
+/// `/me/drive/items/{parent-id}:/{filename}:/content`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveItemsParentIdFilenameContent {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveItemsParentIdFilenameContent {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Upload or replace the contents of a driveItem.
+    ///
+    /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
+    ///
+    /// `PUT /me/drive/items/{parent-id}:/{filename}:/content`
+    ///
+    /// Documented in `docs/api/driveitem-put-content.md` (line 29).
+    #[doc(alias = "driveitem-put-content")]
+    #[doc(alias = "Upload or replace the contents of a driveItem")]
+    pub fn replace(
+        self,
+        body: crate::runtime::Content,
+    ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
+        crate::runtime::Request::new(
+                ::http::Method::PUT,
+                self.path,
+                ::http::StatusCode::CREATED,
+            )
+            .with_body(body)
+    }
+}
+
+/// `/me/drive/root:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRoot {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRoot {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/root:/{item-path}:`
+    pub fn item_path(self, item_path: &str) -> MeDriveRootItemPath {
+        MeDriveRootItemPath {
+            path: crate::runtime::support::extend_path(
+                self.path,
+                &["/", &crate::runtime::item_path(item_path), ":"],
+            ),
+        }
+    }
+}
+
+/// `/me/drive/root:/{item-path}:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootItemPath {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootItemPath {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// `/me/drive/root:/{item-path}:/content`
+    pub fn content(self) -> MeDriveRootItemPathContent {
+        MeDriveRootItemPathContent {
+            path: crate::runtime::support::extend_path(self.path, &["/content"]),
+        }
+    }
+    /// driveItem: createUploadSession.
+    ///
+    /// Create an upload session, to upload a file larger than 4 MB in chunks. Each chunk is a `PUT` of a byte range to the session's `uploadUrl`, whose size is a multiple of 320 KiB (327,680 bytes) of at most 60 MiB. The service answers each chunk but the last with `202 Accepted` and the ranges it still expects, and the last one with the created driveItem.
+    ///
+    /// `POST /me/drive/root:/{item-path}:/createUploadSession`
+    ///
+    /// Documented in `docs/api/driveitem-createuploadsession.md` (line 21).
+    #[doc(alias = "driveitem-createuploadsession")]
+    #[doc(alias = "driveItem: createUploadSession")]
+    pub fn create_upload_session(
+        self,
+        body: crate::models::DriveItemCreateUploadSessionBody,
+    ) -> crate::runtime::Request<
+        crate::models::UploadSession,
+        crate::models::DriveItemCreateUploadSessionBody,
+    > {
+        crate::runtime::Request::new(
+                ::http::Method::POST,
+                crate::runtime::support::extend_path(
+                    self.path,
+                    &["/createUploadSession"],
+                ),
+                ::http::StatusCode::OK,
+            )
+            .with_body(body)
+    }
+}
+
+/// `/me/drive/root:/{item-path}:/content`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootItemPathContent {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootItemPathContent {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// Download the contents of a driveItem.
+    ///
+    /// Download the contents of the primary stream (the file) of a driveItem. Only items with a file can be downloaded.
+    ///
+    /// `GET /me/drive/root:/{item-path}:/content`
+    ///
+    /// Documented in `docs/api/driveitem-get-content.md` (line 21).
+    #[doc(alias = "driveitem-get-content")]
+    #[doc(alias = "Download the contents of a driveItem")]
+    pub fn get(
+        self,
+    ) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
+        crate::runtime::Request::new(
+            ::http::Method::GET,
+            self.path,
+            ::http::StatusCode::OK,
+        )
+    }
+    /// Upload or replace the contents of a driveItem.
+    ///
+    /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
+    ///
+    /// `PUT /me/drive/root:/{item-path}:/content`
+    ///
+    /// Documented in `docs/api/driveitem-put-content.md` (line 30).
+    #[doc(alias = "driveitem-put-content")]
+    #[doc(alias = "Upload or replace the contents of a driveItem")]
+    pub fn replace(
+        self,
+        body: crate::runtime::Content,
+    ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
+        crate::runtime::Request::new(
+                ::http::Method::PUT,
+                self.path,
+                ::http::StatusCode::CREATED,
+            )
+            .with_body(body)
     }
 }
 

@@ -67,6 +67,27 @@ impl<T> Upload<T> {
         }
     }
 
+    /// An upload of `total_size` bytes through a session as `createUploadSession` returns it:
+    /// its `uploadUrl`, `expirationDateTime` and `nextExpectedRanges` (the generated
+    /// `UploadSession::upload` passes them).
+    pub fn from_session(
+        upload_url: Option<&str>,
+        expiration: Option<DateTimeOffset>,
+        next_expected_ranges: Option<&[String]>,
+        total_size: u64,
+    ) -> Result<Self, Error> {
+        let Some(upload_url) = upload_url else {
+            return Err(Error::Upload("the session has no uploadUrl".to_owned()));
+        };
+        let mut upload = Upload::new(upload_url, total_size);
+        let status = SessionStatus { next_expected_ranges: next_expected_ranges.map(<[String]>::to_vec).unwrap_or_default(), expiration };
+        if !status.next_expected_ranges.is_empty() {
+            upload.expect(&status)?;
+        }
+        upload.expires = expiration;
+        Ok(upload)
+    }
+
     /// The session's `expirationDateTime`, so that [`Upload::is_expired`] can tell.
     pub fn expires_at(mut self, expiration: DateTimeOffset) -> Self {
         self.expires = Some(expiration);
@@ -143,7 +164,9 @@ impl<T> Upload<T> {
     fn expect(&mut self, status: &SessionStatus) -> Result<(), Error> {
         let mut expected = Vec::with_capacity(status.next_expected_ranges.len());
         for range in &status.next_expected_ranges {
-            let parsed = range.split_once('-').and_then(|(start, end)| {
+            // "start-end", "start-", or, for an Outlook attachment, "start" alone.
+            let (start, end) = range.split_once('-').unwrap_or((range, ""));
+            let parsed = Some((start, end)).and_then(|(start, end)| {
                 let start: u64 = start.trim().parse().ok()?;
                 let end = match end.trim() {
                     "" => self.total_size,
@@ -235,6 +258,13 @@ mod tests {
         assert!(matches!(gone, Err(Error::Graph { status, .. }) if status == 404));
         let odd = upload.read_status(&answer(200, r#"{"nextExpectedRanges": ["900-2000"]}"#));
         assert!(matches!(odd, Err(Error::Upload(_))));
+        // An Outlook attachment's session names where the next chunk starts, alone.
+        upload.read_status(&answer(200, r#"{"nextExpectedRanges": ["400"]}"#)).unwrap();
+        assert_eq!(upload.next_range(), Some(400..1000));
+
+        let session = Upload::<NoContent>::from_session(Some("https://up.example.com/s/3"), None, Some(&["10-".to_owned()]), 100).unwrap();
+        assert_eq!((session.upload_url(), session.next_range()), ("https://up.example.com/s/3", Some(10..100)));
+        assert!(matches!(Upload::<NoContent>::from_session(None, None, None, 1), Err(Error::Upload(_))));
         assert_eq!(upload.cancel_request().unwrap().method(), http::Method::DELETE);
     }
 }

@@ -86,8 +86,14 @@ impl PathNames {
         for id in 0..tree.nodes.len() {
             let node = &tree.nodes[id];
             let mut methods = Names::reserving(RESERVED_METHODS);
+            let after_colon = node.step.template_text().ends_with(':');
             for &child in &node.children {
-                let wanted = step_candidates(&tree.nodes[child].step);
+                let step = &tree.nodes[child].step;
+                // A key after `root:` is a drive item by its path, not by its id.
+                let wanted = match step {
+                    Step::Key(_) if after_colon => vec!["item".to_owned(), "id".to_owned()],
+                    _ => step_candidates(step),
+                };
                 names.nodes[child].method = claim_first(&mut methods, &wanted);
             }
             for (method, endpoints) in

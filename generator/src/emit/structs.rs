@@ -8,7 +8,7 @@
 //! The map of undocumented properties, which is what makes a round trip lossless, is not a
 //! `flatten` either: serde and its derive would buffer every object and expand into a large
 //! impl per struct. Each struct implements the runtime's `Object` instead (a `match` from wire
-//! name to field) and writes itself with its `ObjectWriter`; see `runtime/object.rs`.
+//! name to field) and writes itself with its `ObjectWriter`; see `runtime/support.rs`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -33,6 +33,7 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
     let cfg = own_gate.cfg();
 
     let mut field_names = Names::reserving(&[ODATA_TYPE_FIELD, ADDITIONAL_FIELD]);
+    let mut session_fields: [Option<proc_macro2::Ident>; 3] = [None, None, None];
     let mut fields = Vec::new();
     let mut reads = Vec::new();
     let mut writes = Vec::new();
@@ -47,6 +48,9 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
             .contains(&(ty.key.clone(), property.name.clone()));
         let rust_type = reference(naming, &property.ty, boxed);
         let wire = &property.name;
+        if let Some(at) = upload_session_property(property) {
+            session_fields[at] = Some(field.clone());
+        }
         let mut text = rustdoc_markdown(&property.description);
         if text.is_empty() {
             text = format!("The `{wire}` property.");
@@ -77,6 +81,20 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
     let odata_type = ident(ODATA_TYPE_FIELD);
     let additional = ident(ADDITIONAL_FIELD);
     let hierarchy = emit_hierarchy(model, naming, ty, &cfg);
+    let upload = match session_fields {
+        [Some(url), Some(expiration), Some(ranges)] => quote! {
+            #cfg
+            impl #name {
+                /// The upload of `total_size` bytes through this session, from the ranges it
+                /// expects: send it with any HTTP client ([`Upload`](crate::runtime::upload::Upload)),
+                /// or with the client's `upload`. `T` is what the last chunk's answer reads as.
+                pub fn upload<T>(&self, total_size: u64) -> ::std::result::Result<crate::runtime::upload::Upload<T>, crate::runtime::Error> {
+                    crate::runtime::upload::Upload::from_session(self.#url.as_deref(), self.#expiration, self.#ranges.as_deref(), total_size)
+                }
+            }
+        },
+        _ => TokenStream::new(),
+    };
     quote! {
         #doc
         #cfg
@@ -122,6 +140,20 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         }
 
         #hierarchy
+        #upload
+    }
+}
+
+/// Which property of an upload session (`uploadUrl`, `expirationDateTime`,
+/// `nextExpectedRanges`) this is, by its name and type: a type with all three gets `upload()`.
+fn upload_session_property(property: &crate::model::Property) -> Option<usize> {
+    use crate::model::Primitive;
+    let ty = &property.ty;
+    match (property.name.as_str(), &ty.target, ty.collection) {
+        ("uploadUrl", TypeRef::Primitive(Primitive::String), false) => Some(0),
+        ("expirationDateTime", TypeRef::Primitive(Primitive::DateTimeOffset), false) => Some(1),
+        ("nextExpectedRanges", TypeRef::Primitive(Primitive::String), true) => Some(2),
+        _ => None,
     }
 }
 

@@ -940,7 +940,9 @@ fn response(
                 || lower.contains("does not return anything")
                 || lower.contains("doesn't return anything")
         });
-    if no_content {
+    // A redirect to a download carries no body of a type: the answer is the media it leads
+    // to (see `media_signals`).
+    if no_content || (300..400).contains(&status) {
         return (Some(None), status);
     }
     if response_blocks.iter().any(|b| b.json.is_some()) || !prose.is_empty() {
