@@ -171,6 +171,17 @@ pub struct DriveItem {
 }
 
 #[cfg(feature = "files")]
+impl crate::runtime::GraphType for crate::models::DriveItem {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.driveItem"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "files")]
+impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::DriveItem {}
+
+#[cfg(feature = "files")]
 impl crate::runtime::support::Object for DriveItem {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -221,17 +232,6 @@ impl ::serde::Serialize for DriveItem {
         object.end(&self.additional_properties)
     }
 }
-
-#[cfg(feature = "files")]
-impl crate::runtime::GraphType for crate::models::DriveItem {
-    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.driveItem"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-#[cfg(feature = "files")]
-impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::DriveItem {}
 
 /// The properties of the driveItem a large upload creates, given when its upload session is created.
 ///
@@ -318,6 +318,33 @@ pub struct Entity {
     >,
 }
 
+impl crate::runtime::GraphType for crate::models::Entity {
+    const ODATA_TYPES: &'static [&'static str] = &[
+        "microsoft.graph.entity",
+        "microsoft.graph.driveItem",
+        "microsoft.graph.officeGraphInsights",
+        "microsoft.graph.sharedInsight",
+        "microsoft.graph.trending",
+        "microsoft.graph.usedInsight",
+        "microsoft.graph.user",
+    ];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+impl crate::models::Entity {
+    /// This value as one of the types derived from this one: `Ok(Some)` when its
+    /// `@odata.type` names that type (or one derived from it), with every property
+    /// typed and undocumented ones still kept; `Ok(None)` when it names another;
+    /// an error when it names that type but its JSON does not read as it.
+    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(
+        &self,
+    ) -> ::std::result::Result<::std::option::Option<T>, ::serde_json::Error> {
+        crate::runtime::cast(self)
+    }
+}
+
 impl crate::runtime::support::Object for Entity {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -354,33 +381,6 @@ impl ::serde::Serialize for Entity {
         object.field("@odata.type", &self.odata_type);
         object.field("id", &self.id);
         object.end(&self.additional_properties)
-    }
-}
-
-impl crate::runtime::GraphType for crate::models::Entity {
-    const ODATA_TYPES: &'static [&'static str] = &[
-        "microsoft.graph.entity",
-        "microsoft.graph.driveItem",
-        "microsoft.graph.officeGraphInsights",
-        "microsoft.graph.sharedInsight",
-        "microsoft.graph.trending",
-        "microsoft.graph.usedInsight",
-        "microsoft.graph.user",
-    ];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-impl crate::models::Entity {
-    /// This value as one of the types derived from this one: `Ok(Some)` when its
-    /// `@odata.type` names that type (or one derived from it), with every property
-    /// typed and undocumented ones still kept; `Ok(None)` when it names another;
-    /// an error when it names that type but its JSON does not read as it.
-    pub fn cast<T: crate::runtime::DerivesFrom<Self>>(
-        &self,
-    ) -> ::std::result::Result<::std::option::Option<T>, ::serde_json::Error> {
-        crate::runtime::cast(self)
     }
 }
 
@@ -483,6 +483,20 @@ pub struct OfficeGraphInsights {
 }
 
 #[cfg(feature = "insights")]
+impl crate::runtime::GraphType for crate::models::OfficeGraphInsights {
+    const ODATA_TYPES: &'static [&'static str] = &[
+        "microsoft.graph.officeGraphInsights",
+    ];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "insights")]
+impl crate::runtime::DerivesFrom<crate::models::Entity>
+for crate::models::OfficeGraphInsights {}
+
+#[cfg(feature = "insights")]
 impl crate::runtime::support::Object for OfficeGraphInsights {
     fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
         &mut self,
@@ -529,20 +543,6 @@ impl ::serde::Serialize for OfficeGraphInsights {
         object.end(&self.additional_properties)
     }
 }
-
-#[cfg(feature = "insights")]
-impl crate::runtime::GraphType for crate::models::OfficeGraphInsights {
-    const ODATA_TYPES: &'static [&'static str] = &[
-        "microsoft.graph.officeGraphInsights",
-    ];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-#[cfg(feature = "insights")]
-impl crate::runtime::DerivesFrom<crate::models::Entity>
-for crate::models::OfficeGraphInsights {}
 
 /// The `resourceReference` type.
 ///
@@ -662,16 +662,10 @@ impl crate::runtime::support::Object for ResourceVisualization {
             "containerDisplayName" => {
                 crate::runtime::support::read(map, &mut self.container_display_name)
             }
-            "containerType" => {
-                crate::runtime::support::read(map, &mut self.container_type)
-            }
-            "containerWebUrl" => {
-                crate::runtime::support::read(map, &mut self.container_web_url)
-            }
+            "containerType" => crate::runtime::support::read(map, &mut self.container_type),
+            "containerWebUrl" => crate::runtime::support::read(map, &mut self.container_web_url),
             "mediaType" => crate::runtime::support::read(map, &mut self.media_type),
-            "previewImageUrl" => {
-                crate::runtime::support::read(map, &mut self.preview_image_url)
-            }
+            "previewImageUrl" => crate::runtime::support::read(map, &mut self.preview_image_url),
             "previewText" => crate::runtime::support::read(map, &mut self.preview_text),
             "title" => crate::runtime::support::read(map, &mut self.title),
             "type" => crate::runtime::support::read(map, &mut self.r#type),
@@ -731,13 +725,9 @@ pub struct SharedInsight {
     /// The `lastShared` property.
     pub last_shared: ::std::option::Option<crate::models::SharingDetail>,
     /// The `sharingHistory` property.
-    pub sharing_history: ::std::option::Option<
-        ::std::vec::Vec<crate::models::SharingDetail>,
-    >,
+    pub sharing_history: ::std::option::Option<::std::vec::Vec<crate::models::SharingDetail>>,
     /// The `resourceVisualization` property.
-    pub resource_visualization: ::std::option::Option<
-        crate::models::ResourceVisualization,
-    >,
+    pub resource_visualization: ::std::option::Option<crate::models::ResourceVisualization>,
     /// The `resourceReference` property.
     pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
@@ -746,6 +736,18 @@ pub struct SharedInsight {
         ::serde_json::Value,
     >,
 }
+
+#[cfg(feature = "insights")]
+impl crate::runtime::GraphType for crate::models::SharedInsight {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.sharedInsight"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "insights")]
+impl crate::runtime::DerivesFrom<crate::models::Entity>
+for crate::models::SharedInsight {}
 
 #[cfg(feature = "insights")]
 impl crate::runtime::support::Object for SharedInsight {
@@ -758,15 +760,11 @@ impl crate::runtime::support::Object for SharedInsight {
             "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
             "id" => crate::runtime::support::read(map, &mut self.id),
             "lastShared" => crate::runtime::support::read(map, &mut self.last_shared),
-            "sharingHistory" => {
-                crate::runtime::support::read(map, &mut self.sharing_history)
-            }
+            "sharingHistory" => crate::runtime::support::read(map, &mut self.sharing_history),
             "resourceVisualization" => {
                 crate::runtime::support::read(map, &mut self.resource_visualization)
             }
-            "resourceReference" => {
-                crate::runtime::support::read(map, &mut self.resource_reference)
-            }
+            "resourceReference" => crate::runtime::support::read(map, &mut self.resource_reference),
             _ => Ok(false),
         }
     }
@@ -802,18 +800,6 @@ impl ::serde::Serialize for SharedInsight {
         object.end(&self.additional_properties)
     }
 }
-
-#[cfg(feature = "insights")]
-impl crate::runtime::GraphType for crate::models::SharedInsight {
-    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.sharedInsight"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-#[cfg(feature = "insights")]
-impl crate::runtime::DerivesFrom<crate::models::Entity>
-for crate::models::SharedInsight {}
 
 /// The `sharingDetail` type.
 ///
@@ -854,15 +840,9 @@ impl crate::runtime::support::Object for SharingDetail {
         match name {
             "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
             "sharedBy" => crate::runtime::support::read(map, &mut self.shared_by),
-            "sharedDateTime" => {
-                crate::runtime::support::read(map, &mut self.shared_date_time)
-            }
-            "sharingReference" => {
-                crate::runtime::support::read(map, &mut self.sharing_reference)
-            }
-            "sharingSubject" => {
-                crate::runtime::support::read(map, &mut self.sharing_subject)
-            }
+            "sharedDateTime" => crate::runtime::support::read(map, &mut self.shared_date_time),
+            "sharingReference" => crate::runtime::support::read(map, &mut self.sharing_reference),
+            "sharingSubject" => crate::runtime::support::read(map, &mut self.sharing_subject),
             "sharingType" => crate::runtime::support::read(map, &mut self.sharing_type),
             _ => Ok(false),
         }
@@ -919,9 +899,7 @@ pub struct Trending {
     /// When the document was last changed, in ISO 8601 format and always in UTC. For example, `2021-06-14T09:30:00Z`. Read-only.
     pub last_modified_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// Values for drawing a preview of the document, such as its title and thumbnail. Read-only.
-    pub resource_visualization: ::std::option::Option<
-        crate::models::ResourceVisualization,
-    >,
+    pub resource_visualization: ::std::option::Option<crate::models::ResourceVisualization>,
     /// Location and type of the underlying document. Read-only.
     pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// How widely the document is spreading. Supports `$filter` (`eq`).
@@ -931,9 +909,7 @@ pub struct Trending {
     /// Terms that describe the document. Can be edited by the user.
     pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Where the activity around the document was seen. Read-only.
-    pub channels: ::std::option::Option<
-        crate::runtime::Flags<crate::models::TrendingChannels>,
-    >,
+    pub channels: ::std::option::Option<crate::runtime::Flags<crate::models::TrendingChannels>>,
     /// Navigates to the document that is trending. Read-only.
     pub resource: ::std::option::Option<::std::boxed::Box<crate::models::Entity>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
@@ -942,6 +918,17 @@ pub struct Trending {
         ::serde_json::Value,
     >,
 }
+
+#[cfg(feature = "insights")]
+impl crate::runtime::GraphType for crate::models::Trending {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.trending"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "insights")]
+impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::Trending {}
 
 #[cfg(feature = "insights")]
 impl crate::runtime::support::Object for Trending {
@@ -960,9 +947,7 @@ impl crate::runtime::support::Object for Trending {
             "resourceVisualization" => {
                 crate::runtime::support::read(map, &mut self.resource_visualization)
             }
-            "resourceReference" => {
-                crate::runtime::support::read(map, &mut self.resource_reference)
-            }
+            "resourceReference" => crate::runtime::support::read(map, &mut self.resource_reference),
             "scope" => crate::runtime::support::read(map, &mut self.scope),
             "kind" => crate::runtime::support::read(map, &mut self.kind),
             "keywords" => crate::runtime::support::read(map, &mut self.keywords),
@@ -1009,17 +994,6 @@ impl ::serde::Serialize for Trending {
     }
 }
 
-#[cfg(feature = "insights")]
-impl crate::runtime::GraphType for crate::models::Trending {
-    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.trending"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-#[cfg(feature = "insights")]
-impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::Trending {}
-
 /// The session of a large upload: the URL that takes the file's bytes in chunks, until when, and which bytes the service still expects.
 ///
 /// Graph type `microsoft.graph.uploadSession`.
@@ -1037,14 +1011,33 @@ pub struct UploadSession {
     /// When the session expires. The whole file must be uploaded before then.
     pub expiration_date_time: ::std::option::Option<crate::runtime::DateTimeOffset>,
     /// The byte ranges the service is missing, as `start-end` (`0-26` for the first 27 bytes) or `start-` for all bytes from `start` on.
-    pub next_expected_ranges: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub next_expected_ranges: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+
+#[cfg(feature = "files")]
+impl UploadSession {
+    /// The upload of `total_size` bytes through this session, from the ranges it
+    /// expects: send it with any HTTP client ([`Upload`](crate::runtime::upload::Upload)),
+    /// or with the client's `upload`. `T` is what the last chunk's answer reads as.
+    pub fn upload<T>(
+        &self,
+        total_size: u64,
+    ) -> ::std::result::Result<
+        crate::runtime::upload::Upload<T>,
+        crate::runtime::Error,
+    > {
+        crate::runtime::upload::Upload::from_session(
+            self.upload_url.as_deref(),
+            self.expiration_date_time,
+            self.next_expected_ranges.as_deref(),
+            total_size,
+        )
+    }
 }
 
 #[cfg(feature = "files")]
@@ -1094,27 +1087,6 @@ impl ::serde::Serialize for UploadSession {
         object.field("expirationDateTime", &self.expiration_date_time);
         object.field("nextExpectedRanges", &self.next_expected_ranges);
         object.end(&self.additional_properties)
-    }
-}
-
-#[cfg(feature = "files")]
-impl UploadSession {
-    /// The upload of `total_size` bytes through this session, from the ranges it
-    /// expects: send it with any HTTP client ([`Upload`](crate::runtime::upload::Upload)),
-    /// or with the client's `upload`. `T` is what the last chunk's answer reads as.
-    pub fn upload<T>(
-        &self,
-        total_size: u64,
-    ) -> ::std::result::Result<
-        crate::runtime::upload::Upload<T>,
-        crate::runtime::Error,
-    > {
-        crate::runtime::upload::Upload::from_session(
-            self.upload_url.as_deref(),
-            self.expiration_date_time,
-            self.next_expected_ranges.as_deref(),
-            total_size,
-        )
     }
 }
 
@@ -1206,9 +1178,7 @@ pub struct UsedInsight {
     /// **TODO: Add Description**
     pub last_used: ::std::option::Option<crate::models::UsageDetails>,
     /// **TODO: Add Description**
-    pub resource_visualization: ::std::option::Option<
-        crate::models::ResourceVisualization,
-    >,
+    pub resource_visualization: ::std::option::Option<crate::models::ResourceVisualization>,
     /// **TODO: Add Description**
     pub resource_reference: ::std::option::Option<crate::models::ResourceReference>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
@@ -1217,6 +1187,17 @@ pub struct UsedInsight {
         ::serde_json::Value,
     >,
 }
+
+#[cfg(feature = "insights")]
+impl crate::runtime::GraphType for crate::models::UsedInsight {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.usedInsight"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "insights")]
+impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::UsedInsight {}
 
 #[cfg(feature = "insights")]
 impl crate::runtime::support::Object for UsedInsight {
@@ -1232,9 +1213,7 @@ impl crate::runtime::support::Object for UsedInsight {
             "resourceVisualization" => {
                 crate::runtime::support::read(map, &mut self.resource_visualization)
             }
-            "resourceReference" => {
-                crate::runtime::support::read(map, &mut self.resource_reference)
-            }
+            "resourceReference" => crate::runtime::support::read(map, &mut self.resource_reference),
             _ => Ok(false),
         }
     }
@@ -1270,17 +1249,6 @@ impl ::serde::Serialize for UsedInsight {
     }
 }
 
-#[cfg(feature = "insights")]
-impl crate::runtime::GraphType for crate::models::UsedInsight {
-    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.usedInsight"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-#[cfg(feature = "insights")]
-impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::UsedInsight {}
-
 /// Represents one account that signs in to the tenant. This page defines only the handful of properties that the project's other pages need; the full type has many more.
 ///
 /// Graph type `microsoft.graph.user`; derived from `Entity`, whose properties it includes; key property `id`.
@@ -1307,15 +1275,24 @@ pub struct User {
     ///
     /// Compiled with the `insights` feature (or `full`). Otherwise its JSON is kept in `additional_properties`.
     #[cfg(feature = "insights")]
-    pub insights: ::std::option::Option<
-        ::std::boxed::Box<crate::models::OfficeGraphInsights>,
-    >,
+    pub insights: ::std::option::Option<::std::boxed::Box<crate::models::OfficeGraphInsights>>,
     /// Properties the reference does not document, kept so that a round trip loses nothing.
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
+
+#[cfg(feature = "users")]
+impl crate::runtime::GraphType for crate::models::User {
+    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.user"];
+    fn odata_type(&self) -> ::std::option::Option<&str> {
+        self.odata_type.as_deref()
+    }
+}
+
+#[cfg(feature = "users")]
+impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::User {}
 
 #[cfg(feature = "users")]
 impl crate::runtime::support::Object for User {
@@ -1327,9 +1304,7 @@ impl crate::runtime::support::Object for User {
         match name {
             "@odata.type" => crate::runtime::support::read(map, &mut self.odata_type),
             "id" => crate::runtime::support::read(map, &mut self.id),
-            "accountEnabled" => {
-                crate::runtime::support::read(map, &mut self.account_enabled)
-            }
+            "accountEnabled" => crate::runtime::support::read(map, &mut self.account_enabled),
             "displayName" => crate::runtime::support::read(map, &mut self.display_name),
             "mail" => crate::runtime::support::read(map, &mut self.mail),
             "userType" => crate::runtime::support::read(map, &mut self.user_type),
@@ -1367,21 +1342,11 @@ impl ::serde::Serialize for User {
         object.field("displayName", &self.display_name);
         object.field("mail", &self.mail);
         object.field("userType", &self.user_type);
-        #[cfg(feature = "insights")] object.field("insights", &self.insights);
+        #[cfg(feature = "insights")]
+        object.field("insights", &self.insights);
         object.end(&self.additional_properties)
     }
 }
-
-#[cfg(feature = "users")]
-impl crate::runtime::GraphType for crate::models::User {
-    const ODATA_TYPES: &'static [&'static str] = &["microsoft.graph.user"];
-    fn odata_type(&self) -> ::std::option::Option<&str> {
-        self.odata_type.as_deref()
-    }
-}
-
-#[cfg(feature = "users")]
-impl crate::runtime::DerivesFrom<crate::models::Entity> for crate::models::User {}
 
 /// Identifies which calculated relationship of officeGraphInsights an item was surfaced by. The trending resource reports it in its **kind** property.
 ///

@@ -3,6 +3,8 @@
 //! snippets never become doctests, and brackets and angle brackets are escaped so page text
 //! cannot form intra-doc links or HTML tags. Done on pulldown-cmark events, not with regexes.
 
+use std::cell::RefCell;
+
 use proc_macro2::TokenStream;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use quote::quote;
@@ -142,17 +144,76 @@ fn collapse_blank_lines(text: &str) -> String {
     out.trim_end().to_owned()
 }
 
-/// `#[doc = " line"]` attributes, one per line, so prettyplease prints them as `///` comments.
+thread_local! {
+    /// The doc texts of the piece being emitted on this thread. A piece is emitted and
+    /// formatted on one thread; [`doc_attrs`] puts a one-line marker in the tokens in place of
+    /// each text, and [`restore_docs`] writes the texts back into the formatted source. Long
+    /// docs are most of the navigation surface's bytes, and the formatter need not parse them.
+    static DOC_TEXTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What a doc marker line reads as once formatted, before its index.
+const DOC_MARKER: &str = "/// graphdoc-doc:";
+
+/// A doc comment: an attribute standing for `text`, written back as `///` lines by
+/// [`restore_docs`] (one per line of `text`).
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
+    let index = DOC_TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        texts.push(text.to_owned());
+        texts.len() - 1
     });
-    quote!(#(#lines)*)
+    let marker = format!(" graphdoc-doc:{index}");
+    quote!(#[doc = #marker])
+}
+
+/// Forgets the doc texts of an earlier piece: called before a piece is emitted.
+pub fn start_piece() {
+    DOC_TEXTS.with(|texts| texts.borrow_mut().clear());
+}
+
+/// Formatted source with each doc marker line replaced by its text, as `///` lines at the
+/// marker's indentation. Markers come in the order of their indices, each once; a line that
+/// only looks like one (page text in a multi-line string literal, which the pieces that
+/// write docs do not hold anyway) is left as it is.
+pub fn restore_docs(formatted: &str) -> String {
+    DOC_TEXTS.with(|texts| {
+        let texts = texts.borrow();
+        if texts.is_empty() {
+            return formatted.to_owned();
+        }
+        let mut out =
+            String::with_capacity(formatted.len() + texts.iter().map(String::len).sum::<usize>());
+        let mut next = 0;
+        for line in formatted.lines() {
+            let body = line.trim_start();
+            let text = body
+                .strip_prefix(DOC_MARKER)
+                .and_then(|index| index.parse::<usize>().ok())
+                .filter(|&index| index == next)
+                .and_then(|index| texts.get(index));
+            match text {
+                Some(text) => {
+                    next += 1;
+                    let indent = &line[..line.len() - body.len()];
+                    for doc_line in text.lines() {
+                        out.push_str(indent);
+                        out.push_str("///");
+                        if !doc_line.is_empty() {
+                            out.push(' ');
+                            out.push_str(doc_line);
+                        }
+                        out.push('\n');
+                    }
+                }
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    })
 }
 
 #[cfg(test)]
@@ -195,8 +256,22 @@ mod tests {
     }
 
     #[test]
-    fn doc_attrs_are_one_per_line() {
-        let tokens = doc_attrs("a\n\nb").to_string();
-        assert_eq!(tokens.matches("doc").count(), 3, "{tokens}");
+    fn docs_come_back_as_comments_at_their_indentation() {
+        start_piece();
+        let first = doc_attrs("a\n\nb");
+        let second = doc_attrs("c");
+        let formatted = crate::emit::format_file(quote! {
+            #first
+            pub struct A;
+            impl A {
+                #second
+                pub fn c() {}
+            }
+        });
+        let restored = restore_docs(&formatted);
+        assert_eq!(
+            restored,
+            "/// a\n///\n/// b\npub struct A;\nimpl A {\n    /// c\n    pub fn c() {}\n}\n"
+        );
     }
 }

@@ -95,6 +95,30 @@ impl Gate {
         }
     }
 
+    /// [`Gate::cfg`] as formatted text, on one line when it fits in 100 columns, else one
+    /// feature a line; `None` for an item that always exists.
+    pub fn cfg_text(&self) -> Option<String> {
+        if self.always {
+            return None;
+        }
+        let features: Vec<String> = self
+            .any
+            .iter()
+            .map(|f| format!("feature = {}", proc_macro2::Literal::string(f)))
+            .collect();
+        let line = match features.as_slice() {
+            [one] => format!("#[cfg({one})]"),
+            several => format!("#[cfg(any({}))]", several.join(", ")),
+        };
+        if line.len() <= 100 || features.len() < 2 {
+            return Some(line);
+        }
+        Some(format!(
+            "#[cfg(\n    any(\n        {}\n    )\n)]",
+            features.join(",\n        ")
+        ))
+    }
+
     /// The `#[cfg(...)]` attribute of an item that also needs `feature`.
     pub fn cfg_with(&self, feature: &str) -> TokenStream {
         match self.condition() {

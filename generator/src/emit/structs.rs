@@ -13,7 +13,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, rustdoc_markdown};
+use super::docs::rustdoc_markdown;
+use super::gate::Gate;
 use super::ident::{field_name, ident, Names};
 use super::types::reference;
 use super::Naming;
@@ -23,20 +24,39 @@ use crate::model::{ApiModel, ComplexType, TypeOrigin, TypeRef};
 const ODATA_TYPE_FIELD: &str = "odata_type";
 const ADDITIONAL_FIELD: &str = "additional_properties";
 
-pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> TokenStream {
+/// A struct: its definition and its `Object`, `Deserialize` and `Serialize` impls as formatted
+/// text, and its hierarchy and helpers as tokens. The text parts are the same shape for every
+/// struct and most of the crate's code: written as text, they spare the formatter parsing
+/// them back. The pieces are `(text before, tokens, text after)`.
+pub fn emit_struct(
+    model: &ApiModel,
+    naming: &Naming,
+    ty: &ComplexType,
+) -> (String, TokenStream, String) {
     let Some(item) = naming.types.get(&ty.key) else {
-        return TokenStream::new();
+        return (String::new(), TokenStream::new(), String::new());
     };
     let name = ident(&item.name);
     let own_gate = naming.slices.type_gate(&ty.key);
-    let doc = doc_attrs(&struct_doc(model, naming, ty));
+    let cfg_text = own_gate.cfg_text();
     let cfg = own_gate.cfg();
+
+    let mut definition = String::with_capacity(2048);
+    push_doc(&mut definition, &struct_doc(model, naming, ty), "");
+    if let Some(cfg) = &cfg_text {
+        definition.push_str(cfg);
+        definition.push('\n');
+    }
+    definition.push_str("#[derive(Debug, Clone, Default, PartialEq)]\n");
+    definition.push_str(&format!("pub struct {name} {{\n"));
+    definition.push_str("    /// The `@odata.type` of the instance, naming its type (possibly one derived from this).\n");
+    definition.push_str(&format!(
+        "    pub {ODATA_TYPE_FIELD}: ::std::option::Option<::std::string::String>,\n"
+    ));
 
     let mut field_names = Names::reserving(&[ODATA_TYPE_FIELD, ADDITIONAL_FIELD]);
     let mut session_fields: [Option<proc_macro2::Ident>; 3] = [None, None, None];
-    let mut fields = Vec::new();
-    let mut reads = Vec::new();
-    let mut writes = Vec::new();
+    let mut wire_fields = Vec::new();
     for property in model
         .all_properties(&ty.key)
         .into_iter()
@@ -46,7 +66,7 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         let boxed = naming
             .boxed
             .contains(&(ty.key.clone(), property.name.clone()));
-        let rust_type = reference(naming, &property.ty, boxed);
+        let rust_type = type_text(&reference(naming, &property.ty, boxed));
         let wire = &property.name;
         if let Some(at) = upload_session_property(property) {
             session_fields[at] = Some(field.clone());
@@ -68,18 +88,34 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
                 "\n\n{note} Otherwise its JSON is kept in `additional_properties`."
             ));
         }
-        let doc = doc_attrs(&text);
-        let gate = field_gate.map(|gate| gate.cfg());
-        fields.push(quote! {
-            #doc
-            #gate
-            pub #field: ::std::option::Option<#rust_type>,
+        push_doc(&mut definition, &text, "    ");
+        let field_cfg = field_gate.as_ref().and_then(Gate::cfg_text);
+        if let Some(cfg) = &field_cfg {
+            definition.push_str(&indent(cfg, "    "));
+            definition.push('\n');
+        }
+        let line = format!("    pub {field}: ::std::option::Option<{rust_type}>,");
+        if line.len() <= MAX_WIDTH {
+            definition.push_str(&line);
+            definition.push('\n');
+        } else {
+            definition.push_str(&format!(
+                "    pub {field}: ::std::option::Option<\n        {rust_type},\n    >,\n"
+            ));
+        }
+        wire_fields.push(WireField {
+            cfg: field_cfg,
+            wire: proc_macro2::Literal::string(wire).to_string(),
+            field: field.to_string(),
         });
-        reads.push(quote!(#gate #wire => crate::runtime::support::read(map, &mut self.#field),));
-        writes.push(quote!(#gate object.field(#wire, &self.#field);));
     }
-    let odata_type = ident(ODATA_TYPE_FIELD);
-    let additional = ident(ADDITIONAL_FIELD);
+    definition.push_str(
+        "    /// Properties the reference does not document, kept so that a round trip loses nothing.\n",
+    );
+    definition.push_str(&format!(
+        "    pub {ADDITIONAL_FIELD}: ::std::collections::BTreeMap<\n        ::std::string::String,\n        ::serde_json::Value,\n    >,\n}}\n"
+    ));
+
     let hierarchy = emit_hierarchy(model, naming, ty, &cfg);
     let upload = match session_fields {
         [Some(url), Some(expiration), Some(ranges)] => quote! {
@@ -95,53 +131,150 @@ pub fn emit_struct(model: &ApiModel, naming: &Naming, ty: &ComplexType) -> Token
         },
         _ => TokenStream::new(),
     };
-    quote! {
-        #doc
-        #cfg
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            /// The `@odata.type` of the instance, naming its type (possibly one derived from this).
-            pub #odata_type: ::std::option::Option<::std::string::String>,
-            #(#fields)*
-            /// Properties the reference does not document, kept so that a round trip loses nothing.
-            pub #additional: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    let impls = object_impls(cfg_text.as_deref(), &item.name, &wire_fields);
+    (definition, quote!(#hierarchy #upload), impls)
+}
+
+/// Doc comment lines, as the formatter writes `#[doc]` attributes.
+fn push_doc(out: &mut String, text: &str, indent: &str) {
+    for line in text.lines() {
+        out.push_str(indent);
+        out.push_str("///");
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
         }
-
-        #cfg
-        impl crate::runtime::support::Object for #name {
-            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, name: &str, map: &mut A) -> ::std::result::Result<bool, A::Error> {
-                match name {
-                    "@odata.type" => crate::runtime::support::read(map, &mut self.#odata_type),
-                    #(#reads)*
-                    _ => Ok(false),
-                }
-            }
-
-            fn additional_properties_mut(&mut self) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {
-                &mut self.#additional
-            }
-        }
-
-        #cfg
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::support::deserialize_object(deserializer)
-            }
-        }
-
-        #cfg
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;
-                object.field("@odata.type", &self.#odata_type);
-                #(#writes)*
-                object.end(&self.#additional)
-            }
-        }
-
-        #hierarchy
-        #upload
+        out.push('\n');
     }
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|line| format!("{by}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A type's tokens as a person writes them: `::std::option::Option<crate::models::User>`.
+fn type_text(tokens: &TokenStream) -> String {
+    use proc_macro2::TokenTree;
+    let mut out = String::new();
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Ident(ident) => out.push_str(&ident.to_string()),
+            TokenTree::Punct(punct) => match punct.as_char() {
+                ',' => out.push_str(", "),
+                c => out.push(c),
+            },
+            TokenTree::Literal(literal) => out.push_str(&literal.to_string()),
+            TokenTree::Group(group) => out.push_str(&group.to_string()),
+        }
+    }
+    out
+}
+
+/// A property as the `Object` and `Serialize` impls name it.
+struct WireField {
+    /// The field's own `#[cfg(...)]`, when it has one.
+    cfg: Option<String>,
+    /// The wire name as a string literal.
+    wire: String,
+    field: String,
+}
+
+/// Lines longer than this are broken, as the formatter of the rest of the file breaks them.
+const MAX_WIDTH: usize = 100;
+
+/// The struct's `Object`, `Deserialize` and `Serialize` impls, formatted: each after a blank
+/// line, as the formatter separates items.
+fn object_impls(cfg: Option<&str>, name: &str, fields: &[WireField]) -> String {
+    use std::fmt::Write as _;
+    let cfg_line = |out: &mut String| {
+        if let Some(cfg) = cfg {
+            out.push_str(cfg);
+            out.push('\n');
+        }
+    };
+    let odata = WireField {
+        cfg: None,
+        wire: "\"@odata.type\"".to_owned(),
+        field: ODATA_TYPE_FIELD.to_owned(),
+    };
+    let all = || std::iter::once(&odata).chain(fields);
+    let mut out = String::with_capacity(600 + fields.len() * 160);
+    out.push('\n');
+    cfg_line(&mut out);
+    let _ = writeln!(out, "impl crate::runtime::support::Object for {name} {{");
+    out.push_str(
+        "    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(\n        &mut self,\n        name: &str,\n        map: &mut A,\n    ) -> ::std::result::Result<bool, A::Error> {\n        match name {\n",
+    );
+    for field in all() {
+        if let Some(cfg) = &field.cfg {
+            let _ = writeln!(out, "            {cfg}");
+        }
+        let call = format!(
+            "crate::runtime::support::read(map, &mut self.{})",
+            field.field
+        );
+        let arm = format!("            {} => {call},", field.wire);
+        if arm.len() <= MAX_WIDTH {
+            out.push_str(&arm);
+            out.push('\n');
+        } else if call.len() + 16 <= MAX_WIDTH {
+            let _ = writeln!(
+                out,
+                "            {} => {{\n                {call}\n            }}",
+                field.wire
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "            {} => {{\n                crate::runtime::support::read(\n                    map,\n                    &mut self.{},\n                )\n            }}",
+                field.wire, field.field
+            );
+        }
+    }
+    out.push_str("            _ => Ok(false),\n        }\n    }\n");
+    let _ = writeln!(
+        out,
+        "    fn additional_properties_mut(\n        &mut self,\n    ) -> &mut ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value> {{\n        &mut self.{ADDITIONAL_FIELD}\n    }}\n}}"
+    );
+    out.push('\n');
+    cfg_line(&mut out);
+    let _ = writeln!(
+        out,
+        "impl<'de> ::serde::Deserialize<'de> for {name} {{\n    fn deserialize<D: ::serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> ::std::result::Result<Self, D::Error> {{\n        crate::runtime::support::deserialize_object(deserializer)\n    }}\n}}"
+    );
+    out.push('\n');
+    cfg_line(&mut out);
+    let _ = writeln!(
+        out,
+        "impl ::serde::Serialize for {name} {{\n    fn serialize<S: ::serde::Serializer>(\n        &self,\n        serializer: S,\n    ) -> ::std::result::Result<S::Ok, S::Error> {{\n        let mut object = crate::runtime::support::ObjectWriter::new(serializer)?;"
+    );
+    for field in all() {
+        if let Some(cfg) = &field.cfg {
+            let _ = writeln!(out, "        {cfg}");
+        }
+        let line = format!(
+            "        object.field({}, &self.{});",
+            field.wire, field.field
+        );
+        if line.len() <= MAX_WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+        } else {
+            let _ = writeln!(
+                out,
+                "        object.field(\n            {},\n            &self.{},\n        );",
+                field.wire, field.field
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "        object.end(&self.{ADDITIONAL_FIELD})\n    }}\n}}"
+    );
+    out
 }
 
 /// Which property of an upload session (`uploadUrl`, `expirationDateTime`,
