@@ -23,6 +23,11 @@ mod files {
   ],
   "uploadUrl": "https://contoso.sharepoint.com/_api/v2.0/drive/items/01ABC/uploadSession?guid=4b7a"
 }"#;
+    const UPLOAD_OR_REPLACE_CONTENTS_OF_DRIVE_ITEM_EXAMPLE_1_RESPONSE: &str = r#"{
+  "id": "0123456789abc",
+  "name": "hello.txt",
+  "size": 13
+}"#;
     /// `docs/api/driveitem-createuploadsession.md` line 44
     #[test]
     fn drive_item_create_upload_session_example_1() {
@@ -35,11 +40,7 @@ mod files {
             crate::models::UploadSession,
         >(response_body);
     }
-    const UPLOAD_OR_REPLACE_CONTENTS_OF_DRIVE_ITEM_EXAMPLE_1_RESPONSE: &str = r#"{
-  "id": "0123456789abc",
-  "name": "hello.txt",
-  "size": 13
-}"#;
+
     /// `docs/api/driveitem-put-content.md` line 52
     #[test]
     fn upload_or_replace_contents_of_drive_item_example_1() {
@@ -130,42 +131,6 @@ mod insights {
     }
   ]
 }"##;
-    /// `docs/api/insights-post-shared.md` line 66
-    #[test]
-    fn add_shared_example_1() {
-        let request_body = ADD_SHARED_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::SharedInsight,
-        >(request_body);
-        let request = crate::me()
-            .insights()
-            .shared()
-            .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
-        crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
-        let response_body = ADD_SHARED_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::SharedInsight,
-        >(response_body);
-    }
-    /// `docs/api/insights-post-shared.md` line 66, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn add_shared_example_1_replay() {
-        let request = crate::me()
-            .insights()
-            .shared()
-            .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
-        let exchange = crate::runtime::testing::Exchange {
-            method: "POST",
-            target: "/me/insights/shared",
-            request_body: Some(ADD_SHARED_EXAMPLE_1_REQUEST),
-            request_media: ::std::option::Option::None,
-            status: 201,
-            response_body: Some(ADD_SHARED_EXAMPLE_1_RESPONSE),
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
     const CREATE_USED_EXAMPLE_1_REQUEST: &str = r##"{
   "@odata.type": "#microsoft.graph.usedInsight",
   "lastUsed": {
@@ -215,84 +180,6 @@ mod insights {
     "type": "Type value"
   }
 }"##;
-    /// `docs/api/insights-post-used.md` line 66
-    #[test]
-    fn create_used_example_1() {
-        let request_body = CREATE_USED_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::UsedInsight,
-        >(request_body);
-        let request = crate::invitations()
-            .id("{invitationsId}")
-            .invited_user()
-            .insights()
-            .used()
-            .create(crate::runtime::testing::from_json(CREATE_USED_EXAMPLE_1_REQUEST));
-        crate::runtime::testing::assert_request(
-            &request,
-            "POST",
-            "/invitations/{invitationsId}/invitedUser/insights/used",
-        );
-        let response_body = CREATE_USED_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::UsedInsight,
-        >(response_body);
-    }
-    /// `docs/api/insights-post-used.md` line 66, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn create_used_example_1_replay() {
-        let request = crate::invitations()
-            .id("{invitationsId}")
-            .invited_user()
-            .insights()
-            .used()
-            .create(crate::runtime::testing::from_json(CREATE_USED_EXAMPLE_1_REQUEST));
-        let exchange = crate::runtime::testing::Exchange {
-            method: "POST",
-            target: "/invitations/{invitationsId}/invitedUser/insights/used",
-            request_body: Some(CREATE_USED_EXAMPLE_1_REQUEST),
-            request_media: ::std::option::Option::None,
-            status: 201,
-            response_body: Some(CREATE_USED_EXAMPLE_1_RESPONSE),
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
-    /// `docs/api/trending-delete.md` line 59
-    #[test]
-    fn delete_trending_example_1() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
-            .delete();
-        crate::runtime::testing::assert_request(
-            &request,
-            "DELETE",
-            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
-        );
-    }
-    /// `docs/api/trending-delete.md` line 59, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn delete_trending_example_1_replay() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
-            .delete();
-        let exchange = crate::runtime::testing::Exchange {
-            method: "DELETE",
-            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
-            request_body: None,
-            request_media: ::std::option::Option::None,
-            status: 204,
-            response_body: None,
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
     const GET_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
   "@odata.type": "#microsoft.graph.trending",
   "id": "AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
@@ -322,44 +209,6 @@ mod insights {
   "scope": "team",
   "weight": 3.842
 }"##;
-    /// `docs/api/trending-get.md` line 63
-    #[test]
-    fn get_trending_example_1() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
-            .get();
-        crate::runtime::testing::assert_request(
-            &request,
-            "GET",
-            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
-        );
-        let response_body = GET_TRENDING_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::Trending,
-        >(response_body);
-    }
-    /// `docs/api/trending-get.md` line 63, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn get_trending_example_1_replay() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
-            .get();
-        let exchange = crate::runtime::testing::Exchange {
-            method: "GET",
-            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
-            request_body: None,
-            request_media: ::std::option::Option::None,
-            status: 200,
-            response_body: Some(GET_TRENDING_EXAMPLE_1_RESPONSE),
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
     const LIST_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
   "value": [
     {
@@ -419,52 +268,6 @@ mod insights {
     }
   ]
 }"##;
-    /// `docs/api/officegraphinsights-list-trending.md` line 64
-    #[test]
-    fn list_trending_example_1() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .list()
-            .query_param("$top", "2")
-            .query_param(
-                "$select",
-                "id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
-            );
-        crate::runtime::testing::assert_request(
-            &request,
-            "GET",
-            "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
-        );
-        let response_body = LIST_TRENDING_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::models::Trending>,
-        >(response_body);
-    }
-    /// `docs/api/officegraphinsights-list-trending.md` line 64, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn list_trending_example_1_replay() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .list()
-            .query_param("$top", "2")
-            .query_param(
-                "$select",
-                "id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
-            );
-        let exchange = crate::runtime::testing::Exchange {
-            method: "GET",
-            target: "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
-            request_body: None,
-            request_media: ::std::option::Option::None,
-            status: 200,
-            response_body: Some(LIST_TRENDING_EXAMPLE_1_RESPONSE),
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
     const OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE: &str = r##"{
   "value": [
     {
@@ -524,50 +327,6 @@ mod insights {
     }
   ]
 }"##;
-    /// `docs/api/officegraphinsights-toptrending.md` line 68
-    #[test]
-    fn office_graph_insights_top_trending_example_1() {
-        let request = crate::me()
-            .insights()
-            .top_trending(
-                crate::runtime::testing::parse::<i32>("5"),
-                crate::runtime::testing::parse::<
-                    crate::runtime::DateTimeOffset,
-                >("2021-06-01T00:00:00Z"),
-            );
-        crate::runtime::testing::assert_request(
-            &request,
-            "GET",
-            "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
-        );
-        let response_body = OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::models::Trending>,
-        >(response_body);
-    }
-    /// `docs/api/officegraphinsights-toptrending.md` line 68, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn office_graph_insights_top_trending_example_1_replay() {
-        let request = crate::me()
-            .insights()
-            .top_trending(
-                crate::runtime::testing::parse::<i32>("5"),
-                crate::runtime::testing::parse::<
-                    crate::runtime::DateTimeOffset,
-                >("2021-06-01T00:00:00Z"),
-            );
-        let exchange = crate::runtime::testing::Exchange {
-            method: "GET",
-            target: "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
-            request_body: None,
-            request_media: ::std::option::Option::None,
-            status: 200,
-            response_body: Some(OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE),
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
     const TRENDING_HIDE_EXAMPLE_1_REQUEST: &str = r#"{
   "reason": "Already reviewed this checklist",
   "scopes": [
@@ -576,44 +335,6 @@ mod insights {
   ],
   "until": "2021-09-30T00:00:00Z"
 }"#;
-    /// `docs/api/trending-hide.md` line 65
-    #[test]
-    fn trending_hide_example_1() {
-        let request_body = TRENDING_HIDE_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::TrendingHideBody,
-        >(request_body);
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
-            .hide(crate::runtime::testing::from_json(TRENDING_HIDE_EXAMPLE_1_REQUEST));
-        crate::runtime::testing::assert_request(
-            &request,
-            "POST",
-            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
-        );
-    }
-    /// `docs/api/trending-hide.md` line 65, replayed over HTTP.
-    #[cfg(feature = "client")]
-    #[tokio::test]
-    async fn trending_hide_example_1_replay() {
-        let request = crate::me()
-            .insights()
-            .trending()
-            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
-            .hide(crate::runtime::testing::from_json(TRENDING_HIDE_EXAMPLE_1_REQUEST));
-        let exchange = crate::runtime::testing::Exchange {
-            method: "POST",
-            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
-            request_body: Some(TRENDING_HIDE_EXAMPLE_1_REQUEST),
-            request_media: ::std::option::Option::None,
-            status: 204,
-            response_body: None,
-            response_media: ::std::option::Option::None,
-        };
-        crate::runtime::testing::replay(request, exchange).await;
-    }
     const UPDATE_TRENDING_EXAMPLE_1_REQUEST: &str = r#"{
   "keywords": [
     "budget",
@@ -650,30 +371,317 @@ mod insights {
   "scope": "organization",
   "weight": 3.842
 }"##;
-    /// `docs/api/trending-update.md` line 65
+    /// `docs/api/insights-post-shared.md` line 66
     #[test]
-    fn update_trending_example_1() {
-        let request_body = UPDATE_TRENDING_EXAMPLE_1_REQUEST;
+    fn add_shared_example_1() {
+        let request_body = ADD_SHARED_EXAMPLE_1_REQUEST;
         crate::runtime::testing::assert_round_trip::<
-            crate::models::Trending,
+            crate::models::SharedInsight,
         >(request_body);
+        let request = crate::me()
+            .insights()
+            .shared()
+            .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
+        crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
+        let response_body = ADD_SHARED_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::models::SharedInsight,
+        >(response_body);
+    }
+
+    /// `docs/api/insights-post-shared.md` line 66, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn add_shared_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .shared()
+            .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
+        let exchange = crate::runtime::testing::Exchange {
+            method: "POST",
+            target: "/me/insights/shared",
+            request_body: Some(ADD_SHARED_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
+            status: 201,
+            response_body: Some(ADD_SHARED_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/insights-post-used.md` line 66
+    #[test]
+    fn create_used_example_1() {
+        let request_body = CREATE_USED_EXAMPLE_1_REQUEST;
+        crate::runtime::testing::assert_round_trip::<
+            crate::models::UsedInsight,
+        >(request_body);
+        let request = crate::invitations()
+            .id("{invitationsId}")
+            .invited_user()
+            .insights()
+            .used()
+            .create(crate::runtime::testing::from_json(CREATE_USED_EXAMPLE_1_REQUEST));
+        crate::runtime::testing::assert_request(
+            &request,
+            "POST",
+            "/invitations/{invitationsId}/invitedUser/insights/used",
+        );
+        let response_body = CREATE_USED_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::models::UsedInsight,
+        >(response_body);
+    }
+
+    /// `docs/api/insights-post-used.md` line 66, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn create_used_example_1_replay() {
+        let request = crate::invitations()
+            .id("{invitationsId}")
+            .invited_user()
+            .insights()
+            .used()
+            .create(crate::runtime::testing::from_json(CREATE_USED_EXAMPLE_1_REQUEST));
+        let exchange = crate::runtime::testing::Exchange {
+            method: "POST",
+            target: "/invitations/{invitationsId}/invitedUser/insights/used",
+            request_body: Some(CREATE_USED_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
+            status: 201,
+            response_body: Some(CREATE_USED_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/trending-delete.md` line 59
+    #[test]
+    fn delete_trending_example_1() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
+            .delete();
+        crate::runtime::testing::assert_request(
+            &request,
+            "DELETE",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+        );
+    }
+
+    /// `docs/api/trending-delete.md` line 59, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn delete_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
+            .delete();
+        let exchange = crate::runtime::testing::Exchange {
+            method: "DELETE",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK",
+            request_body: None,
+            request_media: ::std::option::Option::None,
+            status: 204,
+            response_body: None,
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/trending-get.md` line 63
+    #[test]
+    fn get_trending_example_1() {
         let request = crate::me()
             .insights()
             .trending()
             .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
-            .update(
-                crate::runtime::testing::from_json(UPDATE_TRENDING_EXAMPLE_1_REQUEST),
+            .get();
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+        );
+        let response_body = GET_TRENDING_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<crate::models::Trending>(response_body);
+    }
+
+    /// `docs/api/trending-get.md` line 63, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn get_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
+            .get();
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
+            request_body: None,
+            request_media: ::std::option::Option::None,
+            status: 200,
+            response_body: Some(GET_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/officegraphinsights-list-trending.md` line 64
+    #[test]
+    fn list_trending_example_1() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .list()
+            .query_param("$top", "2")
+            .query_param(
+                "$select",
+                "id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
             );
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+        );
+        let response_body = LIST_TRENDING_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::models::Trending>,
+        >(response_body);
+    }
+
+    /// `docs/api/officegraphinsights-list-trending.md` line 64, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn list_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .list()
+            .query_param("$top", "2")
+            .query_param(
+                "$select",
+                "id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+            );
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
+            request_body: None,
+            request_media: ::std::option::Option::None,
+            status: 200,
+            response_body: Some(LIST_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/officegraphinsights-toptrending.md` line 68
+    #[test]
+    fn office_graph_insights_top_trending_example_1() {
+        let request = crate::me()
+            .insights()
+            .top_trending(
+                crate::runtime::testing::parse::<i32>("5"),
+                crate::runtime::testing::parse::<
+                    crate::runtime::DateTimeOffset,
+                >("2021-06-01T00:00:00Z"),
+            );
+        crate::runtime::testing::assert_request(
+            &request,
+            "GET",
+            "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
+        );
+        let response_body = OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE;
+        crate::runtime::testing::assert_round_trip::<
+            crate::runtime::Collection<crate::models::Trending>,
+        >(response_body);
+    }
+
+    /// `docs/api/officegraphinsights-toptrending.md` line 68, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn office_graph_insights_top_trending_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .top_trending(
+                crate::runtime::testing::parse::<i32>("5"),
+                crate::runtime::testing::parse::<
+                    crate::runtime::DateTimeOffset,
+                >("2021-06-01T00:00:00Z"),
+            );
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
+            request_body: None,
+            request_media: ::std::option::Option::None,
+            status: 200,
+            response_body: Some(OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE),
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/trending-hide.md` line 65
+    #[test]
+    fn trending_hide_example_1() {
+        let request_body = TRENDING_HIDE_EXAMPLE_1_REQUEST;
+        crate::runtime::testing::assert_round_trip::<
+            crate::models::TrendingHideBody,
+        >(request_body);
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
+            .hide(crate::runtime::testing::from_json(TRENDING_HIDE_EXAMPLE_1_REQUEST));
+        crate::runtime::testing::assert_request(
+            &request,
+            "POST",
+            "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
+        );
+    }
+
+    /// `docs/api/trending-hide.md` line 65, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn trending_hide_example_1_replay() {
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK")
+            .hide(crate::runtime::testing::from_json(TRENDING_HIDE_EXAMPLE_1_REQUEST));
+        let exchange = crate::runtime::testing::Exchange {
+            method: "POST",
+            target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA9pK/hide",
+            request_body: Some(TRENDING_HIDE_EXAMPLE_1_REQUEST),
+            request_media: ::std::option::Option::None,
+            status: 204,
+            response_body: None,
+            response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/trending-update.md` line 65
+    #[test]
+    fn update_trending_example_1() {
+        let request_body = UPDATE_TRENDING_EXAMPLE_1_REQUEST;
+        crate::runtime::testing::assert_round_trip::<crate::models::Trending>(request_body);
+        let request = crate::me()
+            .insights()
+            .trending()
+            .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
+            .update(crate::runtime::testing::from_json(UPDATE_TRENDING_EXAMPLE_1_REQUEST));
         crate::runtime::testing::assert_request(
             &request,
             "PATCH",
             "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
         );
         let response_body = UPDATE_TRENDING_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::Trending,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::Trending>(response_body);
     }
+
     /// `docs/api/trending-update.md` line 65, replayed over HTTP.
     #[cfg(feature = "client")]
     #[tokio::test]
@@ -682,9 +690,7 @@ mod insights {
             .insights()
             .trending()
             .id("AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ")
-            .update(
-                crate::runtime::testing::from_json(UPDATE_TRENDING_EXAMPLE_1_REQUEST),
-            );
+            .update(crate::runtime::testing::from_json(UPDATE_TRENDING_EXAMPLE_1_REQUEST));
         let exchange = crate::runtime::testing::Exchange {
             method: "PATCH",
             target: "/me/insights/trending/AQMkADAwATM0MDAAMS0yMDkyLWEAZjk5LTAwAi0wMAoARgAAA7wQ",
@@ -701,6 +707,42 @@ mod insights {
 /// The examples of the `users` area's pages, as tests.
 #[cfg(feature = "users")]
 mod users {
+    const GET_USER_EXAMPLE_1_RESPONSE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+  "accountEnabled": true,
+  "displayName": "Adele Vance",
+  "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+  "insights": {
+    "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
+  },
+  "mail": "AdeleV@contoso.com",
+  "userType": "Member"
+}"#;
+    const LIST_USERS_EXAMPLE_1_RESPONSE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName,mail)",
+  "value": [
+    {
+      "displayName": "Conor O'Neil",
+      "mail": "ConorO@contoso.com"
+    }
+  ]
+}"#;
+    const USER_DELTA_EXAMPLE_1_RESPONSE: &str = r#"{
+  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName)",
+  "@odata.deltaLink": "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=oEBwdSP6uehIAxQOWq_3Ksh_TLol6KIm3stvdc6hGhZRi1hQ7Spe__dpvm3U4zReE4CYXC2zOtaKdi7KHlUtC2CbRiBIUwOxPKLa",
+  "value": [
+    {
+      "displayName": "Adele Vance",
+      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
+    },
+    {
+      "@removed": {
+        "reason": "changed"
+      },
+      "id": "60e2b0e4-5d4f-4b0c-b4e1-2f9b5f3a1c11"
+    }
+  ]
+}"#;
     /// `docs/api/user-delete.md` line 46
     #[test]
     fn delete_user_example_1() {
@@ -711,6 +753,7 @@ mod users {
             "/users/87d349ed-44d7-43e1-9a83-5f2406dee5bd",
         );
     }
+
     /// `docs/api/user-delete.md` line 46, replayed over HTTP.
     #[cfg(feature = "client")]
     #[tokio::test]
@@ -727,17 +770,7 @@ mod users {
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
-    const GET_USER_EXAMPLE_1_RESPONSE: &str = r#"{
-  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
-  "accountEnabled": true,
-  "displayName": "Adele Vance",
-  "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
-  "insights": {
-    "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
-  },
-  "mail": "AdeleV@contoso.com",
-  "userType": "Member"
-}"#;
+
     /// `docs/api/user-get.md` line 51
     #[test]
     fn get_user_example_1() {
@@ -753,6 +786,7 @@ mod users {
         let response_body = GET_USER_EXAMPLE_1_RESPONSE;
         crate::runtime::testing::assert_round_trip::<crate::models::User>(response_body);
     }
+
     /// `docs/api/user-get.md` line 51, replayed over HTTP.
     #[cfg(feature = "client")]
     #[tokio::test]
@@ -772,15 +806,7 @@ mod users {
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
-    const LIST_USERS_EXAMPLE_1_RESPONSE: &str = r#"{
-  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName,mail)",
-  "value": [
-    {
-      "displayName": "Conor O'Neil",
-      "mail": "ConorO@contoso.com"
-    }
-  ]
-}"#;
+
     /// `docs/api/user-list.md` line 51
     #[test]
     fn list_users_example_1() {
@@ -798,6 +824,7 @@ mod users {
             crate::runtime::Collection<crate::models::User>,
         >(response_body);
     }
+
     /// `docs/api/user-list.md` line 51, replayed over HTTP.
     #[cfg(feature = "client")]
     #[tokio::test]
@@ -817,22 +844,7 @@ mod users {
         };
         crate::runtime::testing::replay(request, exchange).await;
     }
-    const USER_DELTA_EXAMPLE_1_RESPONSE: &str = r#"{
-  "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName)",
-  "@odata.deltaLink": "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=oEBwdSP6uehIAxQOWq_3Ksh_TLol6KIm3stvdc6hGhZRi1hQ7Spe__dpvm3U4zReE4CYXC2zOtaKdi7KHlUtC2CbRiBIUwOxPKLa",
-  "value": [
-    {
-      "displayName": "Adele Vance",
-      "id": "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
-    },
-    {
-      "@removed": {
-        "reason": "changed"
-      },
-      "id": "60e2b0e4-5d4f-4b0c-b4e1-2f9b5f3a1c11"
-    }
-  ]
-}"#;
+
     /// `docs/api/user-delta.md` line 50
     #[test]
     fn user_delta_example_1() {
@@ -847,6 +859,7 @@ mod users {
             crate::runtime::Collection<crate::runtime::Delta<crate::models::User>>,
         >(response_body);
     }
+
     /// `docs/api/user-delta.md` line 50, replayed over HTTP.
     #[cfg(feature = "client")]
     #[tokio::test]

@@ -104,10 +104,11 @@ pub fn emit_example_tests(
     model: &ApiModel,
     naming: &Naming,
     operations: &[(usize, &Operation)],
-) -> (TokenStream, ExampleReport) {
+) -> (ModuleCode, ExampleReport) {
     let mut report = ExampleReport::default();
     let mut tests = Vec::new();
     let mut excluded_lines = Vec::new();
+    let mut consts: Vec<String> = Vec::new();
     let mut test_names = Names::new();
     for &(index, operation) in operations {
         for (number, example) in operation.examples.iter().enumerate() {
@@ -123,9 +124,8 @@ pub fn emit_example_tests(
             let test = ident(&name);
             let body = built.body;
             let doc = format!(" {}", built.origin);
-            let consts = &built.consts;
+            consts.extend(built.consts);
             tests.push(quote! {
-                #(#consts)*
                 #[doc = #doc]
                 #[test]
                 fn #test() {
@@ -147,37 +147,65 @@ pub fn emit_example_tests(
         }
     }
     if tests.is_empty() && excluded_lines.is_empty() {
-        return (TokenStream::new(), report);
+        return (ModuleCode::default(), report);
     }
     let Some(&(_, first)) = operations.first() else {
-        return (TokenStream::new(), report);
+        return (ModuleCode::default(), report);
     };
-    let module = ident(&snake_name(&first.area));
-    let gate = naming.slices.operation_gate(first).cfg();
+    // The module's doc, gate, opening and consts as text (the consts are most of the bytes:
+    // the example bodies); its tests as tokens, formatted and indented into it.
     let mut doc = vec![format!(
-        " The examples of the `{}` area's pages, as tests.",
+        "The examples of the `{}` area's pages, as tests.",
         first.area
     )];
     if !excluded_lines.is_empty() {
         doc.push(String::new());
-        doc.push(" Not tested:".to_owned());
-        doc.extend(excluded_lines.iter().map(|line| format!(" - {line}")));
+        doc.push("Not tested:".to_owned());
+        doc.extend(excluded_lines.iter().map(|line| format!("- {line}")));
     }
-    let tokens = quote! {
-        #(#[doc = #doc])*
-        #gate
-        mod #module {
-            #(#tests)*
+    let mut before = String::new();
+    for line in doc {
+        // One comment line each, whatever a page's text holds.
+        let line = line.replace(['\n', '\r'], " ");
+        before.push_str(if line.is_empty() { "///\n" } else { "/// " });
+        if !line.is_empty() {
+            before.push_str(&line);
+            before.push('\n');
         }
+    }
+    if let Some(cfg) = naming.slices.operation_gate(first).cfg_text() {
+        before.push_str(&cfg);
+        before.push('\n');
+    }
+    before.push_str(&format!("mod {} {{\n", ident(&snake_name(&first.area))));
+    for item in &consts {
+        before.push_str("    ");
+        before.push_str(item);
+        before.push('\n');
+    }
+    let code = ModuleCode {
+        before,
+        tests: quote!(#(#tests)*),
+        after: "}\n".to_owned(),
     };
-    (tokens, report)
+    (code, report)
+}
+
+/// A module of example tests: its opening and consts and its closing as formatted text, and
+/// its tests as tokens, which go between them indented one level.
+#[derive(Default)]
+pub struct ModuleCode {
+    pub before: String,
+    pub tests: TokenStream,
+    pub after: String,
 }
 
 /// A test's statements, the example bodies they share with the replay test, the replay test's
 /// statements, and the lines listing what of the example was left out.
 struct BuiltTest {
     body: Vec<TokenStream>,
-    consts: Vec<TokenStream>,
+    /// `const` items, as text.
+    consts: Vec<String>,
     replay: Option<TokenStream>,
     excluded: Vec<String>,
     origin: String,
@@ -296,9 +324,8 @@ fn example_test(
                 let text = request.media.as_ref().map_or("", |m| m.text.as_str());
                 let content_type = request_media.as_deref().unwrap_or_default();
                 let name = body_const("request");
-                let text = raw_text(text);
                 // Used by the call alone: declared only if the call can be made.
-                media_const = Some(quote!(const #name: &str = #text;));
+                media_const = Some(const_item(&name, text));
                 sent_body = Some(quote!(Some(#name)));
                 Some(quote!(crate::runtime::Content::new(#content_type, #name.as_bytes())))
             }
@@ -316,9 +343,9 @@ fn example_test(
             (Some(body_type), Some(value)) => match check(model, body_type, value) {
                 Ok(()) => {
                     let ty = reference(naming, body_type, false);
-                    let json = raw_string(value);
+                    let json = pretty_json(value);
                     let name = body_const("request");
-                    built.consts.push(quote!(const #name: &str = #json;));
+                    built.consts.push(const_item(&name, &json));
                     built.body.push(quote! {
                         let request_body = #name;
                         crate::runtime::testing::assert_round_trip::<#ty>(request_body);
@@ -399,8 +426,7 @@ fn example_test(
             answered = Some((response.status, quote!(None)));
         } else if let Some(shown) = &response.media {
             let name = body_const("response");
-            let text = raw_text(&shown.text);
-            built.consts.push(quote!(const #name: &str = #text;));
+            built.consts.push(const_item(&name, &shown.text));
             response_media = Some(shown.content_type.clone());
             answered = Some((response.status, quote!(Some(#name))));
         } else if response.body.is_none() && response.body_error.is_none() {
@@ -430,10 +456,10 @@ fn example_test(
                     // Documented without a body: the service may still send one (an
                     // `@odata.context`, a representation), which the call must accept.
                     let name = body_const("response");
-                    let json = raw_string(&serde_json::json!({
+                    let json = pretty_json(&serde_json::json!({
                         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#$entity"
                     }));
-                    built.consts.push(quote!(const #name: &str = #json;));
+                    built.consts.push(const_item(&name, &json));
                     answered = Some((response.status, quote!(Some(#name))));
                 } else {
                     answered = Some((response.status, quote!(None)));
@@ -463,9 +489,9 @@ fn example_test(
                     Ok(()) => {
                         // A body documented with a 204 still fits the type the page names.
                         let ty = documented_type(naming, operation);
-                        let json = raw_string(value);
+                        let json = pretty_json(value);
                         let name = body_const("response");
-                        built.consts.push(quote!(const #name: &str = #json;));
+                        built.consts.push(const_item(&name, &json));
                         built.body.push(quote! {
                             let response_body = #name;
                             crate::runtime::testing::assert_round_trip::<#ty>(response_body);
@@ -765,19 +791,23 @@ fn optional_str(text: Option<&str>) -> TokenStream {
     }
 }
 
-/// A media body's text as a raw string literal.
-fn raw_text(text: &str) -> TokenStream {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}")
-        .parse()
-        .unwrap_or_else(|_| quote!(#text))
+/// `const NAME: &str = r#"..."#;`, the text as a raw string literal (an escaped one when it
+/// holds a carriage return, which a raw string cannot).
+fn const_item(name: &proc_macro2::Ident, text: &str) -> String {
+    let literal = if text.contains('\r') {
+        proc_macro2::Literal::string(text).to_string()
+    } else {
+        let mut hashes = String::from("#");
+        while text.contains(&format!("\"{hashes}")) {
+            hashes.push('#');
+        }
+        format!("r{hashes}\"{text}\"{hashes}")
+    };
+    format!("const {name}: &str = {literal};")
 }
 
-fn raw_string(value: &Value) -> TokenStream {
-    raw_text(&serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()))
+fn pretty_json(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
 
 /// The path of the operation an example path is an instance of: the path's index, and the
