@@ -22,6 +22,9 @@
 //! `graph_request`, with its method, path, `client_request_id`, `status`, `attempts`,
 //! `request_id` and `elapsed_ms`; no header value, body or token is recorded.
 //!
+//! **Compression.** Requests ask for gzip (`Accept-Encoding: gzip`); answers so encoded are
+//! decompressed before they are read.
+//!
 //! The runtime stays sans-IO without this feature: everything here is built on
 //! [`Request::into_http_at`](crate::runtime::Request::into_http_at) and
 //! [`parse_response`](crate::runtime::parse_response), which any other HTTP client can use too.
@@ -1049,6 +1052,29 @@ mod tests {
         let accepted = client(&server).await.send_full(copy).await.unwrap();
         assert_eq!(accepted.status, http::StatusCode::ACCEPTED);
         assert_eq!(accepted.location(), Some("https://example.com/monitor/7"));
+    }
+
+    /// A gzip answer is asked for and read: `Accept-Encoding: gzip` goes out, and a body with
+    /// `Content-Encoding: gzip` comes back decompressed.
+    #[tokio::test]
+    async fn gzip_answers_are_accepted() {
+        const GZIPPED: [u8; 53] = [
+            31, 139, 8, 0, 0, 0, 0, 0, 2, 3, 171, 86, 202, 76, 81, 178, 82, 80, 202, 77, 85, 210, 81, 80, 74, 201, 44, 46, 200, 73, 172,
+            244, 75, 4, 114, 129, 130, 142, 41, 169, 57, 169, 74, 181, 0, 3, 187, 168, 197, 36, 0, 0, 0,
+        ];
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(header("accept-encoding", "gzip"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("Content-Encoding", "gzip")
+                    .set_body_raw(GZIPPED.to_vec(), "application/json"),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let me: Value = client(&server).await.send(get("/me")).await.unwrap();
+        assert_eq!(me, json!({"id": "me", "displayName": "Adele"}));
     }
 
     /// A success whose body is not the documented type: the answer as it came, with its ids.

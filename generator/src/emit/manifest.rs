@@ -24,7 +24,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ),
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls"], optional = true }"#,
+        r#"{ version = "0.13", default-features = false, features = ["gzip", "rustls"], optional = true }"#,
     ),
     (
         "tokio",
