@@ -6,7 +6,7 @@ use std::time::Instant;
 use futures_util::stream::{self, Stream};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::{backoff, check_scheme, transport, Client};
+use super::{backoff, check_scheme, read_whole, transport, Client};
 use crate::runtime::upload::{Upload, UploadStep};
 use crate::runtime::{Content, Error, Request, RequestBody, ResponseBody};
 
@@ -54,10 +54,8 @@ impl Client {
         if response.status().is_success() {
             return Ok(Download { response });
         }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        Err(crate::runtime::request::error_of(status, &headers, &body))
+        let answer = read_whole(response).await?;
+        Err(crate::runtime::request::error_of(answer.status(), answer.headers(), answer.body()))
     }
 
     /// Uploads `content` through an upload session: each chunk the session expects, as a
@@ -141,14 +139,11 @@ impl Client {
     /// Cancels an upload session: the service drops what it received.
     pub async fn cancel_upload<T>(&self, upload: &Upload<T>) -> Result<(), Error> {
         self.check_upload(upload)?;
-        let response = self.send_unauthenticated(upload.cancel_request()?).await?;
-        let status = response.status();
-        if status.is_success() {
+        let answer = read_whole(self.send_unauthenticated(upload.cancel_request()?).await?).await?;
+        if answer.status().is_success() {
             return Ok(());
         }
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(transport)?;
-        Err(crate::runtime::request::error_of(status, &headers, &body))
+        Err(crate::runtime::request::error_of(answer.status(), answer.headers(), answer.body()))
     }
 
     /// Refuses a session that has expired, or whose upload URL is plain HTTP to another host.
@@ -170,23 +165,17 @@ impl Client {
         failures: &mut u32,
     ) -> Result<Option<UploadStep<T>>, Error> {
         let request = upload.chunk_request(range, bytes)?;
-        let failure = match self.send_unauthenticated(request).await {
-            Ok(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                match response.bytes().await {
-                    Ok(body) if !retry_chunk(status) => {
-                        let mut answer = http::Response::new(body.to_vec());
-                        *answer.status_mut() = status;
-                        *answer.headers_mut() = headers;
-                        let step = upload.read_chunk_response(&answer)?;
-                        *failures = 0;
-                        return Ok(Some(step));
-                    }
-                    Ok(body) => crate::runtime::request::error_of(status, &headers, &body),
-                    Err(error) => transport(error),
-                }
+        let answer = match self.send_unauthenticated(request).await {
+            Ok(response) => read_whole(response).await,
+            Err(error) => Err(error),
+        };
+        let failure = match answer {
+            Ok(answer) if !retry_chunk(answer.status()) => {
+                let step = upload.read_chunk_response(&answer)?;
+                *failures = 0;
+                return Ok(Some(step));
             }
+            Ok(answer) => crate::runtime::request::error_of(answer.status(), answer.headers(), answer.body()),
             Err(error) => error,
         };
         if *failures >= self.max_retries {
@@ -194,14 +183,8 @@ impl Client {
         }
         *failures += 1;
         tokio::time::sleep(backoff(*failures - 1).min(self.max_retry_wait)).await;
-        let status = self.send_unauthenticated(upload.status_request()?).await?;
-        let code = status.status();
-        let headers = status.headers().clone();
-        let body = status.bytes().await.map_err(transport)?;
-        let mut answer = http::Response::new(body.to_vec());
-        *answer.status_mut() = code;
-        *answer.headers_mut() = headers;
-        upload.read_status(&answer)?;
+        let status = read_whole(self.send_unauthenticated(upload.status_request()?).await?).await?;
+        upload.read_status(&status)?;
         Ok(None)
     }
 

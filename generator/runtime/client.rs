@@ -337,15 +337,7 @@ impl Client {
     pub fn execute(&self, request: http::Request<Vec<u8>>) -> ResponseFuture<'_> {
         // Made now rather than when polled: its span belongs to the caller's subscriber.
         let sending = self.execute_streaming(request);
-        Box::pin(async move {
-            let sent = sending.await?;
-            let mut response = http::Response::builder().status(sent.status());
-            if let Some(headers) = response.headers_mut() {
-                *headers = sent.headers().clone();
-            }
-            let bytes = sent.bytes().await.map_err(transport)?;
-            response.body(bytes.to_vec()).map_err(Error::Http)
-        })
+        Box::pin(async move { read_whole(sending.await?).await })
     }
 
     /// [`Client::execute`], with the final answer's body still to be read: what downloads
@@ -512,6 +504,15 @@ impl Client {
             retries += 1;
         }
     }
+}
+
+/// An answer read whole, as an `http::Response`.
+async fn read_whole(response: reqwest::Response) -> Result<http::Response<Vec<u8>>, Error> {
+    let mut answer = http::Response::new(Vec::new());
+    *answer.status_mut() = response.status();
+    *answer.headers_mut() = response.headers().clone();
+    *answer.body_mut() = response.bytes().await.map_err(transport)?.to_vec();
+    Ok(answer)
 }
 
 fn transport(error: reqwest::Error) -> Error {

@@ -421,7 +421,7 @@ pub fn parse_response_full<T: ResponseBody, R: AsRef<[u8]>>(response: &http::Res
     Ok(Response { status: response.status(), headers: response.headers().clone(), value })
 }
 
-pub(crate) fn read_body<T: ResponseBody>(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Result<T, Error> {
+fn read_body<T: ResponseBody>(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Result<T, Error> {
     if !status.is_success() {
         return Err(error_of(status, headers, body));
     }

@@ -152,7 +152,7 @@ impl<T> Upload<T> {
 
     /// Reads the answer to [`Upload::status_request`].
     pub fn read_status<R: AsRef<[u8]>>(&mut self, response: &http::Response<R>) -> Result<(), Error> {
-        let status: SessionStatus = super::request::read_body(response.status(), response.headers(), response.body().as_ref())?;
+        let status: SessionStatus = super::parse_response(response)?;
         self.expect(&status)
     }
 
@@ -193,12 +193,12 @@ impl<T: ResponseBody> Upload<T> {
     pub fn read_chunk_response<R: AsRef<[u8]>>(&mut self, response: &http::Response<R>) -> Result<UploadStep<T>, Error> {
         match response.status() {
             http::StatusCode::ACCEPTED => {
-                let status: SessionStatus = super::request::read_body(response.status(), response.headers(), response.body().as_ref())?;
+                let status: SessionStatus = super::parse_response(response)?;
                 self.expect(&status)?;
                 Ok(UploadStep::Continue)
             }
             _ => {
-                let created = super::request::read_body(response.status(), response.headers(), response.body().as_ref())?;
+                let created = super::parse_response(response)?;
                 self.expected.clear();
                 Ok(UploadStep::Done(created))
             }
