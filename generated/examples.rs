@@ -727,6 +727,7 @@ mod users {
     }
   ]
 }"#;
+    const LIST_USERS_EXAMPLE_2_RESPONSE: &str = r#"893"#;
     const USER_DELTA_EXAMPLE_1_RESPONSE: &str = r#"{
   "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName)",
   "@odata.deltaLink": "https://graph.microsoft.com/v1.0/users/delta?$deltatoken=oEBwdSP6uehIAxQOWq_3Ksh_TLol6KIm3stvdc6hGhZRi1hQ7Spe__dpvm3U4zReE4CYXC2zOtaKdi7KHlUtC2CbRiBIUwOxPKLa",
@@ -807,7 +808,7 @@ mod users {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/user-list.md` line 51
+    /// `docs/api/user-list.md` line 54
     #[test]
     fn list_users_example_1() {
         let request = crate::users()
@@ -825,7 +826,7 @@ mod users {
         >(response_body);
     }
 
-    /// `docs/api/user-list.md` line 51, replayed over HTTP.
+    /// `docs/api/user-list.md` line 54, replayed over HTTP.
     #[cfg(feature = "client")]
     #[tokio::test]
     async fn list_users_example_1_replay() {
@@ -841,6 +842,30 @@ mod users {
             status: 200,
             response_body: Some(LIST_USERS_EXAMPLE_1_RESPONSE),
             response_media: ::std::option::Option::None,
+        };
+        crate::runtime::testing::replay(request, exchange).await;
+    }
+
+    /// `docs/api/user-list.md` line 86
+    #[test]
+    fn list_users_example_2() {
+        let request = crate::users().count().get();
+        crate::runtime::testing::assert_request(&request, "GET", "/users/$count");
+    }
+
+    /// `docs/api/user-list.md` line 86, replayed over HTTP.
+    #[cfg(feature = "client")]
+    #[tokio::test]
+    async fn list_users_example_2_replay() {
+        let request = crate::users().count().get();
+        let exchange = crate::runtime::testing::Exchange {
+            method: "GET",
+            target: "/users/$count",
+            request_body: None,
+            request_media: ::std::option::Option::None,
+            status: 200,
+            response_body: Some(LIST_USERS_EXAMPLE_2_RESPONSE),
+            response_media: ::std::option::Option::Some("text/plain"),
         };
         crate::runtime::testing::replay(request, exchange).await;
     }

@@ -967,6 +967,15 @@ impl Users {
             ),
         }
     }
+    /// `/users/$count`
+    ///
+    /// Compiled with the `users` feature (or `full`).
+    #[cfg(feature = "users")]
+    pub fn count(self) -> UsersCount {
+        UsersCount {
+            path: crate::runtime::support::extend_path(self.path, &["/$count"]),
+        }
+    }
     /// List users.
     ///
     /// Read the users of the tenant, a page at a time.
@@ -1230,6 +1239,46 @@ impl UsersItemInsightsTrendingItem {
     pub fn get(
         self,
     ) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
+        crate::runtime::Request::new(
+            ::http::Method::GET,
+            self.path,
+            ::http::StatusCode::OK,
+        )
+    }
+}
+
+/// `/users/$count`
+///
+/// Compiled with the `users` feature (or `full`).
+#[cfg(feature = "users")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct UsersCount {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "users")]
+impl UsersCount {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// List users.
+    ///
+    /// Read the users of the tenant, a page at a time.
+    ///
+    /// `GET /users/$count`
+    ///
+    /// Supports the OData query options `$select`, `$filter`, `$orderby`, `$top`, `$search`, `$count`.
+    ///
+    /// **Requires the `ConsistencyLevel` header** (set it with [`consistency_level_eventual`](crate::runtime::Request::consistency_level_eventual)): eventual. This header and $count are required when using $search, or $filter with endsWith.
+    ///
+    /// Documented in `docs/api/user-list.md` (line 21).
+    #[doc(alias = "user-list")]
+    #[doc(alias = "List users")]
+    pub fn get(
+        self,
+    ) -> crate::runtime::Request<crate::runtime::Count, crate::runtime::NoBody> {
         crate::runtime::Request::new(
             ::http::Method::GET,
             self.path,

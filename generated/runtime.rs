@@ -27,7 +27,7 @@ pub mod upload;
 
 pub use batch::{Batch, BatchBody, BatchError, BatchHandle, BatchItem, BatchItemResponse, BatchRequest, BatchResponse, BatchResults};
 pub use collection::{Collection, Single};
-pub use content::{Content, RequestBody, ResponseBody};
+pub use content::{Content, Count, RequestBody, ResponseBody};
 pub use delta::{Delta, RemovalReason};
 pub(crate) use error::retry_after;
 pub use error::{is_retryable_status, EncodeError, Error, GraphError, ResponseIds};

@@ -45,6 +45,12 @@ impl Content {
     }
 }
 
+/// The answer of a `$count` segment (`GET /users/$count`): the number of items, which the
+/// service writes as plain text. (`$count=true` on a list is another thing: the count in the
+/// page's `@odata.count`.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Count(pub u64);
+
 // The length rather than the bytes: a photo in a log is noise.
 impl std::fmt::Debug for Content {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +90,8 @@ mod sealed {
     impl<T: serde::de::DeserializeOwned> Response for T {}
 
     impl Response for super::Content {}
+
+    impl Response for super::Count {}
 }
 
 impl<T: Serialize> RequestBody for T {
@@ -124,9 +132,24 @@ impl ResponseBody for Content {
     }
 }
 
+impl ResponseBody for Count {
+    fn from_wire(_: &http::HeaderMap, body: &[u8]) -> Result<Self, serde_json::Error> {
+        // Plain-text digits read as JSON do: one number, nothing else.
+        serde_json::from_slice(body.trim_ascii()).map(Count)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_reads_from_plain_text() {
+        let headers = http::HeaderMap::new();
+        assert_eq!(Count::from_wire(&headers, b"893\n").unwrap(), Count(893));
+        assert!(Count::from_wire(&headers, b"many").is_err());
+        assert!(Count::from_wire(&headers, b"-1").is_err());
+    }
 
     #[test]
     fn content_goes_on_the_wire_as_it_is_and_json_as_json() {

@@ -29,6 +29,9 @@ const REQUEST_HEADER_HELPERS: &[(&str, &str)] = &[
 /// `204 No Content` reads the runtime's `NoContent` whatever type its page names, since a 204
 /// carries no body.
 pub fn response_type(naming: &Naming, operation: &Operation, path: &OperationPath) -> TokenStream {
+    if OperationPath::counts(&path.template) {
+        return quote!(crate::runtime::Count);
+    }
     if path.media.response {
         return quote!(crate::runtime::Content);
     }

@@ -175,6 +175,13 @@ pub struct Media {
 }
 
 impl OperationPath {
+    /// The path ends with `$count`: its answer is the number of items, in plain text.
+    pub fn counts(template: &PathTemplate) -> bool {
+        template.segments.last().is_some_and(|segment| {
+            matches!(segment.parts.as_slice(), [PathPart::Literal(text)] if text.eq_ignore_ascii_case("$count"))
+        })
+    }
+
     /// The path ends with a segment that stands for a resource's bytes: `$value` (a photo, a
     /// message's MIME, an attachment's content) or `content` (a drive item's).
     pub fn addresses_bytes(template: &PathTemplate) -> bool {

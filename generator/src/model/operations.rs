@@ -199,11 +199,16 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
         add_example_paths(page, &method_examples, &mut paths, declarations);
         let body = request_body(page, &method, &method_examples, declarations);
         let (response, success_status) = response(page, &method, declarations);
+        // Where some paths address bytes, the media form is theirs (see `resolve`).
+        let bytes_paths = paths
+            .iter()
+            .any(|p| super::OperationPath::addresses_bytes(&p.template));
         let media = media_signals(
             page,
             &method_examples,
             &response,
             success_status,
+            bytes_paths,
             declarations,
         );
         let name = if several_methods {
@@ -556,6 +561,7 @@ fn media_signals(
     examples: &[Example],
     response: &Option<Option<DraftType>>,
     success_status: u16,
+    bytes_paths: bool,
     declarations: &mut Declarations,
 ) -> Media {
     let requests: Vec<&ExampleRequest> = examples
@@ -563,8 +569,26 @@ fn media_signals(
         .filter_map(|e| e.request.as_ref())
         .filter(|r| r.body.is_some() || r.body_error.is_some() || r.media.is_some())
         .collect();
+    // A `$count` request's answer is a number in plain text: a count, not the operation's
+    // media (see `OperationPath::counts`). Pages often show it without its request.
+    let counted = |e: &&Example| {
+        let asks_count = e
+            .request
+            .as_ref()
+            .is_some_and(|r| r.path.trim_end_matches('/').ends_with("/$count"));
+        let answers_number = e
+            .response
+            .as_ref()
+            .and_then(|r| r.media.as_ref())
+            .is_some_and(|m| {
+                let text = m.text.trim();
+                !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+            });
+        asks_count || answers_number
+    };
     let responses: Vec<&ExampleResponse> = examples
         .iter()
+        .filter(|e| !counted(e))
         .filter_map(|e| e.response.as_ref())
         .filter(|r| (200..400).contains(&r.status))
         .collect();
@@ -594,7 +618,7 @@ fn media_signals(
             responses.first().map(|r| &r.source),
         ),
     ] {
-        if media > 0 && media < all {
+        if media > 0 && media < all && !bytes_paths {
             let location = Location {
                 line: source.map_or(1, |s| s.line),
                 column: 1,

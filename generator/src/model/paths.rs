@@ -234,7 +234,7 @@ pub(super) fn build(model: &ApiModel) -> PathTree {
         let trie_node = &trie.nodes[node];
         let (at, shape) = match (calls.get(&node), trie_node.parent) {
             (Some(true), Some(parent)) => (parent, Shape::Call(trie_node.step.clone())),
-            _ => (node, shape_of(operation)),
+            _ => (node, shape_of(operation, &operation.paths[p])),
         };
         trie.nodes[at].endpoints.push(Endpoint {
             operation: o,
@@ -261,8 +261,11 @@ fn is_call(step: &Step, operation: &Operation, properties: &HashSet<String>) -> 
     }
 }
 
-fn shape_of(operation: &Operation) -> Shape {
+/// The shape of an operation through one of its paths: a `GET` of a collection lists it,
+/// except through `$count`, which gets its number.
+fn shape_of(operation: &Operation, path: &super::OperationPath) -> Shape {
     match operation.method.as_str() {
+        "GET" if super::OperationPath::counts(&path.template) => Shape::Get,
         "GET" if operation.response.as_ref().is_some_and(|r| r.collection) => Shape::List,
         "GET" => Shape::Get,
         "POST" => Shape::Create,

@@ -547,7 +547,10 @@ fn path_media(draft: &DraftOperation, template: &PathTemplate) -> Media {
     Media {
         request: documented.request
             || (bytes && matches!(draft.method.as_str(), "PUT" | "POST" | "PATCH")),
-        response: documented.response || (bytes && draft.method == "GET"),
+        // A count's plain-text answer is served and read as media is.
+        response: documented.response
+            || (bytes && draft.method == "GET")
+            || OperationPath::counts(template),
     }
 }
 
