@@ -727,6 +727,7 @@ mod users {
     }
   ]
 }"#;
+    #[cfg(feature = "client")]
     const LIST_USERS_EXAMPLE_2_RESPONSE: &str = r#"893"#;
     const USER_DELTA_EXAMPLE_1_RESPONSE: &str = r#"{
   "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users(displayName)",

@@ -133,6 +133,7 @@ pub fn emit_example_tests(
                 }
             });
             if let Some(replay) = built.replay {
+                consts.extend(built.replay_consts);
                 let test = ident(&format!("{name}_replay"));
                 let doc = format!(" {}, replayed over HTTP.", built.origin);
                 tests.push(quote! {
@@ -206,6 +207,8 @@ struct BuiltTest {
     body: Vec<TokenStream>,
     /// `const` items, as text.
     consts: Vec<String>,
+    /// `const` items only the replay test reads: emitted with it, if it is.
+    replay_consts: Vec<String>,
     replay: Option<TokenStream>,
     excluded: Vec<String>,
     origin: String,
@@ -232,6 +235,7 @@ fn example_test(
     let mut built = BuiltTest {
         body: Vec::new(),
         consts: Vec::new(),
+        replay_consts: Vec::new(),
         replay: None,
         excluded: Vec::new(),
         origin,
@@ -426,7 +430,7 @@ fn example_test(
             answered = Some((response.status, quote!(None)));
         } else if let Some(shown) = &response.media {
             let name = body_const("response");
-            built.consts.push(const_item(&name, &shown.text));
+            built.replay_consts.push(replay_const(&name, &shown.text));
             response_media = Some(shown.content_type.clone());
             answered = Some((response.status, quote!(Some(#name))));
         } else if response.body.is_none() && response.body_error.is_none() {
@@ -459,7 +463,7 @@ fn example_test(
                     let json = pretty_json(&serde_json::json!({
                         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#$entity"
                     }));
-                    built.consts.push(const_item(&name, &json));
+                    built.replay_consts.push(replay_const(&name, &json));
                     answered = Some((response.status, quote!(Some(#name))));
                 } else {
                     answered = Some((response.status, quote!(None)));
@@ -804,6 +808,15 @@ fn const_item(name: &proc_macro2::Ident, text: &str) -> String {
         format!("r{hashes}\"{text}\"{hashes}")
     };
     format!("const {name}: &str = {literal};")
+}
+
+/// A const only the replay test reads (a body served but not round-tripped): compiled with
+/// the replay, so that a build without the `client` feature has no unused const.
+fn replay_const(name: &proc_macro2::Ident, text: &str) -> String {
+    format!(
+        "#[cfg(feature = \"client\")]\n    {}",
+        const_item(name, text)
+    )
 }
 
 fn pretty_json(value: &Value) -> String {
