@@ -76,16 +76,10 @@ impl Client {
         self.check_upload(&upload)?;
         let mut failures = 0;
         loop {
-            let Some(range) = upload.next_range() else {
-                return Err(Error::Upload("the session expects no more bytes, but gave no item".to_owned()));
-            };
+            let range = next_range(&upload)?;
             let bytes = content[range.start as usize..range.end as usize].to_vec();
-            match self.send_chunk(&mut upload, range, bytes, &mut failures).await? {
-                Some(UploadStep::Done(item)) => {
-                    progress(upload.total_size(), upload.total_size());
-                    return Ok(item);
-                }
-                _ => progress(upload.uploaded(), upload.total_size()),
+            if let Some(item) = self.send_chunk(&mut upload, range, bytes, &mut failures, &mut progress).await? {
+                return Ok(item);
             }
         }
     }
@@ -105,9 +99,7 @@ impl Client {
         let mut buffer: Vec<u8> = Vec::new();
         let mut failures = 0;
         loop {
-            let Some(range) = upload.next_range() else {
-                return Err(Error::Upload("the session expects no more bytes, but gave no item".to_owned()));
-            };
+            let range = next_range(&upload)?;
             if range.start < start {
                 return Err(Error::Upload(format!("the session asks again for byte {}, which the reader has passed", range.start)));
             }
@@ -126,12 +118,8 @@ impl Client {
                 read_exactly(&mut reader, &mut buffer, missing).await?;
             }
             let bytes = buffer[..wanted].to_vec();
-            match self.send_chunk(&mut upload, range, bytes, &mut failures).await? {
-                Some(UploadStep::Done(item)) => {
-                    progress(upload.total_size(), upload.total_size());
-                    return Ok(item);
-                }
-                _ => progress(upload.uploaded(), upload.total_size()),
+            if let Some(item) = self.send_chunk(&mut upload, range, bytes, &mut failures, &mut progress).await? {
+                return Ok(item);
             }
         }
     }
@@ -155,15 +143,17 @@ impl Client {
         check_scheme(&uri, &uri.host().unwrap_or_default().to_ascii_lowercase())
     }
 
-    /// Sends one chunk and reads its answer. A chunk that failed in a way worth trying again
-    /// gives `None`, once the session's expected ranges are known again.
+    /// Sends one chunk, reads its answer and reports progress: the created item after the
+    /// last chunk, else `None` (also after a chunk that failed in a way worth trying again, once
+    /// the session's expected ranges are known again).
     async fn send_chunk<T: ResponseBody>(
         &self,
         upload: &mut Upload<T>,
         range: std::ops::Range<u64>,
         bytes: Vec<u8>,
         failures: &mut u32,
-    ) -> Result<Option<UploadStep<T>>, Error> {
+        progress: &mut (impl FnMut(u64, u64) + Send),
+    ) -> Result<Option<T>, Error> {
         let request = upload.chunk_request(range, bytes)?;
         let answer = match self.send_unauthenticated(request).await {
             Ok(response) => read_whole(response).await,
@@ -173,7 +163,11 @@ impl Client {
             Ok(answer) if !retry_chunk(answer.status()) => {
                 let step = upload.read_chunk_response(&answer)?;
                 *failures = 0;
-                return Ok(Some(step));
+                progress(upload.uploaded(), upload.total_size());
+                return Ok(match step {
+                    UploadStep::Done(item) => Some(item),
+                    UploadStep::Continue => None,
+                });
             }
             Ok(answer) => crate::runtime::request::error_of(answer.status(), answer.headers(), answer.body()),
             Err(error) => error,
@@ -204,6 +198,13 @@ impl Client {
         tracing::debug!(elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX), "upload session request");
         response
     }
+}
+
+/// The range the session expects next, which it always has until the created item comes.
+fn next_range<T>(upload: &Upload<T>) -> Result<std::ops::Range<u64>, Error> {
+    upload
+        .next_range()
+        .ok_or_else(|| Error::Upload("the session expects no more bytes, but gave no item".to_owned()))
 }
 
 /// A chunk answer worth sending the chunk again for: throttled, or a server error.

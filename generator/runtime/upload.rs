@@ -129,14 +129,11 @@ impl<T> Upload<T> {
 
     /// The `PUT` of `bytes`, the bytes at `range` of the content, to the upload URL.
     pub fn chunk_request(&self, range: Range<u64>, bytes: Vec<u8>) -> Result<http::Request<Vec<u8>>, Error> {
-        let last = range.end.checked_sub(1).filter(|_| range.start < range.end && range.end <= self.total_size);
-        let (Some(last), true) = (last, range.end - range.start == bytes.len() as u64) else {
-            return Err(Error::Upload(format!(
-                "a chunk of {} bytes for {range:?} of {} bytes",
-                bytes.len(),
-                self.total_size
-            )));
-        };
+        let fits = range.start < range.end && range.end <= self.total_size && range.end - range.start == bytes.len() as u64;
+        if !fits {
+            return Err(Error::Upload(format!("a chunk of {} bytes for {range:?} of {} bytes", bytes.len(), self.total_size)));
+        }
+        let last = range.end - 1;
         http::Request::put(&self.upload_url)
             .header(http::header::CONTENT_RANGE, format!("bytes {}-{last}/{}", range.start, self.total_size))
             .header(http::header::CONTENT_LENGTH, bytes.len())
