@@ -4,7 +4,7 @@
 
 /// The examples of the `files` area's pages, as tests.
 ///
-/// Not tested:
+/// Not tested as the pages show them:
 /// - `docs/api/driveitem-get-content.md` line 43: request path matches no documented path (`/me/drive/root:/docs/report.txt:/content`)
 /// - `docs/api/driveitem-createuploadsession.md` line 44: request path matches no documented path (`/me/drive/root:/docs/big.bin:/createUploadSession`)
 /// - `docs/api/driveitem-put-content.md` line 52: request path matches no documented path (`/me/drive/root:/docs/hello.txt:/content`)

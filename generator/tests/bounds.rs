@@ -154,7 +154,7 @@ struct Docs {
 
 impl Docs {
     fn new(relative: &'static str, (text, items): (String, usize)) -> Docs {
-        // Tests make their pages before taking `SERIAL`: each gets a folder of its own.
+        // Each page gets a folder of its own, whatever test makes it.
         static MADE: AtomicUsize = AtomicUsize::new(0);
         let scratch = Scratch::new(&format!("docs-{}", MADE.fetch_add(1, Ordering::Relaxed)));
         scratch.write(relative, &text);
@@ -201,19 +201,22 @@ fn api_page(title: &str, lines: &str) -> String {
     )
 }
 
-/// Measures `stage` on `half` and on `full` (twice its size) and asserts that the larger costs
+/// Measures `stage` on `half` and on `full` (twice its size), made by `pages` once no other
+/// test of this file runs (the clock is the process's: a page written by another test's thread
+/// would count as this stage's time), and asserts that the larger costs
 /// at most `limit` times the smaller in time, in memory and in the bytes `output` counts, and
 /// at most `heap_per_byte` heap bytes per page byte.
 fn assert_linear<T>(
     name: &str,
     heap_per_byte: usize,
-    (half, full): (Docs, Docs),
+    pages: impl FnOnce() -> (Docs, Docs),
     stage: impl Fn(&Docs) -> T,
     output: impl Fn(&T) -> usize,
 ) {
     let _serial = SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (half, full) = pages();
     let (half_cost, half_output) = measure(|| stage(&half), &output);
     let (full_cost, full_output) = measure(|| stage(&full), &output);
     let time_ratio = full_cost.cpu.as_secs_f64() / half_cost.cpu.as_secs_f64().max(0.01);
@@ -275,7 +278,7 @@ fn parsing_a_page_grows_linearly() {
     assert_linear(
         "parse_page",
         20,
-        big_pages(),
+        big_pages,
         |docs| {
             let source = graphdoc::page::PageSource {
                 path: docs.scratch.path().join(docs.relative),
@@ -296,7 +299,7 @@ fn check_grows_linearly() {
     assert_linear(
         "check",
         60,
-        big_pages(),
+        big_pages,
         |docs| {
             let report = docs.config().check().expect("check runs");
             assert_eq!(report.counts.pages, 1);
@@ -314,7 +317,7 @@ fn generate_grows_linearly() {
     assert_linear(
         "generate",
         125,
-        big_pages(),
+        big_pages,
         |docs| {
             let generation = docs.config().generate().expect("generate runs");
             assert!(generation.account.balances());
@@ -338,10 +341,12 @@ fn generate_grows_linearly_with_the_depth_of_a_path() {
     assert_linear(
         "generate (deep path)",
         PATH_HEAP_PER_BYTE,
-        (
-            Docs::deep_path(2_500 / SCALE),
-            Docs::deep_path(5_000 / SCALE),
-        ),
+        || {
+            (
+                Docs::deep_path(2_500 / SCALE),
+                Docs::deep_path(5_000 / SCALE),
+            )
+        },
         |docs| {
             let generation = docs.config().generate().expect("generate runs");
             assert_eq!(generation.counts.operations, 1);
@@ -359,10 +364,12 @@ fn generate_grows_linearly_with_the_children_of_a_node() {
     assert_linear(
         "generate (wide node)",
         PATH_HEAP_PER_BYTE,
-        (
-            Docs::wide_node(2_500 / SCALE),
-            Docs::wide_node(5_000 / SCALE),
-        ),
+        || {
+            (
+                Docs::wide_node(2_500 / SCALE),
+                Docs::wide_node(5_000 / SCALE),
+            )
+        },
         |docs| {
             let generation = docs.config().generate().expect("generate runs");
             let paths = &generation.files["paths.rs"];

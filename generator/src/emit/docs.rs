@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 
 use proc_macro2::TokenStream;
-use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 use quote::quote;
 
 /// Rewrites page markdown as safe rustdoc markdown.
@@ -14,7 +16,19 @@ pub fn rustdoc_markdown(markdown: &str) -> String {
     let mut out = String::new();
     let mut in_code_block = false;
     let mut list_depth: usize = 0;
-    for event in Parser::new(markdown) {
+    // `[driveItem][item-resource]` names a link defined at the end of its page, out of this
+    // text's reach: read it as a link (which becomes its text), not as literal brackets. A
+    // lone `[text]` stays text.
+    let mut reference_link = |link: BrokenLink<'_>| {
+        matches!(link.link_type, LinkType::Reference | LinkType::Collapsed)
+            .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(
+        markdown,
+        Options::empty(),
+        Some(&mut reference_link),
+    );
+    for event in parser {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code_block = true;
@@ -247,6 +261,10 @@ mod tests {
             (
                 "*/ and \"quotes\" and #[attr]",
                 "\\*/ and \"quotes\" and \\#\\[attr\\]",
+            ),
+            (
+                "A copy of an [driveItem][item-resource], or [this][].",
+                "A copy of an driveItem, or this.",
             ),
             ("", ""),
         ];

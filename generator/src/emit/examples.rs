@@ -23,7 +23,7 @@ use super::types::reference;
 use super::Naming;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::model::{
-    ApiModel, Example, Operation, OperationPath, PathPart, Primitive, ResolvedType, Source, TypeRef,
+    ApiModel, Example, Media, Operation, OperationPath, Primitive, ResolvedType, Source, TypeRef,
 };
 
 /// What happened to the examples of a module.
@@ -54,6 +54,9 @@ pub struct ExampleCounts {
 pub struct BodyCounts {
     /// Fit the documented type: round-trip tests.
     pub fitting: usize,
+    /// Fit it once values of the wrong form (placeholders, a date for a date and time) are
+    /// replaced: round-trip tests of the replaced body, listed.
+    pub repaired: usize,
     /// Contradict the documented type: reported and excluded.
     pub contradicting: usize,
 }
@@ -74,6 +77,7 @@ impl ExampleReport {
             (&mut counts.response_bodies, other.counts.response_bodies),
         ] {
             mine.fitting += theirs.fitting;
+            mine.repaired += theirs.repaired;
             mine.contradicting += theirs.contradicting;
         }
         self.diagnostics.extend(other.diagnostics);
@@ -161,7 +165,7 @@ pub fn emit_example_tests(
     )];
     if !excluded_lines.is_empty() {
         doc.push(String::new());
-        doc.push("Not tested:".to_owned());
+        doc.push("Not tested as the pages show them:".to_owned());
         doc.extend(excluded_lines.iter().map(|line| format!("- {line}")));
     }
     let mut before = String::new();
@@ -249,14 +253,18 @@ fn example_test(
     // media rather than JSON.
     let mut request_media: Option<String> = None;
     let mut response_media: Option<String> = None;
+    // An example that is no instance of the operation's paths is read by what it shows.
+    let shown = Media {
+        request: example.request.as_ref().is_some_and(|r| r.media.is_some()),
+        response: example.response.as_ref().is_some_and(|r| r.media.is_some())
+            && operation.paths.iter().any(|p| p.media.response),
+    };
     let mut media = example
         .request
         .as_ref()
         .and_then(|r| matching_path(operation, &r.path))
         .and_then(|(path, _)| operation.paths.get(path))
-        .or_else(|| operation.paths.first())
-        .map(|p| p.media)
-        .unwrap_or_default();
+        .map_or(shown, |p| p.media);
     if example.request.is_none() {
         // An answer alone: media when any path of the operation answers with media.
         media.response = operation.paths.iter().any(|p| p.media.response);
@@ -344,10 +352,10 @@ fn example_test(
                 not_sent = Some(reason::NOT_SENT);
                 default_value(body_type)
             }
-            (Some(body_type), Some(value)) => match check(model, body_type, value) {
-                Ok(()) => {
+            (Some(body_type), Some(value)) => match fit(model, body_type, value) {
+                Ok(fitted) => {
                     let ty = reference(naming, body_type, false);
-                    let json = pretty_json(value);
+                    let json = pretty_json(&fitted.value);
                     let name = body_const("request");
                     built.consts.push(const_item(&name, &json));
                     built.body.push(quote! {
@@ -355,7 +363,12 @@ fn example_test(
                         crate::runtime::testing::assert_round_trip::<#ty>(request_body);
                     });
                     report.counts.tested += 1;
-                    report.counts.request_bodies.fitting += 1;
+                    if fitted.repairs.is_empty() {
+                        report.counts.request_bodies.fitting += 1;
+                    } else {
+                        report.counts.request_bodies.repaired += 1;
+                        repaired(&mut built, report, operation, &request.source, &fitted);
+                    }
                     sent_body = Some(quote!(Some(#name)));
                     Some(quote!(crate::runtime::testing::from_json(#name)))
                 }
@@ -489,11 +502,11 @@ fn example_test(
             }
             (Some(documented), Some(value)) => {
                 let expected = response_value_type(documented);
-                match check(model, &expected, value) {
-                    Ok(()) => {
+                match fit(model, &expected, value) {
+                    Ok(fitted) => {
                         // A body documented with a 204 still fits the type the page names.
                         let ty = documented_type(naming, operation);
-                        let json = pretty_json(value);
+                        let json = pretty_json(&fitted.value);
                         let name = body_const("response");
                         built.consts.push(const_item(&name, &json));
                         built.body.push(quote! {
@@ -501,7 +514,12 @@ fn example_test(
                             crate::runtime::testing::assert_round_trip::<#ty>(response_body);
                         });
                         report.counts.tested += 1;
-                        report.counts.response_bodies.fitting += 1;
+                        if fitted.repairs.is_empty() {
+                            report.counts.response_bodies.fitting += 1;
+                        } else {
+                            report.counts.response_bodies.repaired += 1;
+                            repaired(&mut built, report, operation, &response.source, &fitted);
+                        }
                         // A 204 carries no body on the wire, whatever the page shows.
                         let body = (response.status != 204).then(|| quote!(Some(#name)));
                         answered = Some((response.status, body.unwrap_or_else(|| quote!(None))));
@@ -589,6 +607,32 @@ fn default_value(ty: &ResolvedType) -> Option<TokenStream> {
     has_default.then(|| quote!(::std::default::Default::default()))
 }
 
+/// A documentation error the test works around: values of the example replaced by values of
+/// their documented types.
+fn repaired(
+    built: &mut BuiltTest,
+    report: &mut ExampleReport,
+    operation: &Operation,
+    source: &Source,
+    fitted: &Fitted,
+) {
+    let repairs = fitted.repairs.join(", ");
+    built.excluded.push(format!(
+        "`{}` line {}: tested with values of their documented types: {repairs}",
+        source.page, source.line
+    ));
+    report.diagnostics.push(Diagnostic::new(
+        Severity::Warning,
+        Code::ExampleMismatch,
+        source.page.clone(),
+        Location::at_line(source.line),
+        format!(
+            "example of `{}` contradicts its documented type ({}, line {}): {repairs}; it is tested with those values",
+            operation.title, operation.source.page, operation.source.line
+        ),
+    ));
+}
+
 /// A documentation error: the example contradicts the type its page documents.
 fn mismatch(report: &mut ExampleReport, operation: &Operation, source: &Source, problem: &str) {
     report.diagnostics.push(Diagnostic::new(
@@ -626,11 +670,18 @@ enum ResponseShape<'a> {
 
 trait Expected {
     fn check_value(&self, model: &ApiModel, value: &Value) -> Result<(), String>;
+    /// Replaces the values whose form contradicts their type (see [`repair_primitive`]),
+    /// listing each replacement.
+    fn repair_value(&self, model: &ApiModel, value: &mut Value, repairs: &mut Vec<String>);
 }
 
 impl Expected for ResolvedType {
     fn check_value(&self, model: &ApiModel, value: &Value) -> Result<(), String> {
         check_type(model, self, value, 0)
+    }
+
+    fn repair_value(&self, model: &ApiModel, value: &mut Value, repairs: &mut Vec<String>) {
+        repair_type(model, self, value, "", repairs, 0);
     }
 }
 
@@ -650,10 +701,167 @@ impl Expected for ResponseShape<'_> {
             },
         }
     }
+
+    fn repair_value(&self, model: &ApiModel, value: &mut Value, repairs: &mut Vec<String>) {
+        match self {
+            ResponseShape::Plain(ty) => repair_type(model, ty, value, "", repairs, 0),
+            ResponseShape::Wrapped(ty) => {
+                if let Some(inner) = value.get_mut("value") {
+                    repair_type(model, ty, inner, "value", repairs, 0);
+                }
+            }
+        }
+    }
 }
 
 fn check(model: &ApiModel, expected: &impl Expected, value: &Value) -> Result<(), String> {
     expected.check_value(model, value)
+}
+
+/// An example body as it is tested: as the page shows it when it fits its type; else with the
+/// values whose form contradicts their type replaced, when that is all that is wrong (a
+/// placeholder such as `"datetime-value"`, a date where a date and time is documented); else
+/// the contradiction.
+struct Fitted {
+    value: Value,
+    /// Each replaced value: where, what the page shows, what is tested.
+    repairs: Vec<String>,
+}
+
+fn fit(model: &ApiModel, expected: &impl Expected, value: &Value) -> Result<Fitted, String> {
+    let problem = match check(model, expected, value) {
+        Ok(()) => {
+            return Ok(Fitted {
+                value: value.clone(),
+                repairs: Vec::new(),
+            })
+        }
+        Err(problem) => problem,
+    };
+    let mut repaired = value.clone();
+    let mut repairs = Vec::new();
+    expected.repair_value(model, &mut repaired, &mut repairs);
+    if repairs.is_empty() || check(model, expected, &repaired).is_err() {
+        return Err(problem);
+    }
+    Ok(Fitted {
+        value: repaired,
+        repairs,
+    })
+}
+
+/// [`check_type`]'s walk, replacing what [`repair_primitive`] can.
+fn repair_type(
+    model: &ApiModel,
+    ty: &ResolvedType,
+    value: &mut Value,
+    at: &str,
+    repairs: &mut Vec<String>,
+    depth: usize,
+) {
+    if value.is_null() || depth > MAX_DEPTH {
+        return;
+    }
+    if ty.collection {
+        let element = ResolvedType {
+            target: ty.target.clone(),
+            collection: false,
+        };
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter_mut().enumerate() {
+                repair_type(
+                    model,
+                    &element,
+                    item,
+                    &format!("{at}[{i}]"),
+                    repairs,
+                    depth + 1,
+                );
+            }
+        }
+        return;
+    }
+    match &ty.target {
+        TypeRef::Primitive(p) => {
+            if check_primitive(*p, value).is_err() {
+                if let Some(replacement) = repair_primitive(*p, value) {
+                    repairs.push(format!(
+                        "`{at}`: `{}` read as `{}`",
+                        short(value),
+                        short(&replacement)
+                    ));
+                    *value = replacement;
+                }
+            }
+        }
+        TypeRef::Complex(key) => {
+            let Value::Object(object) = value else {
+                return;
+            };
+            let properties = model.all_properties(key);
+            for (name, value) in object.iter_mut() {
+                if let Some(property) = properties.iter().find(|p| p.name == *name) {
+                    let at = if at.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{at}.{name}")
+                    };
+                    repair_type(model, &property.ty, value, &at, repairs, depth + 1);
+                }
+            }
+        }
+        TypeRef::Enum(_) | TypeRef::Unresolved(_) => {}
+    }
+}
+
+/// A valid value in place of a string whose form contradicts its primitive type: the same
+/// value in the type's form where the page wrote it in another (`"false"` for a boolean, a
+/// date for a date and time, a date and time for a date, spaces inside a time); a fixed
+/// sample of the type where it wrote a placeholder (`"datetime-value"`, `"Boolean"`,
+/// `"skuId-value"`); a placeholder's text base64-encoded where bytes are documented; a number
+/// written as a string (`"100"`) as the number. Values of another kind (an object, a number
+/// for a string) are not repaired.
+fn repair_primitive(primitive: Primitive, value: &Value) -> Option<Value> {
+    use base64::Engine;
+    let text = value.as_str()?.trim();
+    let repaired = match primitive {
+        Primitive::Boolean => Value::Bool(text.eq_ignore_ascii_case("true")),
+        Primitive::DateTimeOffset => {
+            let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            if is_date_time(&squeezed) {
+                Value::String(squeezed)
+            } else if let Ok(date) = text.parse::<chrono::NaiveDate>() {
+                Value::String(format!("{date}T00:00:00Z"))
+            } else {
+                Value::String("2021-01-01T00:00:00Z".to_owned())
+            }
+        }
+        Primitive::Date => {
+            let date = text
+                .get(..10)
+                .and_then(|head| head.parse::<chrono::NaiveDate>().ok());
+            Value::String(date.map_or_else(|| "2021-01-01".to_owned(), |d| d.to_string()))
+        }
+        Primitive::TimeOfDay => Value::String("00:00:00".to_owned()),
+        Primitive::Byte
+        | Primitive::SByte
+        | Primitive::Int16
+        | Primitive::Int32
+        | Primitive::Int64 => {
+            let number = Value::from(text.parse::<i64>().ok()?);
+            check_primitive(primitive, &number).ok()?;
+            number
+        }
+        Primitive::Single | Primitive::Double | Primitive::Decimal => {
+            serde_json::Number::from_f64(text.parse::<f64>().ok()?).map(Value::Number)?
+        }
+        Primitive::Guid => Value::String(uuid::Uuid::nil().to_string()),
+        Primitive::Binary | Primitive::Stream => {
+            Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()))
+        }
+        _ => return None,
+    };
+    Some(repaired)
 }
 
 /// Deeper than this, serde_json itself refuses the document.
@@ -830,44 +1038,7 @@ fn matching_path(operation: &Operation, example_path: &str) -> Option<(usize, Ve
         .paths
         .iter()
         .enumerate()
-        .find_map(|(index, path)| Some((index, match_template(path, example_path)?)))
-}
-
-/// Matches a concrete path against a template, segment by segment: literal parts must match
-/// (ignoring case), a parameter takes the text up to the next literal part.
-fn match_template(path: &OperationPath, example: &str) -> Option<Vec<String>> {
-    let segments: Vec<&str> = example.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.len() != path.template.segments.len() {
-        return None;
-    }
-    let mut values = Vec::new();
-    for (segment, text) in path.template.segments.iter().zip(segments) {
-        let mut rest = text;
-        let mut parts = segment.parts.iter().peekable();
-        while let Some(part) = parts.next() {
-            match part {
-                PathPart::Literal(literal) => {
-                    let head = rest.get(..literal.len())?;
-                    if !head.eq_ignore_ascii_case(literal) {
-                        return None;
-                    }
-                    rest = &rest[literal.len()..];
-                }
-                PathPart::Param { .. } => {
-                    let end = match parts.peek() {
-                        Some(PathPart::Literal(next)) => rest.find(next.as_str())?,
-                        _ => rest.len(),
-                    };
-                    values.push(rest[..end].to_owned());
-                    rest = &rest[end..];
-                }
-            }
-        }
-        if !rest.is_empty() {
-            return None;
-        }
-    }
-    Some(values)
+        .find_map(|(index, path)| Some((index, path.template.instance_values(example_path)?)))
 }
 
 /// The arguments for a path's parameters (and the query placeholders it carries) from the
@@ -1004,7 +1175,7 @@ mod tests {
         for (template, example, expected) in cases {
             let expected = expected.map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>());
             assert_eq!(
-                match_template(&path(template), example),
+                path(template).template.instance_values(example),
                 expected,
                 "{template} vs {example}"
             );
@@ -1053,5 +1224,78 @@ mod tests {
                 "{primitive:?} {value}"
             );
         }
+    }
+
+    #[test]
+    fn values_of_the_wrong_form_are_replaced_by_values_of_their_types() {
+        use serde_json::json;
+        let cases = [
+            (Primitive::Boolean, json!("false"), Some(json!(false))),
+            (Primitive::Boolean, json!("Boolean"), Some(json!(false))),
+            (
+                Primitive::DateTimeOffset,
+                json!("1974-07-22"),
+                Some(json!("1974-07-22T00:00:00Z")),
+            ),
+            (
+                Primitive::DateTimeOffset,
+                json!("2018-10-04T01: 58: 45.340Z"),
+                Some(json!("2018-10-04T01:58:45.340Z")),
+            ),
+            (
+                Primitive::DateTimeOffset,
+                json!("datetime-value"),
+                Some(json!("2021-01-01T00:00:00Z")),
+            ),
+            (
+                Primitive::Date,
+                json!("2020-09-08T12:02:30.667Z"),
+                Some(json!("2020-09-08")),
+            ),
+            (
+                Primitive::Guid,
+                json!("skuId-value"),
+                Some(json!("00000000-0000-0000-0000-000000000000")),
+            ),
+            (Primitive::Binary, json!("Binary"), Some(json!("QmluYXJ5"))),
+            (Primitive::Double, json!("100"), Some(json!(100.0))),
+            (Primitive::Int32, json!("7"), Some(json!(7))),
+            (Primitive::Int32, json!("5000000000"), None),
+            (Primitive::String, json!(true), None),
+            (Primitive::Boolean, json!({"a": 1}), None),
+        ];
+        for (primitive, value, expected) in cases {
+            let repaired = repair_primitive(primitive, &value);
+            assert_eq!(repaired, expected, "{primitive:?} {value}");
+            if let Some(repaired) = repaired {
+                assert!(check_primitive(primitive, &repaired).is_ok(), "{repaired}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_bodies_whose_values_alone_are_wrong_are_fitted() {
+        use serde_json::json;
+        let ty = |primitive, collection| ResolvedType {
+            target: TypeRef::Primitive(primitive),
+            collection,
+        };
+        let model = ApiModel::default();
+        let dates = ty(Primitive::DateTimeOffset, true);
+        let fitted = fit(
+            &model,
+            &dates,
+            &json!(["2021-06-01T00:00:00Z", "datetime-value"]),
+        )
+        .expect("a placeholder is replaced");
+        assert_eq!(
+            fitted.value,
+            json!(["2021-06-01T00:00:00Z", "2021-01-01T00:00:00Z"])
+        );
+        assert_eq!(fitted.repairs.len(), 1, "{:?}", fitted.repairs);
+        let fitted = fit(&model, &dates, &json!([])).expect("fits");
+        assert!(fitted.repairs.is_empty());
+        assert!(fit(&model, &dates, &json!("datetime-value")).is_err());
+        assert!(fit(&model, &ty(Primitive::String, false), &json!({"a": 1})).is_err());
     }
 }

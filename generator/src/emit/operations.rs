@@ -250,6 +250,15 @@ pub fn endpoint_doc(
             rustdoc_markdown(&header.description)
         ));
     }
+    if operation.success_status == 202 && operation.response.is_none() {
+        parts.push(
+            "The service accepts the request and does the work later: it answers `202 Accepted` \
+             without a body, and the answer's headers say where to follow the work \
+             ([`Response::location`](crate::runtime::Response::location), or \
+             [`Response::header`](crate::runtime::Response::header) for `Operation-Location`)."
+                .to_owned(),
+        );
+    }
     parts.push(format!(
         "Documented in `{}` (line {}).",
         path.source.page, path.source.line

@@ -64,6 +64,9 @@ pub struct EndpointName {
     /// The (operation, path) whose method this is: itself, or an identical operation that
     /// another page documents too (one method serves both).
     pub emitted_as: (usize, usize),
+    /// The method that sends the request in the media form its pages document beside JSON
+    /// (`send_mail_mime`), if they do.
+    pub media_method: Option<String>,
 }
 
 impl PathNames {
@@ -101,6 +104,15 @@ impl PathNames {
             {
                 let method = claim_first(&mut methods, &[method.clone(), format!("call_{method}")]);
                 let emitted_as = endpoints[0];
+                let media_method = model
+                    .operations
+                    .get(emitted_as.0)
+                    .filter(|o| o.paths.get(emitted_as.1).is_some_and(|p| !p.media.request))
+                    .and_then(|o| o.media_form.as_ref())
+                    .map(|form| {
+                        let form = if form.mime { "mime" } else { "media" };
+                        claim_first(&mut methods, &[format!("{method}_{form}")])
+                    });
                 if endpoints.len() > 1 {
                     names.sharing.insert(emitted_as, endpoints[1..].to_vec());
                 }
@@ -111,6 +123,7 @@ impl PathNames {
                             node: id,
                             method: method.clone(),
                             emitted_as,
+                            media_method: media_method.clone(),
                         },
                     );
                 }
@@ -712,9 +725,11 @@ pub fn emit_root_exports(model: &ApiModel, naming: &Naming) -> TokenStream {
             .endpoints
             .get(&key)
             .filter(|n| n.emitted_as == key)?;
-        Some((name.method.clone(), method_gate(model, naming, key).cfg()))
+        let gate = method_gate(model, naming, key).cfg();
+        let media = name.media_method.clone().map(|m| (m, gate.clone()));
+        Some(std::iter::once((name.method.clone(), gate)).chain(media))
     });
-    let exports = steps.chain(endpoints).map(|(name, gate)| {
+    let exports = steps.chain(endpoints.flatten()).map(|(name, gate)| {
         let name = ident(&name);
         quote! {
             #gate
@@ -961,19 +976,64 @@ fn emit_endpoint(
         (0, None) => quote!(::std::string::String::from("/")),
         _ => base,
     };
-    Some(emit_call(
+    let gate = own_gate.map(Gate::cfg).unwrap_or_default();
+    let json_form = emit_call(
         naming,
         operation,
         &name.method,
         Call {
             path,
             step: call_step,
-            receiver,
-            base,
+            receiver: receiver.clone(),
+            base: base.clone(),
             doc,
-            gate: own_gate.map(Gate::cfg).unwrap_or_default(),
+            gate: gate.clone(),
         },
-    ))
+    );
+    let media_form = name
+        .media_method
+        .as_ref()
+        .zip(operation.media_form.as_ref())
+        .map(|(method, form)| {
+            let mut media_path = path.clone();
+            media_path.media.request = true;
+            let json_method = if node == 0 {
+                format!("[`{0}`]({0})", name.method)
+            } else {
+                format!("[`{0}`](Self::{0})", name.method)
+            };
+            let what = if form.mime {
+                "a message in MIME format, base64-encoded"
+            } else {
+                "media"
+            };
+            let mut doc = format!(
+                "{}, with the body as `{}` ({what}): the form its page documents beside the JSON one of {json_method}.\n\n`{} {template}`\n\nDocumented in `{}` (line {}).",
+                operation.title.trim_end_matches('.'),
+                form.content_type,
+                operation.method,
+                path.source.page,
+                path.source.line
+            );
+            if let Some(note) = own_gate.and_then(Gate::describe) {
+                doc.push_str("\n\n");
+                doc.push_str(&note);
+            }
+            emit_call(
+                naming,
+                operation,
+                method,
+                Call {
+                    path: &media_path,
+                    step: call_step,
+                    receiver,
+                    base,
+                    doc: doc_attrs(&doc),
+                    gate,
+                },
+            )
+        });
+    Some(quote!(#json_form #media_form))
 }
 
 /// When the method of an endpoint exists: when any of the operations it serves does, so that

@@ -305,6 +305,9 @@ pub struct Example {
     pub name: Option<String>,
     pub request: Option<ExampleRequest>,
     pub response: Option<ExampleResponse>,
+    /// The path of the request a response answers when the page annotates that request
+    /// `ignored`: not tested, but it says what the response is (a `$count` answers a number).
+    pub ignored_request: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -364,8 +367,20 @@ pub struct Operation {
     /// `None` when the operation returns no content.
     pub response: Option<ResolvedType>,
     pub success_status: u16,
+    /// A second form of the request that the pages document beside the JSON one: the same
+    /// call with a media body (`sendMail` with a MIME message).
+    pub media_form: Option<MediaForm>,
     pub examples: Vec<Example>,
     pub source: Source,
+}
+
+/// A request sent as media where the JSON form is the operation's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaForm {
+    /// The content type the pages name for it (`text/plain`).
+    pub content_type: String,
+    /// The pages call it MIME: a message in MIME format, base64-encoded.
+    pub mime: bool,
 }
 
 impl Operation {

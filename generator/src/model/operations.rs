@@ -18,8 +18,8 @@ use super::declare::{
     Declarations, DraftComplex, DraftType,
 };
 use super::{
-    Example, ExampleMedia, ExampleRequest, ExampleResponse, Media, Primitive, QueryOption,
-    RequestHeader, Source, TypeKey, TypeOrigin, BODY_NAMESPACE,
+    Example, ExampleMedia, ExampleRequest, ExampleResponse, Media, MediaForm, Primitive,
+    QueryOption, RequestHeader, Source, TypeKey, TypeOrigin, BODY_NAMESPACE,
 };
 
 /// A documented request line: path template, the query it carries, where it was written.
@@ -27,6 +27,8 @@ use super::{
 pub(super) struct DraftPath {
     pub template: PathTemplate,
     pub query: Vec<(String, Option<String>)>,
+    /// What the examples that are instances of this path show, when any is.
+    pub media: Option<Media>,
     pub source: Source,
 }
 
@@ -49,6 +51,7 @@ pub(super) struct DraftOperation {
     /// What the examples and the documented response say of media bodies, for every path
     /// (see `resolve`, which narrows it to the paths that address bytes when some do not).
     pub media: Media,
+    pub media_form: Option<MediaForm>,
     pub examples: Vec<Example>,
     pub source: Source,
     pub page: String,
@@ -186,6 +189,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
                 paths.push(DraftPath {
                     template,
                     query: line.target.query_pairs(),
+                    media: None,
                     source: source_of(page, *offset),
                 });
             }
@@ -199,16 +203,13 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
         add_example_paths(page, &method_examples, &mut paths, declarations);
         let body = request_body(page, &method, &method_examples, declarations);
         let (response, success_status) = response(page, &method, declarations);
-        // Where some paths address bytes, the media form is theirs (see `resolve`).
-        let bytes_paths = paths
-            .iter()
-            .any(|p| super::OperationPath::addresses_bytes(&p.template));
-        let media = media_signals(
+        let (media, media_form) = media_signals(
             page,
             &method_examples,
             &response,
             success_status,
-            bytes_paths,
+            &mut paths,
+            &headers,
             declarations,
         );
         let name = if several_methods {
@@ -230,6 +231,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
             response,
             success_status,
             media,
+            media_form,
             examples: method_examples,
             source: source_of(page, offset),
             page: page.stem.clone(),
@@ -250,6 +252,7 @@ fn add_example_paths(
     declarations: &mut Declarations,
 ) {
     for request in examples.iter().filter_map(|e| e.request.as_ref()) {
+        add_value_path(page, request, paths, declarations);
         let Ok(template) = crate::page::http::parse_path_template(&request.path) else {
             continue;
         };
@@ -280,9 +283,59 @@ fn add_example_paths(
         paths.push(DraftPath {
             template,
             query: Vec::new(),
+            media: None,
             source: request.source.clone(),
         });
     }
+}
+
+/// An example of `{documented path}/$value` shows the raw content of what the documented path
+/// addresses (a hosted content's bytes, a message's MIME): that path is the operation's too.
+fn add_value_path(
+    page: &Page,
+    request: &ExampleRequest,
+    paths: &mut Vec<DraftPath>,
+    declarations: &mut Declarations,
+) {
+    let trimmed = request.path.trim_end_matches('/');
+    let Some(parent) = trimmed.strip_suffix("/$value") else {
+        return;
+    };
+    if paths
+        .iter()
+        .any(|p| p.template.instance_values(trimmed).is_some())
+    {
+        return;
+    }
+    let Some(documented) = paths
+        .iter()
+        .find(|p| p.template.instance_values(parent).is_some())
+    else {
+        return;
+    };
+    let mut template = documented.template.clone();
+    template.segments.push(crate::page::PathSegment {
+        parts: vec![crate::page::PathPart::Literal("$value".to_owned())],
+    });
+    let message = format!(
+        "example path `{}` reads the content of `{}`, which the HTTP request section does not list; `{}` is added as another path",
+        request.path,
+        documented.template.to_template_string(),
+        template.to_template_string()
+    );
+    declarations.diagnostics.push(Diagnostic::new(
+        Severity::Note,
+        Code::Conflict,
+        request.source.page.clone(),
+        page.lines.line_location(request.source.line),
+        message,
+    ));
+    paths.push(DraftPath {
+        template,
+        query: Vec::new(),
+        media: None,
+        source: request.source.clone(),
+    });
 }
 
 /// Segments that are GUIDs or numbers are ids written where a parameter belongs: they become
@@ -497,6 +550,26 @@ fn examples(page: &Page) -> Vec<Example> {
                         source: source_of(page, block.content_offset + line.offset),
                     }),
                     response: None,
+                    ignored_request: None,
+                });
+            }
+            Some(BlockType::Ignored) => {
+                let Some(line) = block.http_request().and_then(|r| r.lines.first()) else {
+                    continue;
+                };
+                // Between a request and its response (another form of the same request), an
+                // ignored block does not take the response.
+                if examples
+                    .last()
+                    .is_some_and(|e| e.request.is_some() && e.response.is_none())
+                {
+                    continue;
+                }
+                examples.push(Example {
+                    name: annotation.name.clone(),
+                    request: None,
+                    response: None,
+                    ignored_request: Some(line.target.path.to_template_string()),
                 });
             }
             Some(BlockType::Response) => {
@@ -522,12 +595,14 @@ fn examples(page: &Page) -> Vec<Example> {
                         name: annotation.name.clone(),
                         request: None,
                         response: Some(example_response),
+                        ignored_request: None,
                     }),
                 }
             }
             _ => {}
         }
     }
+    examples.retain(|e| e.request.is_some() || e.response.is_some());
     examples
 }
 
@@ -552,51 +627,109 @@ fn example_media(headers: &[HttpHeader], body: Option<&BodyText>) -> Option<Exam
     })
 }
 
+/// How many example bodies of each direction are shown, and how many of them are media.
+#[derive(Debug, Clone, Copy, Default)]
+struct MediaCounts {
+    requests: usize,
+    request_media: usize,
+    responses: usize,
+    response_media: usize,
+}
+
+impl MediaCounts {
+    fn of<'a>(examples: impl IntoIterator<Item = &'a Example>) -> MediaCounts {
+        let mut counts = MediaCounts::default();
+        for example in examples {
+            if let Some(request) = example
+                .request
+                .as_ref()
+                .filter(|r| r.body.is_some() || r.body_error.is_some() || r.media.is_some())
+            {
+                counts.requests += 1;
+                counts.request_media += usize::from(request.media.is_some());
+            }
+            // A `$count` request's answer is a number in plain text: a count, not the
+            // operation's media (see `OperationPath::counts`). Pages often show it without its
+            // request, or after a request they annotate `ignored`.
+            if answers_count(example) {
+                continue;
+            }
+            let Some(response) = example.response.as_ref() else {
+                continue;
+            };
+            // A 204 has no body, whatever `Content-Type` the page shows with it; nor has a 202
+            // shown empty (`Content-Length: 0`).
+            let empty = response.body.is_none()
+                && response.body_error.is_none()
+                && response
+                    .media
+                    .as_ref()
+                    .is_none_or(|m| m.text.trim().is_empty());
+            if !(200..400).contains(&response.status)
+                || response.status == 204
+                || (response.status == 202 && empty)
+            {
+                continue;
+            }
+            counts.responses += 1;
+            counts.response_media +=
+                usize::from(response.media.is_some() || (300..400).contains(&response.status));
+        }
+        counts
+    }
+
+    /// Media where every body shown of the direction is media.
+    fn media(self) -> Media {
+        Media {
+            request: self.request_media > 0 && self.request_media == self.requests,
+            response: self.response_media > 0 && self.response_media == self.responses,
+        }
+    }
+
+    /// The directions whose bodies are shown both as JSON and as media.
+    fn mixed(self) -> impl Iterator<Item = &'static str> {
+        [
+            ("request", self.request_media, self.requests),
+            ("response", self.response_media, self.responses),
+        ]
+        .into_iter()
+        .filter(|(_, media, all)| *media > 0 && media < all)
+        .map(|(direction, _, _)| direction)
+    }
+}
+
+fn answers_count(example: &Example) -> bool {
+    let asks_count = example
+        .request
+        .as_ref()
+        .map(|r| &r.path)
+        .or(example.ignored_request.as_ref())
+        .is_some_and(|path| path.trim_end_matches('/').ends_with("/$count"));
+    let answers_number = example
+        .response
+        .as_ref()
+        .and_then(|r| r.media.as_ref())
+        .is_some_and(|m| {
+            let text = m.text.trim();
+            !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+        });
+    asks_count || answers_number
+}
+
 /// Whether the pages show media rather than JSON for the request and the answer of one
 /// method: every example body of that direction is media, or (answers) the documented status
-/// is a redirect to a download, or the type is `Edm.Stream`. Where both forms are shown, JSON
-/// is kept and the media form reported.
+/// is a redirect to a download, or the type is `Edm.Stream`. Each path whose instances the
+/// examples show gets what its own examples show; where one path is shown with both forms,
+/// JSON is kept and the media form reported.
 fn media_signals(
     page: &Page,
     examples: &[Example],
     response: &Option<Option<DraftType>>,
     success_status: u16,
-    bytes_paths: bool,
+    paths: &mut [DraftPath],
+    headers: &[RequestHeader],
     declarations: &mut Declarations,
-) -> Media {
-    let requests: Vec<&ExampleRequest> = examples
-        .iter()
-        .filter_map(|e| e.request.as_ref())
-        .filter(|r| r.body.is_some() || r.body_error.is_some() || r.media.is_some())
-        .collect();
-    // A `$count` request's answer is a number in plain text: a count, not the operation's
-    // media (see `OperationPath::counts`). Pages often show it without its request.
-    let counted = |e: &&Example| {
-        let asks_count = e
-            .request
-            .as_ref()
-            .is_some_and(|r| r.path.trim_end_matches('/').ends_with("/$count"));
-        let answers_number = e
-            .response
-            .as_ref()
-            .and_then(|r| r.media.as_ref())
-            .is_some_and(|m| {
-                let text = m.text.trim();
-                !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
-            });
-        asks_count || answers_number
-    };
-    let responses: Vec<&ExampleResponse> = examples
-        .iter()
-        .filter(|e| !counted(e))
-        .filter_map(|e| e.response.as_ref())
-        .filter(|r| (200..400).contains(&r.status))
-        .collect();
-    let request_media = requests.iter().filter(|r| r.media.is_some()).count();
-    let response_media = responses
-        .iter()
-        .filter(|r| r.media.is_some() || (300..400).contains(&r.status))
-        .count();
+) -> (Media, Option<MediaForm>) {
     let stream = matches!(
         response,
         Some(Some(DraftType::Written(TypeExpr {
@@ -604,42 +737,123 @@ fn media_signals(
             collection: false
         })))
     );
-    for (direction, media, all, source) in [
-        (
-            "request",
-            request_media,
-            requests.len(),
-            requests.first().map(|r| &r.source),
-        ),
-        (
-            "response",
-            response_media,
-            responses.len(),
-            responses.first().map(|r| &r.source),
-        ),
-    ] {
-        if media > 0 && media < all && !bytes_paths {
-            let location = Location {
-                line: source.map_or(1, |s| s.line),
-                column: 1,
-                offset: 0,
-            };
-            let message = format!("the examples show both JSON and media {direction} bodies: the method takes JSON, and the media form is not generated");
-            declarations.diagnostics.push(Diagnostic::new(
-                Severity::Note,
-                Code::ExampleMismatch,
-                page.path.clone(),
-                location,
-                message,
-            ));
+    let always = Media {
+        request: false,
+        response: (300..400).contains(&success_status) || stream,
+    };
+    let either = |shown: Media| Media {
+        request: always.request || shown.request,
+        response: always.response || shown.response,
+    };
+    let all = MediaCounts::of(examples);
+    // Where some paths address bytes, the media form is theirs (see `resolve`).
+    let bytes_paths = paths
+        .iter()
+        .any(|p| super::OperationPath::addresses_bytes(&p.template));
+    // Directions shown both ways on one path; or on the operation, when no example is an
+    // instance of any of its paths.
+    let mut mixed: Vec<&'static str> = Vec::new();
+    let mut any_path_shown = false;
+    for path in paths.iter_mut() {
+        let instances = examples.iter().filter(|e| {
+            e.request
+                .as_ref()
+                .is_some_and(|r| path.template.instance_values(&r.path).is_some())
+        });
+        let counts = MediaCounts::of(instances);
+        if counts.requests + counts.responses == 0 {
+            continue;
         }
+        path.media = Some(either(counts.media()));
+        any_path_shown = true;
+        mixed.extend(counts.mixed());
     }
-    Media {
-        request: request_media > 0 && request_media == requests.len(),
-        response: (300..400).contains(&success_status)
-            || stream
-            || (response_media > 0 && response_media == responses.len()),
+    if !any_path_shown {
+        mixed.extend(all.mixed());
     }
+    mixed.sort_unstable();
+    mixed.dedup();
+    // A request shown both ways, or a `Content-Type` the headers table allows beside JSON, is a
+    // second form of the call rather than a contradiction.
+    let shown_form = mixed.contains(&"request").then(|| {
+        examples
+            .iter()
+            .filter_map(|e| e.request.as_ref()?.media.as_ref())
+            .map(|m| MediaForm {
+                content_type: m.content_type.clone(),
+                mime: false,
+            })
+            .next()
+    });
+    let media_form = headers
+        .iter()
+        .find_map(header_media_form)
+        .or(shown_form.flatten())
+        .filter(|_| !bytes_paths && !all.media().request);
+    if media_form.is_some() {
+        mixed.retain(|direction| *direction != "request");
+    }
+    let first_source = |direction: &str| {
+        examples.iter().find_map(|e| {
+            if direction == "request" {
+                e.request.as_ref().map(|r| &r.source)
+            } else {
+                e.response.as_ref().map(|r| &r.source)
+            }
+        })
+    };
+    for direction in mixed.into_iter().filter(|_| !bytes_paths) {
+        let location = Location {
+            line: first_source(direction).map_or(1, |s| s.line),
+            column: 1,
+            offset: 0,
+        };
+        let message = format!("the examples show both JSON and media {direction} bodies: the method takes JSON, and the media form is not generated");
+        declarations.diagnostics.push(Diagnostic::new(
+            Severity::Note,
+            Code::ExampleMismatch,
+            page.path.clone(),
+            location,
+            message,
+        ));
+    }
+    (either(all.media()), media_form)
+}
+
+/// A `Content-Type` row that allows JSON and another type: "Use `application/json` for a JSON
+/// object and `text/plain` for MIME content."
+fn header_media_form(header: &RequestHeader) -> Option<MediaForm> {
+    if !header.name.eq_ignore_ascii_case("content-type") {
+        return None;
+    }
+    let is_media_type = |word: &&str| {
+        word.split_once('/').is_some_and(|(kind, sub)| {
+            !kind.is_empty()
+                && !sub.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '+' | '.'))
+        })
+    };
+    let named: Vec<&str> = header
+        .description
+        .split_whitespace()
+        .map(|word| word.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(is_media_type)
+        .collect();
+    if !named
+        .iter()
+        .any(|t| t.to_ascii_lowercase().contains("json"))
+    {
+        return None;
+    }
+    let other = named
+        .into_iter()
+        .find(|t| !t.to_ascii_lowercase().contains("json"))?;
+    Some(MediaForm {
+        content_type: other.to_owned(),
+        mime: header.description.contains("MIME"),
+    })
 }
 
 /// The body type: a parameter table makes a body type of its own; otherwise the type the
@@ -945,6 +1159,18 @@ fn response(
         _ => 200,
     });
 
+    // A `202 Accepted` the examples show without a body starts work the service does later:
+    // the answer is its headers (`Location`, `Operation-Location`), whatever resource the
+    // prose links to as the eventual result.
+    let shown_without_body = !response_blocks.is_empty()
+        && response_blocks.iter().all(|b| {
+            b.json.is_none()
+                && b.http_response()
+                    .is_none_or(|r| r.body.as_ref().is_none_or(|t| t.text.trim().is_empty()))
+        });
+    if status == 202 && shown_without_body {
+        return (Some(None), status);
+    }
     let annotated = response_blocks.iter().find_map(|b| {
         let annotation = page.annotation(b.annotation)?;
         let mut ty = parse_type_name(annotation.odata_type.as_deref()?)?;
@@ -965,8 +1191,9 @@ fn response(
                 || lower.contains("doesn't return anything")
         });
     // A redirect to a download carries no body of a type: the answer is the media it leads
-    // to (see `media_signals`).
-    if no_content || (300..400).contains(&status) {
+    // to (see `media_signals`). Nor does an answer that names no type and is shown without a
+    // body ("returns a `200 OK` response code").
+    if no_content || (300..400).contains(&status) || shown_without_body {
         return (Some(None), status);
     }
     if response_blocks.iter().any(|b| b.json.is_some()) || !prose.is_empty() {
@@ -1028,6 +1255,196 @@ mod tests {
         );
         let plain = crate::page::http::parse_path_template("/me/events/{id}/v1").expect("a path");
         assert_eq!(parameterize_ids(&plain), plain);
+    }
+
+    fn operations_of(stem: &str, page: &str) -> Vec<crate::model::Operation> {
+        let source = crate::page::PageSource {
+            path: format!("api/{stem}.md").into(),
+            display: format!("api/{stem}.md"),
+        };
+        let page = crate::page::parse_page(&source, page).page;
+        crate::model::resolve(&[page]).model.operations
+    }
+
+    const SEND_MAIL: &str = r#"---
+title: "user: sendMail"
+doc_type: apiPageType
+---
+
+# user: sendMail
+
+Send the message.
+
+## HTTP request
+
+<!-- { "blockType": "ignored" } -->
+```http
+POST /me/sendMail
+```
+
+## Request headers
+
+| Name | Description |
+|:-----|:------------|
+| Content-Type | Required. Use `application/json` for a JSON object and `text/plain` for MIME content. |
+
+## Request body
+
+| Parameter | Type | Description |
+|:----------|:-----|:------------|
+| saveToSentItems | Boolean | Whether to keep it. |
+
+## Response
+
+If successful, this method returns `202 Accepted` response code. It does not return a response body.
+
+## Example
+
+<!-- { "blockType": "request", "name": "send" } -->
+```http
+POST https://graph.microsoft.com/v1.0/me/sendMail
+Content-type: application/json
+
+{"saveToSentItems": false}
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 202 Accepted
+```
+
+<!-- { "blockType": "ignored", "name": "count" } -->
+```http
+GET https://graph.microsoft.com/v1.0/me/messages/$count
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-type: text/plain
+```
+"#;
+
+    #[test]
+    fn a_mime_form_beside_json_is_a_second_form_of_the_call() {
+        let operations = operations_of("user-sendmail", SEND_MAIL);
+        let [send] = operations.as_slice() else {
+            panic!("{operations:?}")
+        };
+        assert_eq!(send.success_status, 202);
+        assert_eq!(send.response, None);
+        assert_eq!(
+            send.media_form,
+            Some(crate::model::MediaForm {
+                content_type: "text/plain".to_owned(),
+                mime: true,
+            })
+        );
+        // The JSON form is the operation's own; the count answered after an ignored request is
+        // no media of it.
+        assert_eq!(send.paths[0].media, Media::default());
+        assert_eq!(
+            send.examples[1].ignored_request.as_deref(),
+            Some("/me/messages/$count")
+        );
+    }
+
+    #[test]
+    fn an_accepted_answer_shown_without_a_body_has_no_type() {
+        let page = SEND_MAIL
+            .replace(
+                "It does not return a response body.",
+                "It returns a link to the [teamsAsyncOperation](../resources/teamsasyncoperation.md).",
+            )
+            .replace(
+                "HTTP/1.1 202 Accepted\n",
+                "HTTP/1.1 202 Accepted\nLocation: /teams('1')/operations('2')\n",
+            );
+        let operations = operations_of("team-post", &page);
+        assert_eq!(operations[0].response, None);
+        assert_eq!(
+            operations[0].examples[0]
+                .response
+                .as_ref()
+                .and_then(|r| r.location.as_deref()),
+            Some("/teams('1')/operations('2')")
+        );
+    }
+
+    #[test]
+    fn an_example_of_value_adds_the_path_that_reads_the_content() {
+        let page = r#"---
+title: "Get hostedContent"
+doc_type: apiPageType
+---
+
+# Get hostedContent
+
+## HTTP request
+
+<!-- { "blockType": "ignored" } -->
+```http
+GET /chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}
+```
+
+## Response
+
+If successful, this method returns a `200 OK` response code and a [chatMessageHostedContent](../resources/chatmessagehostedcontent.md) object in the response body.
+
+## Examples
+
+<!-- { "blockType": "request", "name": "json" } -->
+```http
+GET https://graph.microsoft.com/v1.0/chats/c1/messages/m1/hostedContents/h1
+```
+
+<!-- { "blockType": "response", "@odata.type": "microsoft.graph.chatMessageHostedContent" } -->
+```http
+HTTP/1.1 200 OK
+Content-type: application/json
+
+{"id": "h1"}
+```
+
+<!-- { "blockType": "request", "name": "bytes" } -->
+```http
+GET https://graph.microsoft.com/v1.0/chats/c1/messages/m1/hostedContents/h1/$value
+```
+
+<!-- { "blockType": "response" } -->
+```http
+HTTP/1.1 200 OK
+Content-type: image/png
+```
+"#;
+        let operations = operations_of("chatmessagehostedcontent-get", page);
+        let [get] = operations.as_slice() else {
+            panic!("{operations:?}")
+        };
+        let paths: Vec<(String, Media)> = get
+            .paths
+            .iter()
+            .map(|p| (p.template.to_template_string(), p.media))
+            .collect();
+        let json = Media::default();
+        let bytes = Media {
+            request: false,
+            response: true,
+        };
+        assert_eq!(
+            paths,
+            [
+                (
+                    "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}".to_owned(),
+                    json
+                ),
+                (
+                    "/chats/{chat-id}/messages/{message-id}/hostedContents/{hosted-content-id}/$value".to_owned(),
+                    bytes
+                ),
+            ]
+        );
+        assert!(get.media_form.is_none());
     }
 
     #[test]

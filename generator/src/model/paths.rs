@@ -453,6 +453,7 @@ mod tests {
                 collection,
             }),
             success_status: 200,
+            media_form: None,
             examples: vec![],
             source: Source::default(),
         }

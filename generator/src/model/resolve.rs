@@ -9,12 +9,12 @@ use crate::page::{Page, Primitive, TypeExpr, TypeName, TypeTerm};
 
 use super::account::{self, Item, ItemKind};
 use super::declare::{self, Declarations, DraftComplex, DraftType};
-use super::operations::{self, DraftOperation};
+use super::operations::{self, DraftOperation, DraftPath};
 use super::{areas, paths};
 use super::{
     infer, ApiModel, ComplexType, EnumMember, EnumType, FixedQuery, Media, Operation,
-    OperationPath, PathParam, PathPart, PathTemplate, Property, QueryValue, Resolved, ResolvedType,
-    Source, TypeKey, TypeRef, DEFAULT_NAMESPACE,
+    OperationPath, PathParam, PathPart, Property, QueryValue, Resolved, ResolvedType, Source,
+    TypeKey, TypeRef, DEFAULT_NAMESPACE,
 };
 
 /// Resolves all pages into one API model.
@@ -325,7 +325,7 @@ impl Resolver<'_> {
             .paths
             .iter()
             .map(|path| OperationPath {
-                media: path_media(draft, &path.template),
+                media: path_media(draft, path),
                 params: path
                     .template
                     .segments
@@ -389,6 +389,7 @@ impl Resolver<'_> {
             body,
             response,
             success_status: draft.success_status,
+            media_form: draft.media_form.clone(),
             examples: draft.examples.clone(),
             source: draft.source.clone(),
         }
@@ -536,14 +537,17 @@ fn drop_restated_inherited(declarations: &mut Declarations, index: &NameIndex) {
 /// examples and the documented response say holds for every path, except where the page
 /// mixes such paths with others (`GET /me/messages/{id}` and `GET /me/messages/{id}/$value`):
 /// there it holds for the bytes paths alone.
-fn path_media(draft: &DraftOperation, template: &PathTemplate) -> Media {
+fn path_media(draft: &DraftOperation, path: &DraftPath) -> Media {
+    let template = &path.template;
     let bytes = OperationPath::addresses_bytes(template);
     let mixed = !bytes
         && draft
             .paths
             .iter()
             .any(|p| OperationPath::addresses_bytes(&p.template));
-    let documented = if mixed { Media::default() } else { draft.media };
+    let documented = path
+        .media
+        .unwrap_or(if mixed { Media::default() } else { draft.media });
     Media {
         request: documented.request
             || (bytes && matches!(draft.method.as_str(), "PUT" | "POST" | "PATCH")),

@@ -220,6 +220,45 @@ impl RequestTarget {
 }
 
 impl PathTemplate {
+    /// The values a concrete path gives this template's parameters, in order, if the path is an
+    /// instance of it: matched segment by segment, literal parts ignoring case, a parameter
+    /// taking the text up to the next literal part.
+    #[must_use]
+    pub fn instance_values(&self, concrete: &str) -> Option<Vec<String>> {
+        let segments: Vec<&str> = concrete.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.len() != self.segments.len() {
+            return None;
+        }
+        let mut values = Vec::new();
+        for (segment, text) in self.segments.iter().zip(segments) {
+            let mut rest = text;
+            let mut parts = segment.parts.iter().peekable();
+            while let Some(part) = parts.next() {
+                match part {
+                    PathPart::Literal(literal) => {
+                        let head = rest.get(..literal.len())?;
+                        if !head.eq_ignore_ascii_case(literal) {
+                            return None;
+                        }
+                        rest = &rest[literal.len()..];
+                    }
+                    PathPart::Param { .. } => {
+                        let end = match parts.peek() {
+                            Some(PathPart::Literal(next)) => rest.find(next.as_str())?,
+                            _ => rest.len(),
+                        };
+                        values.push(rest[..end].to_owned());
+                        rest = &rest[end..];
+                    }
+                }
+            }
+            if !rest.is_empty() {
+                return None;
+            }
+        }
+        Some(values)
+    }
+
     /// The template written back in the canonical form `/a/{id}/b(x='{y}')` (params with
     /// alternatives written as `{first}`), so that paths differing only in how their
     /// placeholders are spelled compare equal.

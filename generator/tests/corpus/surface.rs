@@ -33,6 +33,45 @@ fn documented_paths_are_walked_from_the_crate_root() {
     assert_eq!(content.path(), "/me/drive/root:/docs/my%20report%3Av2.txt:/content");
 }
 
+/// What a page documents beside JSON is a method of its own: `sendMail` with a MIME message,
+/// a hosted content's bytes at the `$value` its example reads, a branding image by its
+/// property name. A `202 Accepted` shown without a body is read as no body, its `Location`
+/// kept.
+#[test]
+fn media_forms_are_methods_of_their_own() {
+    use msgraph::runtime::{Content, NoContent};
+    use msgraph::models::UserSendMailBody;
+
+    let json: msgraph::runtime::Request<NoContent, UserSendMailBody> = msgraph::me().send_mail(Default::default());
+    assert_eq!(json.path(), "/me/sendMail");
+    let mime = msgraph::me().send_mail_mime(Content::new("text/plain", b"RnJvbTog".to_vec()));
+    let sent = mime.to_http().expect("encoded");
+    assert_eq!(sent.method(), http::Method::POST);
+    assert_eq!(sent.headers()["content-type"], "text/plain");
+    assert_eq!(sent.body().as_slice(), b"RnJvbTog");
+    let reply = msgraph::me().messages().id("m1").reply_mime(Content::new("text/plain", b"UmU6".to_vec()));
+    assert_eq!(reply.path(), "/me/messages/m1/reply");
+
+    let bytes: msgraph::runtime::Request<Content, _> =
+        msgraph::chats().id("c1").messages().id("m1").hosted_contents().id("h1").content().get();
+    assert_eq!(bytes.path(), "/chats/c1/messages/m1/hostedContents/h1/$value");
+    let logo = msgraph::organization()
+        .id("t1")
+        .branding()
+        .id("bannerLogo")
+        .update(Content::new("image/jpeg", vec![0xff, 0xd8]));
+    assert_eq!(logo.to_http().expect("encoded").headers()["content-type"], "image/jpeg");
+
+    let copy = msgraph::me().drive().items().id("i1").copy(Default::default());
+    let accepted = http::Response::builder()
+        .status(202)
+        .header("location", "https://contoso.sharepoint.com/monitor/1")
+        .body(Vec::new())
+        .expect("a response");
+    let answer = copy.parse_response_full(&accepted).expect("a 202 without a body");
+    assert_eq!(answer.location(), Some("https://contoso.sharepoint.com/monitor/1"));
+}
+
 /// `GET /groups/{id}/members` answers with users, groups and devices as `directoryObject`:
 /// each casts to the type its `@odata.type` names, and only to that.
 #[test]
