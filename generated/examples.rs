@@ -28,26 +28,23 @@ mod files {
   "name": "hello.txt",
   "size": 13
 }"#;
-    /// `docs/api/driveitem-createuploadsession.md` line 44
+
+    /// `docs/api/driveitem-createuploadsession.md` line 44.
     #[test]
     fn drive_item_create_upload_session_example_1() {
         let request_body = DRIVE_ITEM_CREATE_UPLOAD_SESSION_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::DriveItemCreateUploadSessionBody,
-        >(request_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::DriveItemCreateUploadSessionBody>(
+            request_body,
+        );
         let response_body = DRIVE_ITEM_CREATE_UPLOAD_SESSION_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::UploadSession,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::UploadSession>(response_body);
     }
 
-    /// `docs/api/driveitem-put-content.md` line 52
+    /// `docs/api/driveitem-put-content.md` line 52.
     #[test]
     fn upload_or_replace_contents_of_drive_item_example_1() {
         let response_body = UPLOAD_OR_REPLACE_CONTENTS_OF_DRIVE_ITEM_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::DriveItem,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::DriveItem>(response_body);
     }
 }
 
@@ -371,22 +368,19 @@ mod insights {
   "scope": "organization",
   "weight": 3.842
 }"##;
-    /// `docs/api/insights-post-shared.md` line 66
+
+    /// `docs/api/insights-post-shared.md` line 66.
     #[test]
     fn add_shared_example_1() {
         let request_body = ADD_SHARED_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::SharedInsight,
-        >(request_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::SharedInsight>(request_body);
         let request = crate::me()
             .insights()
             .shared()
             .create(crate::runtime::testing::from_json(ADD_SHARED_EXAMPLE_1_REQUEST));
         crate::runtime::testing::assert_request(&request, "POST", "/me/insights/shared");
         let response_body = ADD_SHARED_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::SharedInsight,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::SharedInsight>(response_body);
     }
 
     /// `docs/api/insights-post-shared.md` line 66, replayed over HTTP.
@@ -409,13 +403,11 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/insights-post-used.md` line 66
+    /// `docs/api/insights-post-used.md` line 66.
     #[test]
     fn create_used_example_1() {
         let request_body = CREATE_USED_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::UsedInsight,
-        >(request_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::UsedInsight>(request_body);
         let request = crate::invitations()
             .id("{invitationsId}")
             .invited_user()
@@ -428,9 +420,7 @@ mod insights {
             "/invitations/{invitationsId}/invitedUser/insights/used",
         );
         let response_body = CREATE_USED_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::UsedInsight,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::UsedInsight>(response_body);
     }
 
     /// `docs/api/insights-post-used.md` line 66, replayed over HTTP.
@@ -455,7 +445,7 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/trending-delete.md` line 59
+    /// `docs/api/trending-delete.md` line 59.
     #[test]
     fn delete_trending_example_1() {
         let request = crate::me()
@@ -491,7 +481,7 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/trending-get.md` line 63
+    /// `docs/api/trending-get.md` line 63.
     #[test]
     fn get_trending_example_1() {
         let request = crate::me()
@@ -529,7 +519,7 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/officegraphinsights-list-trending.md` line 64
+    /// `docs/api/officegraphinsights-list-trending.md` line 64.
     #[test]
     fn list_trending_example_1() {
         let request = crate::me()
@@ -547,9 +537,9 @@ mod insights {
             "/me/insights/trending?$top=2&$select=id,weight,lastModifiedDateTime,resourceVisualization,resourceReference,scope,kind,keywords",
         );
         let response_body = LIST_TRENDING_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::models::Trending>,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::runtime::Collection<crate::models::Trending>>(
+            response_body,
+        );
     }
 
     /// `docs/api/officegraphinsights-list-trending.md` line 64, replayed over HTTP.
@@ -577,16 +567,16 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/officegraphinsights-toptrending.md` line 68
+    /// `docs/api/officegraphinsights-toptrending.md` line 68.
     #[test]
     fn office_graph_insights_top_trending_example_1() {
         let request = crate::me()
             .insights()
             .top_trending(
                 crate::runtime::testing::parse::<i32>("5"),
-                crate::runtime::testing::parse::<
-                    crate::runtime::DateTimeOffset,
-                >("2021-06-01T00:00:00Z"),
+                crate::runtime::testing::parse::<crate::runtime::DateTimeOffset>(
+                    "2021-06-01T00:00:00Z",
+                ),
             );
         crate::runtime::testing::assert_request(
             &request,
@@ -594,9 +584,9 @@ mod insights {
             "/me/insights/topTrending(count=5,since=2021-06-01T00:00:00Z)",
         );
         let response_body = OFFICE_GRAPH_INSIGHTS_TOP_TRENDING_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::models::Trending>,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::runtime::Collection<crate::models::Trending>>(
+            response_body,
+        );
     }
 
     /// `docs/api/officegraphinsights-toptrending.md` line 68, replayed over HTTP.
@@ -607,9 +597,9 @@ mod insights {
             .insights()
             .top_trending(
                 crate::runtime::testing::parse::<i32>("5"),
-                crate::runtime::testing::parse::<
-                    crate::runtime::DateTimeOffset,
-                >("2021-06-01T00:00:00Z"),
+                crate::runtime::testing::parse::<crate::runtime::DateTimeOffset>(
+                    "2021-06-01T00:00:00Z",
+                ),
             );
         let exchange = crate::runtime::testing::Exchange {
             method: "GET",
@@ -623,13 +613,11 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/trending-hide.md` line 65
+    /// `docs/api/trending-hide.md` line 65.
     #[test]
     fn trending_hide_example_1() {
         let request_body = TRENDING_HIDE_EXAMPLE_1_REQUEST;
-        crate::runtime::testing::assert_round_trip::<
-            crate::models::TrendingHideBody,
-        >(request_body);
+        crate::runtime::testing::assert_round_trip::<crate::models::TrendingHideBody>(request_body);
         let request = crate::me()
             .insights()
             .trending()
@@ -663,7 +651,7 @@ mod insights {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/trending-update.md` line 65
+    /// `docs/api/trending-update.md` line 65.
     #[test]
     fn update_trending_example_1() {
         let request_body = UPDATE_TRENDING_EXAMPLE_1_REQUEST;
@@ -745,7 +733,8 @@ mod users {
     }
   ]
 }"#;
-    /// `docs/api/user-delete.md` line 46
+
+    /// `docs/api/user-delete.md` line 46.
     #[test]
     fn delete_user_example_1() {
         let request = crate::users().id("87d349ed-44d7-43e1-9a83-5f2406dee5bd").delete();
@@ -773,7 +762,7 @@ mod users {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/user-get.md` line 51
+    /// `docs/api/user-get.md` line 51.
     #[test]
     fn get_user_example_1() {
         let request = crate::users()
@@ -809,7 +798,7 @@ mod users {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/user-list.md` line 54
+    /// `docs/api/user-list.md` line 54.
     #[test]
     fn list_users_example_1() {
         let request = crate::users()
@@ -822,9 +811,9 @@ mod users {
             "/users?$filter=surname eq 'O''Neil'&$select=displayName,mail",
         );
         let response_body = LIST_USERS_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::models::User>,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::runtime::Collection<crate::models::User>>(
+            response_body,
+        );
     }
 
     /// `docs/api/user-list.md` line 54, replayed over HTTP.
@@ -847,7 +836,7 @@ mod users {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/user-list.md` line 86
+    /// `docs/api/user-list.md` line 86.
     #[test]
     fn list_users_example_2() {
         let request = crate::users().count().get();
@@ -871,7 +860,7 @@ mod users {
         crate::runtime::testing::replay(request, exchange).await;
     }
 
-    /// `docs/api/user-delta.md` line 50
+    /// `docs/api/user-delta.md` line 50.
     #[test]
     fn user_delta_example_1() {
         let request = crate::users().delta().query_param("$select", "displayName");
@@ -881,9 +870,9 @@ mod users {
             "/users/delta?$select=displayName",
         );
         let response_body = USER_DELTA_EXAMPLE_1_RESPONSE;
-        crate::runtime::testing::assert_round_trip::<
-            crate::runtime::Collection<crate::runtime::Delta<crate::models::User>>,
-        >(response_body);
+        crate::runtime::testing::assert_round_trip::<crate::runtime::Collection<crate::runtime::Delta<crate::models::User>>>(
+            response_body,
+        );
     }
 
     /// `docs/api/user-delta.md` line 50, replayed over HTTP.

@@ -1370,6 +1370,7 @@ pub enum InsightKind {
 
 #[cfg(feature = "insights")]
 impl crate::runtime::support::Sealed for InsightKind {}
+
 #[cfg(feature = "insights")]
 impl crate::runtime::WireEnum for InsightKind {
     fn as_wire_str(&self) -> &str {
@@ -1381,6 +1382,7 @@ impl crate::runtime::WireEnum for InsightKind {
             Self::Unknown(value) => value,
         }
     }
+
     fn from_wire_str(value: &str) -> Self {
         match value {
             "trending" => Self::Trending,
@@ -1442,6 +1444,7 @@ pub enum TrendingChannels {
 
 #[cfg(feature = "insights")]
 impl crate::runtime::support::Sealed for TrendingChannels {}
+
 #[cfg(feature = "insights")]
 impl crate::runtime::WireEnum for TrendingChannels {
     fn as_wire_str(&self) -> &str {
@@ -1454,6 +1457,7 @@ impl crate::runtime::WireEnum for TrendingChannels {
             Self::Unknown(value) => value,
         }
     }
+
     fn from_wire_str(value: &str) -> Self {
         match value {
             "none" => Self::None,
@@ -1514,6 +1518,7 @@ pub enum TrendingScope {
 
 #[cfg(feature = "insights")]
 impl crate::runtime::support::Sealed for TrendingScope {}
+
 #[cfg(feature = "insights")]
 impl crate::runtime::WireEnum for TrendingScope {
     fn as_wire_str(&self) -> &str {
@@ -1525,6 +1530,7 @@ impl crate::runtime::WireEnum for TrendingScope {
             Self::Unknown(value) => value,
         }
     }
+
     fn from_wire_str(value: &str) -> Self {
         match value {
             "personal" => Self::Personal,

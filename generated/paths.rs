@@ -17,10 +17,7 @@
 #[cfg(feature = "insights")]
 pub fn invitations() -> Invitations {
     Invitations {
-        path: crate::runtime::support::extend_path(
-            ::std::string::String::new(),
-            &["/invitations"],
-        ),
+        path: crate::runtime::support::extend_path(::std::string::String::new(), &["/invitations"]),
     }
 }
 
@@ -29,12 +26,7 @@ pub fn invitations() -> Invitations {
 /// Compiled with any of the features `files`, `insights`, `users` (or `full`).
 #[cfg(any(feature = "files", feature = "insights", feature = "users"))]
 pub fn me() -> Me {
-    Me {
-        path: crate::runtime::support::extend_path(
-            ::std::string::String::new(),
-            &["/me"],
-        ),
-    }
+    Me { path: crate::runtime::support::extend_path(::std::string::String::new(), &["/me"]) }
 }
 
 /// `/users`
@@ -42,13 +34,9 @@ pub fn me() -> Me {
 /// Compiled with any of the features `insights`, `users` (or `full`).
 #[cfg(any(feature = "insights", feature = "users"))]
 pub fn users() -> Users {
-    Users {
-        path: crate::runtime::support::extend_path(
-            ::std::string::String::new(),
-            &["/users"],
-        ),
-    }
+    Users { path: crate::runtime::support::extend_path(::std::string::String::new(), &["/users"]) }
 }
+
 
 /// `/invitations`
 ///
@@ -66,6 +54,7 @@ impl Invitations {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/invitations/{invitationsId}`
     pub fn id(self, invitations_id: &str) -> InvitationsItem {
         InvitationsItem {
@@ -93,6 +82,7 @@ impl InvitationsItem {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/invitations/{invitationsId}/invitedUser`
     pub fn invited_user(self) -> InvitationsItemInvitedUser {
         InvitationsItemInvitedUser {
@@ -117,6 +107,7 @@ impl InvitationsItemInvitedUser {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/invitations/{invitationsId}/invitedUser/insights`
     pub fn insights(self) -> InvitationsItemInvitedUserInsights {
         InvitationsItemInvitedUserInsights {
@@ -141,6 +132,7 @@ impl InvitationsItemInvitedUserInsights {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/invitations/{invitationsId}/invitedUser/insights/used`
     pub fn used(self) -> InvitationsItemInvitedUserInsightsUsed {
         InvitationsItemInvitedUserInsightsUsed {
@@ -165,6 +157,7 @@ impl InvitationsItemInvitedUserInsightsUsed {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Create used.
     ///
     /// Create a new used object.
@@ -177,15 +170,8 @@ impl InvitationsItemInvitedUserInsightsUsed {
     pub fn create(
         self,
         body: crate::models::UsedInsight,
-    ) -> crate::runtime::Request<
-        crate::models::UsedInsight,
-        crate::models::UsedInsight,
-    > {
-        crate::runtime::Request::new(
-                ::http::Method::POST,
-                self.path,
-                ::http::StatusCode::CREATED,
-            )
+    ) -> crate::runtime::Request<crate::models::UsedInsight, crate::models::UsedInsight> {
+        crate::runtime::Request::new(::http::Method::POST, self.path, ::http::StatusCode::CREATED)
             .with_body(body)
     }
 }
@@ -206,24 +192,23 @@ impl Me {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive`
     ///
     /// Compiled with the `files` feature (or `full`).
     #[cfg(feature = "files")]
     pub fn drive(self) -> MeDrive {
-        MeDrive {
-            path: crate::runtime::support::extend_path(self.path, &["/drive"]),
-        }
+        MeDrive { path: crate::runtime::support::extend_path(self.path, &["/drive"]) }
     }
+
     /// `/me/insights`
     ///
     /// Compiled with the `insights` feature (or `full`).
     #[cfg(feature = "insights")]
     pub fn insights(self) -> MeInsights {
-        MeInsights {
-            path: crate::runtime::support::extend_path(self.path, &["/insights"]),
-        }
+        MeInsights { path: crate::runtime::support::extend_path(self.path, &["/insights"]) }
     }
+
     /// Get user.
     ///
     /// Read the properties of one user, the signed-in user or any user of the tenant by id or user principal name.
@@ -238,14 +223,8 @@ impl Me {
     #[doc(alias = "user-get")]
     #[doc(alias = "Get user")]
     #[cfg(feature = "users")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::models::User, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::models::User, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
 }
 
@@ -265,17 +244,15 @@ impl MeDrive {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/items`
     pub fn items(self) -> MeDriveItems {
-        MeDriveItems {
-            path: crate::runtime::support::extend_path(self.path, &["/items"]),
-        }
+        MeDriveItems { path: crate::runtime::support::extend_path(self.path, &["/items"]) }
     }
+
     /// `/me/drive/root:`
     pub fn root(self) -> MeDriveRoot {
-        MeDriveRoot {
-            path: crate::runtime::support::extend_path(self.path, &["/root:"]),
-        }
+        MeDriveRoot { path: crate::runtime::support::extend_path(self.path, &["/root:"]) }
     }
 }
 
@@ -295,6 +272,7 @@ impl MeDriveItems {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/items/{item-id}`
     pub fn id(self, item_id: &str) -> MeDriveItemsItem {
         MeDriveItemsItem {
@@ -304,6 +282,7 @@ impl MeDriveItems {
             ),
         }
     }
+
     /// `/me/drive/items/{parent-id}:`
     pub fn parent_id(self, parent_id: &str) -> MeDriveItemsParentId {
         MeDriveItemsParentId {
@@ -331,6 +310,7 @@ impl MeDriveItemsItem {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/items/{item-id}/content`
     pub fn content(self) -> MeDriveItemsItemContent {
         MeDriveItemsItemContent {
@@ -355,6 +335,7 @@ impl MeDriveItemsItemContent {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Download the contents of a driveItem.
     ///
     /// Download the contents of the primary stream (the file) of a driveItem. Only items with a file can be downloaded.
@@ -364,15 +345,10 @@ impl MeDriveItemsItemContent {
     /// Documented in `docs/api/driveitem-get-content.md` (line 20).
     #[doc(alias = "driveitem-get-content")]
     #[doc(alias = "Download the contents of a driveItem")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
+
     /// Upload or replace the contents of a driveItem.
     ///
     /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
@@ -386,11 +362,7 @@ impl MeDriveItemsItemContent {
         self,
         body: crate::runtime::Content,
     ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
-        crate::runtime::Request::new(
-                ::http::Method::PUT,
-                self.path,
-                ::http::StatusCode::CREATED,
-            )
+        crate::runtime::Request::new(::http::Method::PUT, self.path, ::http::StatusCode::CREATED)
             .with_body(body)
     }
 }
@@ -411,6 +383,7 @@ impl MeDriveItemsParentId {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/items/{parent-id}:/{filename}:`
     pub fn filename(self, filename: &str) -> MeDriveItemsParentIdFilename {
         MeDriveItemsParentIdFilename {
@@ -438,12 +411,14 @@ impl MeDriveItemsParentIdFilename {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/items/{parent-id}:/{filename}:/content`
     pub fn content(self) -> MeDriveItemsParentIdFilenameContent {
         MeDriveItemsParentIdFilenameContent {
             path: crate::runtime::support::extend_path(self.path, &["/content"]),
         }
     }
+
     /// driveItem: createUploadSession.
     ///
     /// Create an upload session, to upload a file larger than 4 MB in chunks. Each chunk is a `PUT` of a byte range to the session's `uploadUrl`, whose size is a multiple of 320 KiB (327,680 bytes) of at most 60 MiB. The service answers each chunk but the last with `202 Accepted` and the ranges it still expects, and the last one with the created driveItem.
@@ -461,14 +436,11 @@ impl MeDriveItemsParentIdFilename {
         crate::models::DriveItemCreateUploadSessionBody,
     > {
         crate::runtime::Request::new(
-                ::http::Method::POST,
-                crate::runtime::support::extend_path(
-                    self.path,
-                    &["/createUploadSession"],
-                ),
-                ::http::StatusCode::OK,
-            )
-            .with_body(body)
+            ::http::Method::POST,
+            crate::runtime::support::extend_path(self.path, &["/createUploadSession"]),
+            ::http::StatusCode::OK,
+        )
+        .with_body(body)
     }
 }
 
@@ -488,6 +460,7 @@ impl MeDriveItemsParentIdFilenameContent {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Upload or replace the contents of a driveItem.
     ///
     /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
@@ -501,11 +474,7 @@ impl MeDriveItemsParentIdFilenameContent {
         self,
         body: crate::runtime::Content,
     ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
-        crate::runtime::Request::new(
-                ::http::Method::PUT,
-                self.path,
-                ::http::StatusCode::CREATED,
-            )
+        crate::runtime::Request::new(::http::Method::PUT, self.path, ::http::StatusCode::CREATED)
             .with_body(body)
     }
 }
@@ -526,6 +495,7 @@ impl MeDriveRoot {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/root:/{item-path}:`
     pub fn item_path(self, item_path: &str) -> MeDriveRootItemPath {
         MeDriveRootItemPath {
@@ -553,12 +523,14 @@ impl MeDriveRootItemPath {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/drive/root:/{item-path}:/content`
     pub fn content(self) -> MeDriveRootItemPathContent {
         MeDriveRootItemPathContent {
             path: crate::runtime::support::extend_path(self.path, &["/content"]),
         }
     }
+
     /// driveItem: createUploadSession.
     ///
     /// Create an upload session, to upload a file larger than 4 MB in chunks. Each chunk is a `PUT` of a byte range to the session's `uploadUrl`, whose size is a multiple of 320 KiB (327,680 bytes) of at most 60 MiB. The service answers each chunk but the last with `202 Accepted` and the ranges it still expects, and the last one with the created driveItem.
@@ -576,14 +548,11 @@ impl MeDriveRootItemPath {
         crate::models::DriveItemCreateUploadSessionBody,
     > {
         crate::runtime::Request::new(
-                ::http::Method::POST,
-                crate::runtime::support::extend_path(
-                    self.path,
-                    &["/createUploadSession"],
-                ),
-                ::http::StatusCode::OK,
-            )
-            .with_body(body)
+            ::http::Method::POST,
+            crate::runtime::support::extend_path(self.path, &["/createUploadSession"]),
+            ::http::StatusCode::OK,
+        )
+        .with_body(body)
     }
 }
 
@@ -603,6 +572,7 @@ impl MeDriveRootItemPathContent {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Download the contents of a driveItem.
     ///
     /// Download the contents of the primary stream (the file) of a driveItem. Only items with a file can be downloaded.
@@ -612,15 +582,10 @@ impl MeDriveRootItemPathContent {
     /// Documented in `docs/api/driveitem-get-content.md` (line 21).
     #[doc(alias = "driveitem-get-content")]
     #[doc(alias = "Download the contents of a driveItem")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
+
     /// Upload or replace the contents of a driveItem.
     ///
     /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
@@ -634,11 +599,7 @@ impl MeDriveRootItemPathContent {
         self,
         body: crate::runtime::Content,
     ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
-        crate::runtime::Request::new(
-                ::http::Method::PUT,
-                self.path,
-                ::http::StatusCode::CREATED,
-            )
+        crate::runtime::Request::new(::http::Method::PUT, self.path, ::http::StatusCode::CREATED)
             .with_body(body)
     }
 }
@@ -659,18 +620,17 @@ impl MeInsights {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/insights/shared`
     pub fn shared(self) -> MeInsightsShared {
-        MeInsightsShared {
-            path: crate::runtime::support::extend_path(self.path, &["/shared"]),
-        }
+        MeInsightsShared { path: crate::runtime::support::extend_path(self.path, &["/shared"]) }
     }
+
     /// `/me/insights/trending`
     pub fn trending(self) -> MeInsightsTrending {
-        MeInsightsTrending {
-            path: crate::runtime::support::extend_path(self.path, &["/trending"]),
-        }
+        MeInsightsTrending { path: crate::runtime::support::extend_path(self.path, &["/trending"]) }
     }
+
     /// officeGraphInsights: topTrending.
     ///
     /// Return at most `count` trending items whose document was modified after `since`, sorted by **weight** from highest to lowest. This is a shortcut for combining `$filter`, `$orderby` and `$top` on List trending.
@@ -721,12 +681,14 @@ impl MeInsightsShared {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/insights/shared/$ref`
     pub fn reference(self) -> MeInsightsSharedReference {
         MeInsightsSharedReference {
             path: crate::runtime::support::extend_path(self.path, &["/$ref"]),
         }
     }
+
     /// Add shared.
     ///
     /// Add shared by posting to the shared collection.
@@ -739,15 +701,8 @@ impl MeInsightsShared {
     pub fn create(
         self,
         body: crate::models::SharedInsight,
-    ) -> crate::runtime::Request<
-        crate::models::SharedInsight,
-        crate::models::SharedInsight,
-    > {
-        crate::runtime::Request::new(
-                ::http::Method::POST,
-                self.path,
-                ::http::StatusCode::CREATED,
-            )
+    ) -> crate::runtime::Request<crate::models::SharedInsight, crate::models::SharedInsight> {
+        crate::runtime::Request::new(::http::Method::POST, self.path, ::http::StatusCode::CREATED)
             .with_body(body)
     }
 }
@@ -768,6 +723,7 @@ impl MeInsightsSharedReference {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Add shared.
     ///
     /// Add shared by posting to the shared collection.
@@ -780,15 +736,8 @@ impl MeInsightsSharedReference {
     pub fn create(
         self,
         body: crate::models::SharedInsight,
-    ) -> crate::runtime::Request<
-        crate::models::SharedInsight,
-        crate::models::SharedInsight,
-    > {
-        crate::runtime::Request::new(
-                ::http::Method::POST,
-                self.path,
-                ::http::StatusCode::CREATED,
-            )
+    ) -> crate::runtime::Request<crate::models::SharedInsight, crate::models::SharedInsight> {
+        crate::runtime::Request::new(::http::Method::POST, self.path, ::http::StatusCode::CREATED)
             .with_body(body)
     }
 }
@@ -809,6 +758,7 @@ impl MeInsightsTrending {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/me/insights/trending/{id}`
     pub fn id(self, id: &str) -> MeInsightsTrendingItem {
         MeInsightsTrendingItem {
@@ -818,6 +768,7 @@ impl MeInsightsTrending {
             ),
         }
     }
+
     /// List trending.
     ///
     /// Read the trending documents for a user, ranked from the highest **weight** to the lowest. Only documents the caller may open are included.
@@ -835,11 +786,7 @@ impl MeInsightsTrending {
         crate::runtime::Collection<crate::models::Trending>,
         crate::runtime::NoBody,
     > {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
 }
 
@@ -859,6 +806,7 @@ impl MeInsightsTrendingItem {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Delete trending.
     ///
     /// Remove a trending item from the signed-in user's list. The underlying document isn't affected; only the calculated relationship is dropped. To suppress an item for a limited time instead, use hide.
@@ -877,6 +825,7 @@ impl MeInsightsTrendingItem {
             ::http::StatusCode::NO_CONTENT,
         )
     }
+
     /// Get trending.
     ///
     /// Read the properties of one trending item from a user's insights.
@@ -888,15 +837,10 @@ impl MeInsightsTrendingItem {
     /// Documented in `docs/api/trending-get.md` (line 30).
     #[doc(alias = "trending-get")]
     #[doc(alias = "Get trending")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
+
     /// trending: hide.
     ///
     /// Keep a trending item out of the signed-in user's results until a given time. Unlike Delete trending, the item comes back automatically once the period ends, provided it is still trending.
@@ -909,17 +853,15 @@ impl MeInsightsTrendingItem {
     pub fn hide(
         self,
         body: crate::models::TrendingHideBody,
-    ) -> crate::runtime::Request<
-        crate::runtime::NoContent,
-        crate::models::TrendingHideBody,
-    > {
+    ) -> crate::runtime::Request<crate::runtime::NoContent, crate::models::TrendingHideBody> {
         crate::runtime::Request::new(
-                ::http::Method::POST,
-                crate::runtime::support::extend_path(self.path, &["/hide"]),
-                ::http::StatusCode::NO_CONTENT,
-            )
-            .with_body(body)
+            ::http::Method::POST,
+            crate::runtime::support::extend_path(self.path, &["/hide"]),
+            ::http::StatusCode::NO_CONTENT,
+        )
+        .with_body(body)
     }
+
     /// Update trending.
     ///
     /// Change the writable properties of a trending item. Calculated values such as **lastModifiedDateTime**, **resourceVisualization** and **resourceReference** are maintained by the service and can't be set.
@@ -933,11 +875,7 @@ impl MeInsightsTrendingItem {
         self,
         body: crate::models::Trending,
     ) -> crate::runtime::Request<crate::models::Trending, crate::models::Trending> {
-        crate::runtime::Request::new(
-                ::http::Method::PATCH,
-                self.path,
-                ::http::StatusCode::OK,
-            )
+        crate::runtime::Request::new(::http::Method::PATCH, self.path, ::http::StatusCode::OK)
             .with_body(body)
     }
 }
@@ -958,6 +896,7 @@ impl Users {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/users/{id}`
     pub fn id(self, id: &str) -> UsersItem {
         UsersItem {
@@ -967,15 +906,15 @@ impl Users {
             ),
         }
     }
+
     /// `/users/$count`
     ///
     /// Compiled with the `users` feature (or `full`).
     #[cfg(feature = "users")]
     pub fn count(self) -> UsersCount {
-        UsersCount {
-            path: crate::runtime::support::extend_path(self.path, &["/$count"]),
-        }
+        UsersCount { path: crate::runtime::support::extend_path(self.path, &["/$count"]) }
     }
+
     /// List users.
     ///
     /// Read the users of the tenant, a page at a time.
@@ -998,12 +937,9 @@ impl Users {
         crate::runtime::Collection<crate::models::User>,
         crate::runtime::NoBody,
     > {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
+
     /// user: delta.
     ///
     /// Get the users created, updated or deleted since the last round, without reading every user each time. The first round returns every user; its last page ends with an `@odata.deltaLink`, which is the request of the next round.
@@ -1048,15 +984,15 @@ impl UsersItem {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/users/{id}/insights`
     ///
     /// Compiled with the `insights` feature (or `full`).
     #[cfg(feature = "insights")]
     pub fn insights(self) -> UsersItemInsights {
-        UsersItemInsights {
-            path: crate::runtime::support::extend_path(self.path, &["/insights"]),
-        }
+        UsersItemInsights { path: crate::runtime::support::extend_path(self.path, &["/insights"]) }
     }
+
     /// Delete user.
     ///
     /// Delete a user. The user goes to the deleted items for 30 days, from where it can be restored.
@@ -1078,6 +1014,7 @@ impl UsersItem {
             ::http::StatusCode::NO_CONTENT,
         )
     }
+
     /// Get user.
     ///
     /// Read the properties of one user, the signed-in user or any user of the tenant by id or user principal name.
@@ -1092,14 +1029,8 @@ impl UsersItem {
     #[doc(alias = "user-get")]
     #[doc(alias = "Get user")]
     #[cfg(feature = "users")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::models::User, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::models::User, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
 }
 
@@ -1119,12 +1050,14 @@ impl UsersItemInsights {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/users/{id}/insights/trending`
     pub fn trending(self) -> UsersItemInsightsTrending {
         UsersItemInsightsTrending {
             path: crate::runtime::support::extend_path(self.path, &["/trending"]),
         }
     }
+
     /// officeGraphInsights: topTrending.
     ///
     /// Return at most `count` trending items whose document was modified after `since`, sorted by **weight** from highest to lowest. This is a shortcut for combining `$filter`, `$orderby` and `$top` on List trending.
@@ -1175,6 +1108,7 @@ impl UsersItemInsightsTrending {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// `/users/{id}/insights/trending/{id}`
     pub fn id(self, id: &str) -> UsersItemInsightsTrendingItem {
         UsersItemInsightsTrendingItem {
@@ -1184,6 +1118,7 @@ impl UsersItemInsightsTrending {
             ),
         }
     }
+
     /// List trending.
     ///
     /// Read the trending documents for a user, ranked from the highest **weight** to the lowest. Only documents the caller may open are included.
@@ -1201,11 +1136,7 @@ impl UsersItemInsightsTrending {
         crate::runtime::Collection<crate::models::Trending>,
         crate::runtime::NoBody,
     > {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
 }
 
@@ -1225,6 +1156,7 @@ impl UsersItemInsightsTrendingItem {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// Get trending.
     ///
     /// Read the properties of one trending item from a user's insights.
@@ -1236,14 +1168,8 @@ impl UsersItemInsightsTrendingItem {
     /// Documented in `docs/api/trending-get.md` (line 31).
     #[doc(alias = "trending-get")]
     #[doc(alias = "Get trending")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::models::Trending, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
 }
 
@@ -1263,6 +1189,7 @@ impl UsersCount {
     pub fn path(&self) -> &str {
         &self.path
     }
+
     /// List users.
     ///
     /// Read the users of the tenant, a page at a time.
@@ -1276,13 +1203,7 @@ impl UsersCount {
     /// Documented in `docs/api/user-list.md` (line 21).
     #[doc(alias = "user-list")]
     #[doc(alias = "List users")]
-    pub fn get(
-        self,
-    ) -> crate::runtime::Request<crate::runtime::Count, crate::runtime::NoBody> {
-        crate::runtime::Request::new(
-            ::http::Method::GET,
-            self.path,
-            ::http::StatusCode::OK,
-        )
+    pub fn get(self) -> crate::runtime::Request<crate::runtime::Count, crate::runtime::NoBody> {
+        crate::runtime::Request::new(::http::Method::GET, self.path, ::http::StatusCode::OK)
     }
 }

@@ -3,46 +3,37 @@
 //! that is what their `unknownFutureValue` member announces), so deserialization never fails on
 //! a new value and writes it back unchanged.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use std::fmt::Write as _;
 
-use super::docs::{doc_attrs, rustdoc_markdown};
+use super::docs::rustdoc_markdown;
 use super::ident::{ident, type_name, Names};
+use super::text::{push_doc, MAX_WIDTH};
 use super::Naming;
 use crate::model::EnumType;
 
-pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
+/// The enum and its impls, as formatted text.
+pub fn emit_enum(naming: &Naming, ty: &EnumType) -> String {
     let Some(item) = naming.types.get(&ty.key) else {
-        return TokenStream::new();
+        return String::new();
     };
-    let name = ident(&item.name);
+    let name = ident(&item.name).to_string();
     let mut variant_names = Names::new();
-    let members: Vec<(proc_macro2::Ident, &str, String)> = ty
+    let members: Vec<(String, String, String)> = ty
         .members
         .iter()
         .map(|member| {
-            let variant = ident(&variant_names.claim(&type_name(&member.name)));
+            let variant = ident(&variant_names.claim(&type_name(&member.name))).to_string();
             let mut doc = format!("`{}`", member.name);
             let description = rustdoc_markdown(&member.description);
             if !description.is_empty() {
                 doc.push_str(": ");
                 doc.push_str(&description);
             }
-            (variant, member.name.as_str(), doc)
+            let wire = proc_macro2::Literal::string(&member.name).to_string();
+            (variant, wire, doc)
         })
         .collect();
-    let unknown = ident(&variant_names.claim("Unknown"));
-
-    let variants = members.iter().map(|(variant, _, doc)| {
-        let doc = doc_attrs(doc);
-        quote!(#doc #variant,)
-    });
-    let to_wire = members
-        .iter()
-        .map(|(variant, wire, _)| quote!(Self::#variant => #wire,));
-    let from_wire = members
-        .iter()
-        .map(|(variant, wire, _)| quote!(#wire => Self::#variant,));
+    let unknown = ident(&variant_names.claim("Unknown")).to_string();
 
     let mut text = rustdoc_markdown(&ty.description);
     if text.is_empty() {
@@ -56,57 +47,70 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> TokenStream {
     if let Some(note) = gate.describe() {
         text.push_str(&format!("\n\n{note}"));
     }
-    let doc = doc_attrs(&text);
-    let gate = gate.cfg();
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this crate does not know, kept as sent.
-            #unknown(::std::string::String),
-        }
+    let cfg = gate.cfg_text().map(|cfg| cfg + "\n").unwrap_or_default();
 
-        #gate
-        impl crate::runtime::support::Sealed for #name {}
+    let mut out = String::with_capacity(1024 + members.len() * 200);
+    push_doc(&mut out, &text, 0);
+    out.push_str(&cfg);
+    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n");
+    let _ = writeln!(out, "pub enum {name} {{");
+    for (variant, _, doc) in &members {
+        push_doc(&mut out, doc, 4);
+        let _ = writeln!(out, "    {variant},");
+    }
+    out.push_str("    /// A value this crate does not know, kept as sent.\n");
+    let _ = writeln!(out, "    {unknown}(::std::string::String),\n}}\n");
 
-        #gate
-        impl crate::runtime::WireEnum for #name {
-            fn as_wire_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::#unknown(value) => value,
-                }
-            }
+    let _ = writeln!(
+        out,
+        "{cfg}impl crate::runtime::support::Sealed for {name} {{}}\n"
+    );
 
-            fn from_wire_str(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::#unknown(other.to_owned()),
-                }
-            }
-        }
-
-        #gate
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(crate::runtime::WireEnum::as_wire_str(self))
-            }
-        }
-
-        #gate
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                crate::runtime::support::serialize_enum(self, serializer)
-            }
-        }
-
-        #gate
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::runtime::support::deserialize_enum(deserializer)
-            }
+    let _ = writeln!(out, "{cfg}impl crate::runtime::WireEnum for {name} {{");
+    out.push_str("    fn as_wire_str(&self) -> &str {\n        match self {\n");
+    for (variant, wire, _) in &members {
+        let arm = format!("            Self::{variant} => {wire},");
+        if arm.len() <= MAX_WIDTH {
+            let _ = writeln!(out, "{arm}");
+        } else {
+            let _ = writeln!(
+                out,
+                "            Self::{variant} => {{\n                {wire}\n            }}"
+            );
         }
     }
+    let _ = writeln!(
+        out,
+        "            Self::{unknown}(value) => value,\n        }}\n    }}\n"
+    );
+    out.push_str("    fn from_wire_str(value: &str) -> Self {\n        match value {\n");
+    for (variant, wire, _) in &members {
+        let arm = format!("            {wire} => Self::{variant},");
+        if arm.len() <= MAX_WIDTH {
+            let _ = writeln!(out, "{arm}");
+        } else {
+            let _ = writeln!(
+                out,
+                "            {wire} => {{\n                Self::{variant}\n            }}"
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "            other => Self::{unknown}(other.to_owned()),\n        }}\n    }}\n}}\n"
+    );
+
+    let _ = writeln!(
+        out,
+        "{cfg}impl ::std::fmt::Display for {name} {{\n    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {{\n        f.write_str(crate::runtime::WireEnum::as_wire_str(self))\n    }}\n}}\n"
+    );
+    let _ = writeln!(
+        out,
+        "{cfg}impl ::serde::Serialize for {name} {{\n    fn serialize<S: ::serde::Serializer>(\n        &self,\n        serializer: S,\n    ) -> ::std::result::Result<S::Ok, S::Error> {{\n        crate::runtime::support::serialize_enum(self, serializer)\n    }}\n}}\n"
+    );
+    let _ = writeln!(
+        out,
+        "{cfg}impl<'de> ::serde::Deserialize<'de> for {name} {{\n    fn deserialize<D: ::serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> ::std::result::Result<Self, D::Error> {{\n        crate::runtime::support::deserialize_enum(deserializer)\n    }}\n}}"
+    );
+    out
 }

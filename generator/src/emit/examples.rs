@@ -13,12 +13,11 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use serde_json::Value;
 
 use super::ident::{ident, snake_name, Names};
 use super::operations::documented_type;
+use super::text::{type_text, Expr, Stmt};
 use super::types::reference;
 use super::Naming;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
@@ -108,9 +107,9 @@ pub fn emit_example_tests(
     model: &ApiModel,
     naming: &Naming,
     operations: &[(usize, &Operation)],
-) -> (ModuleCode, ExampleReport) {
+) -> (String, ExampleReport) {
     let mut report = ExampleReport::default();
-    let mut tests = Vec::new();
+    let mut tests = String::new();
     let mut excluded_lines = Vec::new();
     let mut consts: Vec<String> = Vec::new();
     let mut test_names = Names::new();
@@ -125,40 +124,35 @@ pub fn emit_example_tests(
             if built.body.is_empty() {
                 continue;
             }
-            let test = ident(&name);
-            let body = built.body;
-            let doc = format!(" {}", built.origin);
+            // One comment line, whatever a page's path holds.
+            let origin = built.origin.replace(['\n', '\r'], " ");
             consts.extend(built.consts);
-            tests.push(quote! {
-                #[doc = #doc]
-                #[test]
-                fn #test() {
-                    #(#body)*
-                }
-            });
+            push_test(
+                &mut tests,
+                &format!("{origin}."),
+                "#[test]\n",
+                &format!("fn {}()", ident(&name)),
+                &built.body,
+            );
             if let Some(replay) = built.replay {
                 consts.extend(built.replay_consts);
-                let test = ident(&format!("{name}_replay"));
-                let doc = format!(" {}, replayed over HTTP.", built.origin);
-                tests.push(quote! {
-                    #[doc = #doc]
-                    #[cfg(feature = "client")]
-                    #[tokio::test]
-                    async fn #test() {
-                        #replay
-                    }
-                });
+                push_test(
+                    &mut tests,
+                    &format!("{origin}, replayed over HTTP."),
+                    "#[cfg(feature = \"client\")]\n    #[tokio::test]\n",
+                    &format!("async fn {}()", ident(&format!("{name}_replay"))),
+                    &replay,
+                );
             }
         }
     }
     if tests.is_empty() && excluded_lines.is_empty() {
-        return (ModuleCode::default(), report);
+        return (String::new(), report);
     }
     let Some(&(_, first)) = operations.first() else {
-        return (ModuleCode::default(), report);
+        return (String::new(), report);
     };
-    // The module's doc, gate, opening and consts as text (the consts are most of the bytes:
-    // the example bodies); its tests as tokens, formatted and indented into it.
+    // The module's doc, gate, opening, consts and tests.
     let mut doc = vec![format!(
         "The examples of the `{}` area's pages, as tests.",
         first.area
@@ -188,32 +182,36 @@ pub fn emit_example_tests(
         before.push_str(item);
         before.push('\n');
     }
-    let code = ModuleCode {
-        before,
-        tests: quote!(#(#tests)*),
-        after: "}\n".to_owned(),
-    };
-    (code, report)
+    before.push_str(&tests);
+    before.push_str("}\n");
+    (before, report)
 }
 
-/// A module of example tests: its opening and consts and its closing as formatted text, and
-/// its tests as tokens, which go between them indented one level.
-#[derive(Default)]
-pub struct ModuleCode {
-    pub before: String,
-    pub tests: TokenStream,
-    pub after: String,
+/// A test function of the module, after a blank line: its doc line, attributes (each line
+/// after the first indented), signature and statements.
+fn push_test(out: &mut String, doc: &str, attributes: &str, signature: &str, body: &[Stmt]) {
+    out.push_str("\n    /// ");
+    out.push_str(doc);
+    out.push_str("\n    ");
+    out.push_str(attributes);
+    out.push_str("    ");
+    out.push_str(signature);
+    out.push_str(" {\n");
+    for statement in body {
+        statement.push(out, 8);
+    }
+    out.push_str("    }\n");
 }
 
 /// A test's statements, the example bodies they share with the replay test, the replay test's
 /// statements, and the lines listing what of the example was left out.
 struct BuiltTest {
-    body: Vec<TokenStream>,
+    body: Vec<Stmt>,
     /// `const` items, as text.
     consts: Vec<String>,
     /// `const` items only the replay test reads: emitted with it, if it is.
     replay_consts: Vec<String>,
-    replay: Option<TokenStream>,
+    replay: Option<Vec<Stmt>>,
     excluded: Vec<String>,
     origin: String,
 }
@@ -244,11 +242,12 @@ fn example_test(
         excluded: Vec::new(),
         origin,
     };
-    let body_const =
-        |direction: &str| ident(&format!("{test_name}_{direction}").to_ascii_uppercase());
+    let body_const = |direction: &str| {
+        ident(&format!("{test_name}_{direction}").to_ascii_uppercase()).to_string()
+    };
     // What the replay test needs: the call, the request as the server expects it, and the
     // response it answers; or why there is none.
-    let mut sent: Option<(TokenStream, String, Option<TokenStream>)> = None;
+    let mut sent: Option<(Expr, String, Option<Expr>)> = None;
     // The media content types of the request and the answer, when the replay sends or serves
     // media rather than JSON.
     let mut request_media: Option<String> = None;
@@ -338,8 +337,14 @@ fn example_test(
                 let name = body_const("request");
                 // Used by the call alone: declared only if the call can be made.
                 media_const = Some(const_item(&name, text));
-                sent_body = Some(quote!(Some(#name)));
-                Some(quote!(crate::runtime::Content::new(#content_type, #name.as_bytes())))
+                sent_body = Some(some(&name));
+                Some(Some(Expr::call(
+                    "crate::runtime::Content::new",
+                    vec![
+                        Expr::string(content_type),
+                        Expr::atom(format!("{name}.as_bytes()")),
+                    ],
+                )))
             }
             (Some(body_type), Some(_)) if request.truncated => {
                 exclude(
@@ -354,14 +359,17 @@ fn example_test(
             }
             (Some(body_type), Some(value)) => match fit(model, body_type, value) {
                 Ok(fitted) => {
-                    let ty = reference(naming, body_type, false);
+                    let ty = type_text(&reference(naming, body_type, false));
                     let json = pretty_json(&fitted.value);
                     let name = body_const("request");
                     built.consts.push(const_item(&name, &json));
-                    built.body.push(quote! {
-                        let request_body = #name;
-                        crate::runtime::testing::assert_round_trip::<#ty>(request_body);
-                    });
+                    built
+                        .body
+                        .push(Stmt::Let("request_body", Expr::atom(&name)));
+                    built.body.push(Stmt::Expr(Expr::call(
+                        format!("crate::runtime::testing::assert_round_trip::<{ty}>"),
+                        vec![Expr::atom("request_body")],
+                    )));
                     report.counts.tested += 1;
                     if fitted.repairs.is_empty() {
                         report.counts.request_bodies.fitting += 1;
@@ -369,8 +377,11 @@ fn example_test(
                         report.counts.request_bodies.repaired += 1;
                         repaired(&mut built, report, operation, &request.source, &fitted);
                     }
-                    sent_body = Some(quote!(Some(#name)));
-                    Some(quote!(crate::runtime::testing::from_json(#name)))
+                    sent_body = Some(some(&name));
+                    Some(Some(Expr::call(
+                        "crate::runtime::testing::from_json",
+                        vec![Expr::atom(name)],
+                    )))
                 }
                 Err(problem) => {
                     report.counts.request_bodies.contradicting += 1;
@@ -391,7 +402,7 @@ fn example_test(
                 if body.is_some() {
                     not_sent = Some(reason::NOT_SENT);
                 }
-                Some(TokenStream::new())
+                Some(None)
             }
         };
         // The method that serves the example may be an identical operation of another page.
@@ -408,9 +419,7 @@ fn example_test(
         let call = call
             .zip(body_argument)
             .map(|((path, mut arguments), body)| {
-                if !body.is_empty() {
-                    arguments.push(body);
-                }
+                arguments.extend(body);
                 (path, arguments)
             })
             .and_then(|(path, arguments)| naming.paths.call(&model.paths, index, path, &arguments));
@@ -419,36 +428,57 @@ fn example_test(
             // Values as the example wrote them on the wire, decoded: `query_param` encodes.
             let query = request.query.iter().map(|(name, value)| {
                 let value = percent_decode(value.as_deref().unwrap_or_default());
-                quote!(.query_param(#name, #value))
+                Expr::call(
+                    "query_param",
+                    vec![Expr::string(name), Expr::string(&value)],
+                )
             });
             let method = operation.method.to_ascii_uppercase();
             let target = target_of(&request.path, &request.query);
-            let call = quote!(#call #(#query)*);
-            built.body.push(quote! {
-                let request = #call;
-                crate::runtime::testing::assert_request(&request, #method, #target);
-            });
+            let call = match call {
+                Expr::Chain(receiver, mut calls) => {
+                    calls.extend(query);
+                    Expr::Chain(receiver, calls)
+                }
+                single => {
+                    let calls: Vec<Expr> = query.collect();
+                    if calls.is_empty() {
+                        single
+                    } else {
+                        Expr::Chain(Box::new(single), calls)
+                    }
+                }
+            };
+            built.body.push(Stmt::Let("request", call.clone()));
+            built.body.push(Stmt::Expr(Expr::call(
+                "crate::runtime::testing::assert_request",
+                vec![
+                    Expr::atom("&request"),
+                    Expr::string(&method),
+                    Expr::string(&target),
+                ],
+            )));
             report.counts.tested += 1;
             sent = Some((call, target, sent_body));
         }
     }
 
-    let mut answered: Option<(u16, TokenStream)> = None;
+    let mut answered: Option<(u16, Expr)> = None;
     let mut not_answered = reason::NO_RESPONSE;
     if let Some(response) = example.response.as_ref().filter(|_| media.response) {
         // Media: a redirect to the download, or the bytes the example shows, as it shows them.
         not_answered = reason::RESPONSE_UNUSABLE;
         if !(200..300).contains(&response.status) {
             // A redirect (the replay serves the download it leads to), or an error.
-            answered = Some((response.status, quote!(None)));
+            answered = Some((response.status, Expr::atom("None")));
         } else if let Some(shown) = &response.media {
             let name = body_const("response");
             built.replay_consts.push(replay_const(&name, &shown.text));
             response_media = Some(shown.content_type.clone());
-            answered = Some((response.status, quote!(Some(#name))));
+            answered = Some((response.status, some(&name)));
         } else if response.body.is_none() && response.body_error.is_none() {
             response_media = Some("application/octet-stream".to_owned());
-            answered = Some((response.status, quote!(None)));
+            answered = Some((response.status, Expr::atom("None")));
         } else {
             not_answered = reason::MEDIA_AS_JSON;
         }
@@ -477,9 +507,9 @@ fn example_test(
                         "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#$entity"
                     }));
                     built.replay_consts.push(replay_const(&name, &json));
-                    answered = Some((response.status, quote!(Some(#name))));
+                    answered = Some((response.status, some(&name)));
                 } else {
-                    answered = Some((response.status, quote!(None)));
+                    answered = Some((response.status, Expr::atom("None")));
                 }
             }
             (_, Some(_)) if response.truncated => {
@@ -505,14 +535,17 @@ fn example_test(
                 match fit(model, &expected, value) {
                     Ok(fitted) => {
                         // A body documented with a 204 still fits the type the page names.
-                        let ty = documented_type(naming, operation);
+                        let ty = type_text(&documented_type(naming, operation));
                         let json = pretty_json(&fitted.value);
                         let name = body_const("response");
                         built.consts.push(const_item(&name, &json));
-                        built.body.push(quote! {
-                            let response_body = #name;
-                            crate::runtime::testing::assert_round_trip::<#ty>(response_body);
-                        });
+                        built
+                            .body
+                            .push(Stmt::Let("response_body", Expr::atom(&name)));
+                        built.body.push(Stmt::Expr(Expr::call(
+                            format!("crate::runtime::testing::assert_round_trip::<{ty}>"),
+                            vec![Expr::atom("response_body")],
+                        )));
                         report.counts.tested += 1;
                         if fitted.repairs.is_empty() {
                             report.counts.response_bodies.fitting += 1;
@@ -521,8 +554,9 @@ fn example_test(
                             repaired(&mut built, report, operation, &response.source, &fitted);
                         }
                         // A 204 carries no body on the wire, whatever the page shows.
-                        let body = (response.status != 204).then(|| quote!(Some(#name)));
-                        answered = Some((response.status, body.unwrap_or_else(|| quote!(None))));
+                        let body = (response.status != 204).then(|| some(&name));
+                        answered =
+                            Some((response.status, body.unwrap_or_else(|| Expr::atom("None"))));
                     }
                     Err(problem) => {
                         report.counts.response_bodies.contradicting += 1;
@@ -549,23 +583,37 @@ fn example_test(
     match (why_not, answered) {
         (None, Some((status, response_body))) => {
             let method = operation.method.to_ascii_uppercase();
-            let request_body = request_body.unwrap_or_else(|| quote!(None));
-            let request_media = optional_str(request_media.as_deref());
-            let response_media = optional_str(response_media.as_deref());
-            let status = proc_macro2::Literal::u16_unsuffixed(status);
-            built.replay = Some(quote! {
-                let request = #call;
-                let exchange = crate::runtime::testing::Exchange {
-                    method: #method,
-                    target: #target,
-                    request_body: #request_body,
-                    request_media: #request_media,
-                    status: #status,
-                    response_body: #response_body,
-                    response_media: #response_media,
-                };
-                crate::runtime::testing::replay(request, exchange).await;
-            });
+            let request_body = request_body.unwrap_or_else(|| Expr::atom("None"));
+            let exchange = Expr::Struct(
+                "crate::runtime::testing::Exchange".to_owned(),
+                vec![
+                    ("method".to_owned(), Expr::string(&method)),
+                    ("target".to_owned(), Expr::string(&target)),
+                    ("request_body".to_owned(), request_body),
+                    (
+                        "request_media".to_owned(),
+                        optional_str(request_media.as_deref()),
+                    ),
+                    ("status".to_owned(), Expr::atom(status.to_string())),
+                    ("response_body".to_owned(), response_body),
+                    (
+                        "response_media".to_owned(),
+                        optional_str(response_media.as_deref()),
+                    ),
+                ],
+            );
+            let replay = Expr::Chain(
+                Box::new(Expr::call(
+                    "crate::runtime::testing::replay",
+                    vec![Expr::atom("request"), Expr::atom("exchange")],
+                )),
+                vec![Expr::atom("await")],
+            );
+            built.replay = Some(vec![
+                Stmt::Let("request", call),
+                Stmt::Let("exchange", exchange),
+                Stmt::Expr(replay),
+            ]);
             report.counts.replayed += 1;
         }
         (why_not, _) => {
@@ -594,7 +642,7 @@ fn exclude(
 }
 
 /// `Default::default()` for a body type that has a default (structs, collections, text, JSON).
-fn default_value(ty: &ResolvedType) -> Option<TokenStream> {
+fn default_value(ty: &ResolvedType) -> Option<Option<Expr>> {
     let has_default = ty.collection
         || match &ty.target {
             TypeRef::Complex(_) | TypeRef::Unresolved(_) => true,
@@ -604,7 +652,7 @@ fn default_value(ty: &ResolvedType) -> Option<TokenStream> {
                 Primitive::DateTimeOffset | Primitive::Date | Primitive::TimeOfDay
             ),
         };
-    has_default.then(|| quote!(::std::default::Default::default()))
+    has_default.then(|| Some(Expr::atom("::std::default::Default::default()")))
 }
 
 /// A documentation error the test works around: values of the example replaced by values of
@@ -996,16 +1044,21 @@ fn short(value: &Value) -> String {
 
 /// The JSON, pretty-printed, as a raw string literal (`r#"..."#` with enough `#`s).
 /// `Some("text")` or `None`.
-fn optional_str(text: Option<&str>) -> TokenStream {
+fn optional_str(text: Option<&str>) -> Expr {
     match text {
-        Some(text) => quote!(::std::option::Option::Some(#text)),
-        None => quote!(::std::option::Option::None),
+        Some(text) => Expr::call("::std::option::Option::Some", vec![Expr::string(text)]),
+        None => Expr::atom("::std::option::Option::None"),
     }
+}
+
+/// `Some(NAME)`.
+fn some(name: &str) -> Expr {
+    Expr::call("Some", vec![Expr::atom(name)])
 }
 
 /// `const NAME: &str = r#"..."#;`, the text as a raw string literal (an escaped one when it
 /// holds a carriage return, which a raw string cannot).
-fn const_item(name: &proc_macro2::Ident, text: &str) -> String {
+fn const_item(name: &str, text: &str) -> String {
     let literal = if text.contains('\r') {
         proc_macro2::Literal::string(text).to_string()
     } else {
@@ -1020,7 +1073,7 @@ fn const_item(name: &proc_macro2::Ident, text: &str) -> String {
 
 /// A const only the replay test reads (a body served but not round-tripped): compiled with
 /// the replay, so that a build without the `client` feature has no unused const.
-fn replay_const(name: &proc_macro2::Ident, text: &str) -> String {
+fn replay_const(name: &str, text: &str) -> String {
     format!(
         "#[cfg(feature = \"client\")]\n    {}",
         const_item(name, text)
@@ -1047,7 +1100,7 @@ fn arguments(
     path: &OperationPath,
     values: &[String],
     query: &[(String, Option<String>)],
-) -> Result<Vec<TokenStream>, String> {
+) -> Result<Vec<Expr>, String> {
     let mut arguments = Vec::new();
     for (param, value) in path.params.iter().zip(values) {
         arguments.push(argument(&param.name, param.ty, &percent_decode(value))?);
@@ -1067,17 +1120,20 @@ fn arguments(
 
 /// One argument: text as a string literal, a typed value parsed at test time (checked here
 /// first; a quoted value where the template has none is a string, not a value of the type).
-fn argument(name: &str, ty: Primitive, value: &str) -> Result<TokenStream, String> {
+fn argument(name: &str, ty: Primitive, value: &str) -> Result<Expr, String> {
     match ty {
         Primitive::String
         | Primitive::Json
         | Primitive::Duration
         | Primitive::Binary
-        | Primitive::Stream => Ok(quote!(#value)),
+        | Primitive::Stream => Ok(Expr::string(value)),
         ty => {
             check_primitive(ty, &typed_json(ty, value)).map_err(|e| format!(" (`{name}`: {e})"))?;
             let rust_type = super::operations::parameter_type(ty);
-            Ok(quote!(crate::runtime::testing::parse::<#rust_type>(#value)))
+            Ok(Expr::call(
+                format!("crate::runtime::testing::parse::<{rust_type}>"),
+                vec![Expr::string(value)],
+            ))
         }
     }
 }

@@ -19,6 +19,7 @@ mod operations;
 pub mod paths;
 pub mod slices;
 mod structs;
+mod text;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -483,16 +484,30 @@ impl Piece<'_> {
                     PieceCode {
                         before,
                         tokens,
-                        tokens_indent: "",
                         after,
                     },
                     ExampleReport::default(),
                 );
             }
-            Piece::Enum(ty) => enums::emit_enum(naming, ty),
+            Piece::Enum(ty) => {
+                return (
+                    PieceCode::text(enums::emit_enum(naming, ty)),
+                    ExampleReport::default(),
+                )
+            }
             Piece::PathsDoc => paths::emit_module_doc(),
-            Piece::Roots => paths::emit_roots(model, naming),
-            Piece::Node(node) => paths::emit_node(model, naming, *node),
+            Piece::Roots => {
+                return (
+                    PieceCode::text(paths::emit_roots(model, naming)),
+                    ExampleReport::default(),
+                )
+            }
+            Piece::Node(node) => {
+                return (
+                    PieceCode::text(paths::emit_node(model, naming, *node)),
+                    ExampleReport::default(),
+                )
+            }
             Piece::ExamplesDoc => quote! {
                 #![doc = " The pages' examples as tests, a module per area of the reference."]
                 #![doc = ""]
@@ -500,13 +515,7 @@ impl Piece<'_> {
             },
             Piece::Tests(operations) => {
                 let (module, report) = examples::emit_example_tests(model, naming, operations);
-                let code = PieceCode {
-                    before: module.before,
-                    tokens: module.tests,
-                    tokens_indent: "    ",
-                    after: module.after,
-                };
-                return (code, report);
+                return (PieceCode::text(module), report);
             }
             Piece::Lib => emit_lib(model, naming, options),
         };
@@ -518,18 +527,23 @@ impl Piece<'_> {
 struct PieceCode {
     before: String,
     tokens: TokenStream,
-    /// Put before each formatted line: the tokens are items of a module `before` opens.
-    /// (Formatted tokens hold no multi-line literal, which indenting would change.)
-    tokens_indent: &'static str,
     after: String,
 }
 
 impl PieceCode {
+    /// Code written as formatted text (see [`text`]).
+    fn text(before: String) -> PieceCode {
+        PieceCode {
+            before,
+            tokens: TokenStream::new(),
+            after: String::new(),
+        }
+    }
+
     fn tokens(tokens: TokenStream) -> PieceCode {
         PieceCode {
             before: String::new(),
             tokens,
-            tokens_indent: "",
             after: String::new(),
         }
     }
@@ -542,20 +556,10 @@ impl PieceCode {
             docs::restore_docs(&format_file(self.tokens))
         };
         let mut source = self.before;
-        if self.tokens_indent.is_empty() {
-            if !source.is_empty() && !formatted.is_empty() {
-                source.push('\n');
-            }
-            source.push_str(&formatted);
-        } else {
-            for line in formatted.lines() {
-                if !line.is_empty() {
-                    source.push_str(self.tokens_indent);
-                    source.push_str(line);
-                }
-                source.push('\n');
-            }
+        if !source.is_empty() && !formatted.is_empty() {
+            source.push('\n');
         }
+        source.push_str(&formatted);
         source.push_str(&self.after);
         source
     }

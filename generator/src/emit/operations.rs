@@ -6,10 +6,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc_attrs, rustdoc_markdown};
+use super::docs::rustdoc_markdown;
 pub use super::gate::Gate;
 use super::ident::{field_name, ident, Names};
 use super::paths::step_pieces;
+use super::text::{pad, push_doc, push_fn, type_text, Expr};
 use super::types::{element, primitive, reference};
 use super::Naming;
 use crate::model::paths::Step;
@@ -76,30 +77,60 @@ pub struct Call<'a> {
     /// The action's or function's own segment, appended to `base`.
     pub step: Option<&'a Step>,
     /// `self` for a node's method; nothing for a crate-root function.
-    pub receiver: Option<TokenStream>,
+    pub receiver: Option<&'static str>,
     /// The path expression the request starts from.
-    pub base: TokenStream,
-    pub doc: TokenStream,
-    pub gate: TokenStream,
+    pub base: Expr,
+    /// Doc text, `#[doc(alias)]`es and `#[cfg]`, written before the method.
+    pub attributes: Attributes,
+}
+
+/// What is written before an item: its doc comment, its search aliases and its `#[cfg]`.
+#[derive(Default)]
+pub struct Attributes {
+    pub doc: String,
+    pub aliases: Vec<String>,
+    pub cfg: Option<String>,
+}
+
+impl Attributes {
+    pub fn push(&self, out: &mut String, indent: usize) {
+        push_doc(out, &self.doc, indent);
+        for alias in &self.aliases {
+            pad(out, indent);
+            out.push_str("#[doc(alias = ");
+            out.push_str(&proc_macro2::Literal::string(alias).to_string());
+            out.push_str(
+                ")]
+",
+            );
+        }
+        if let Some(cfg) = &self.cfg {
+            for line in cfg.lines() {
+                pad(out, indent);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
 }
 
 /// The method of one endpoint: the call's own segment (for an action or function) appended to
-/// the base path, the fixed and placeholder query, and the body.
+/// the base path, the fixed and placeholder query, and the body; written at `indent` spaces.
 pub fn emit_call(
+    out: &mut String,
+    indent: usize,
     naming: &Naming,
     operation: &Operation,
     method_name: &str,
     call: Call,
-) -> TokenStream {
+) {
     let Call {
         path,
         step,
         receiver,
         base,
-        doc,
-        gate,
+        attributes,
     } = call;
-    let function = ident(method_name);
     let mut parameter_names = Names::reserving(&["body", "self"]);
     let (mut parameters, pieces) = match step {
         // A call is a function's own segment (`search(q='{q}')`), never an item path.
@@ -109,49 +140,83 @@ pub fn emit_call(
     let path_expr = if pieces.is_empty() {
         base
     } else {
-        quote!(crate::runtime::support::extend_path(#base, &[#(#pieces),*]))
+        Expr::call(
+            "crate::runtime::support::extend_path",
+            vec![base, Expr::SliceRef(pieces)],
+        )
     };
-    let mut query = Vec::new();
+    let mut calls = Vec::new();
     for fixed in &path.query {
-        let name = &fixed.name;
+        let name = Expr::string(&fixed.name);
         match &fixed.value {
-            QueryValue::Literal(value) => query.push(quote!(.query_param(#name, #value))),
+            QueryValue::Literal(value) => {
+                calls.push(Expr::call("query_param", vec![name, Expr::string(value)]));
+            }
             QueryValue::Param(param) => {
-                let parameter = ident(&parameter_names.claim(&field_name(&param.name)));
-                let ty = parameter_type(param.ty);
-                parameters.push(quote!(#parameter: #ty));
-                query.push(quote!(.query_param(#name, crate::runtime::PathValue::to_path_text(&#parameter))));
+                let parameter = ident(&parameter_names.claim(&field_name(&param.name))).to_string();
+                parameters.push(format!("{parameter}: {}", parameter_type(param.ty)));
+                let value = Expr::atom(format!(
+                    "crate::runtime::PathValue::to_path_text(&{parameter})"
+                ));
+                calls.push(Expr::call("query_param", vec![name, value]));
             }
         }
     }
-    let response = response_type(naming, operation, path);
-    let method = ident(&operation.method.to_ascii_uppercase());
-    let status = status_code(operation.success_status);
-    let (body_type, with_body) = match &operation.body {
+    let response = type_text(&response_type(naming, operation, path));
+    let status = format!(
+        "::http::StatusCode::{}",
+        status_code(operation.success_status)
+    );
+    let body_type = match &operation.body {
         _ if path.media.request => {
-            parameters.push(quote!(body: crate::runtime::Content));
-            (quote!(crate::runtime::Content), quote!(.with_body(body)))
+            parameters.push("body: crate::runtime::Content".to_owned());
+            "crate::runtime::Content".to_owned()
         }
         Some(body) => {
-            let ty = reference(naming, body, false);
-            parameters.push(quote!(body: #ty));
-            (quote!(#ty), quote!(.with_body(body)))
+            let ty = type_text(&reference(naming, body, false));
+            parameters.push(format!("body: {ty}"));
+            ty
         }
-        None => (quote!(crate::runtime::NoBody), TokenStream::new()),
+        None => "crate::runtime::NoBody".to_owned(),
     };
-    let all_parameters = receiver.into_iter().chain(parameters);
-    quote! {
-        #doc
-        #gate
-        pub fn #function(#(#all_parameters),*) -> crate::runtime::Request<#response, #body_type> {
-            crate::runtime::Request::new(::http::Method::#method, #path_expr, #status) #(#query)* #with_body
-        }
+    if body_type != "crate::runtime::NoBody" {
+        calls.push(Expr::call("with_body", vec![Expr::atom("body")]));
     }
+    let new = Expr::call(
+        "crate::runtime::Request::new",
+        vec![
+            Expr::atom(format!(
+                "::http::Method::{}",
+                operation.method.to_ascii_uppercase()
+            )),
+            path_expr,
+            Expr::atom(status),
+        ],
+    );
+    let body = if calls.is_empty() {
+        new
+    } else {
+        Expr::Chain(Box::new(new), calls)
+    };
+    let all_parameters: Vec<String> = receiver
+        .map(str::to_owned)
+        .into_iter()
+        .chain(parameters)
+        .collect();
+    attributes.push(out, indent);
+    push_fn(
+        out,
+        indent,
+        &ident(method_name).to_string(),
+        &all_parameters,
+        &format!("crate::runtime::Request<{response}, {body_type}>"),
+        &body,
+    );
 }
 
 /// The `http` crate's constant for a success status.
-fn status_code(status: u16) -> TokenStream {
-    let name = match status {
+fn status_code(status: u16) -> &'static str {
+    match status {
         200 => "OK",
         201 => "CREATED",
         202 => "ACCEPTED",
@@ -162,13 +227,15 @@ fn status_code(status: u16) -> TokenStream {
         207 => "MULTI_STATUS",
         208 => "ALREADY_REPORTED",
         _ => "OK",
-    };
-    let name = ident(name);
-    quote!(::http::StatusCode::#name)
+    }
 }
 
 /// Path parameters by value for plain data, as `&str` for text.
-pub fn parameter_type(ty: Primitive) -> TokenStream {
+pub fn parameter_type(ty: Primitive) -> String {
+    type_text(&parameter_type_tokens(ty))
+}
+
+fn parameter_type_tokens(ty: Primitive) -> TokenStream {
     match ty {
         Primitive::Boolean
         | Primitive::Byte
@@ -196,7 +263,7 @@ pub fn endpoint_doc(
     sharing: &[&Operation],
     method_name: &str,
     gate: Option<&Gate>,
-) -> TokenStream {
+) -> Attributes {
     let mut parts = vec![format!("{}.", operation.title.trim_end_matches('.'))];
     let description = rustdoc_markdown(&operation.description);
     if !description.is_empty() {
@@ -251,13 +318,21 @@ pub fn endpoint_doc(
         ));
     }
     if operation.success_status == 202 && operation.response.is_none() {
-        parts.push(
-            "The service accepts the request and does the work later: it answers `202 Accepted` \
-             without a body, and the answer's headers say where to follow the work \
-             ([`Response::location`](crate::runtime::Response::location), or \
-             [`Response::header`](crate::runtime::Response::header) for `Operation-Location`)."
-                .to_owned(),
-        );
+        let mut accepted =
+            "The service accepts the request and completes it later: it answers `202 Accepted` \
+             without a body."
+                .to_owned();
+        let tracked = operation
+            .examples
+            .iter()
+            .any(|e| e.response.as_ref().is_some_and(|r| r.location.is_some()));
+        if tracked {
+            accepted.push_str(
+                " Its `Location` header, read with \
+                 [`Response::location`](crate::runtime::Response::location), tracks the work.",
+            );
+        }
+        parts.push(accepted);
     }
     parts.push(format!(
         "Documented in `{}` (line {}).",
@@ -276,7 +351,7 @@ pub fn endpoint_doc(
     if let Some(note) = gate.and_then(Gate::describe) {
         parts.push(note);
     }
-    let doc = doc_attrs(&parts.join("\n\n"));
+    let doc = parts.join("\n\n");
     let mut aliases: Vec<String> = Vec::new();
     for documented in std::iter::once(operation).chain(sharing.iter().copied()) {
         let stem = documented
@@ -292,9 +367,10 @@ pub fn endpoint_doc(
             }
         }
     }
-    quote! {
-        #doc
-        #(#[doc(alias = #aliases)])*
+    Attributes {
+        doc,
+        aliases,
+        cfg: gate.and_then(Gate::cfg_text),
     }
 }
 

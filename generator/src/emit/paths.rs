@@ -15,10 +15,10 @@ use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::doc_attrs;
 use super::ident::{field_name, ident, snake_name, type_name, Names};
-use super::operations::{emit_call, endpoint_doc, Call, Gate};
+use super::operations::{emit_call, endpoint_doc, Attributes, Call, Gate};
 use super::slices::Slices;
+use super::text::{push_doc, push_fn, Expr};
 use super::Naming;
 use crate::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::model::paths::{Endpoint, NodeId, PathTree, Shape, Step, StepPart};
@@ -183,28 +183,30 @@ impl PathNames {
         tree: &PathTree,
         operation: usize,
         path: usize,
-        arguments: &[TokenStream],
-    ) -> Option<TokenStream> {
+        arguments: &[Expr],
+    ) -> Option<Expr> {
         let endpoint = self.endpoints.get(&(operation, path))?;
-        let mut arguments = arguments.iter();
-        let mut chain = TokenStream::new();
+        let mut arguments = arguments.iter().cloned();
+        // The first step is a crate-root function, the others methods.
+        let mut first: Option<Expr> = None;
+        let mut calls = Vec::new();
         for id in tree.steps_to(endpoint.node) {
-            let method = ident(&self.nodes.get(id)?.method);
+            let method = ident(&self.nodes.get(id)?.method).to_string();
             let count = tree.nodes.get(id)?.step.params().len();
-            let taken = arguments.by_ref().take(count);
-            // The first step is a crate-root function, the others methods.
-            chain = if chain.is_empty() {
-                quote!(crate::#method(#(#taken),*))
-            } else {
-                quote!(#chain.#method(#(#taken),*))
-            };
+            let taken: Vec<Expr> = arguments.by_ref().take(count).collect();
+            match first {
+                None => first = Some(Expr::call(format!("crate::{method}"), taken)),
+                Some(_) => calls.push(Expr::call(method, taken)),
+            }
         }
-        let method = ident(&endpoint.method);
-        let rest = arguments;
-        Some(if chain.is_empty() {
-            quote!(crate::#method(#(#rest),*))
-        } else {
-            quote!(#chain.#method(#(#rest),*))
+        let method = ident(&endpoint.method).to_string();
+        let rest: Vec<Expr> = arguments.collect();
+        Some(match first {
+            None => Expr::call(format!("crate::{method}"), rest),
+            Some(first) => {
+                calls.push(Expr::call(method, rest));
+                Expr::Chain(Box::new(first), calls)
+            }
         })
     }
 }
@@ -662,50 +664,55 @@ pub fn emit_module_doc() -> TokenStream {
     }
 }
 
-/// One node: its struct, the methods that go further, and its operations.
-pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> TokenStream {
+/// One node: its struct, the methods that go further, and its operations, as formatted text.
+pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> String {
     let tree = &model.paths;
     let names = &naming.paths;
     let (Some(node), Some(own)) = (tree.nodes.get(id), names.nodes.get(id)) else {
-        return TokenStream::new();
+        return String::new();
     };
-    let name = ident(&own.type_name);
-    let gate = own.gate.cfg();
+    let name = &own.type_name;
+    let gate = own.gate.cfg_text();
     let mut doc = format!("`{}`", doc_template(tree, id));
     if let Some(feature_note) = own.gate.describe() {
         doc.push_str(&format!("\n\n{feature_note}"));
     }
-    let doc = doc_attrs(&doc);
-    let steps = node
-        .children
-        .iter()
-        .map(|&child| emit_step(model, naming, child, quote!(self.path)));
-    let endpoints = node
-        .endpoints
-        .iter()
-        .filter_map(|endpoint| emit_endpoint(model, naming, id, endpoint, quote!(self.path)));
+    let mut out = String::with_capacity(4096);
+    push_doc(&mut out, &doc, 0);
+    let gate_line = |out: &mut String| {
+        if let Some(gate) = &gate {
+            out.push_str(gate);
+            out.push('\n');
+        }
+    };
+    gate_line(&mut out);
     // Only `Debug` and `Clone`: equality and hashing of 1,500 node types cost a tenth of the
     // crate's check time, and two nodes compare by their `path()`.
-    quote! {
-        #doc
-        #gate
-        #[derive(Debug, Clone)]
-        #[must_use = "a path does nothing until an operation on it makes a request"]
-        pub struct #name {
-            pub(crate) path: ::std::string::String,
-        }
-
-        #gate
-        impl #name {
-            /// The path so far, percent-encoded, from the service root.
-            pub fn path(&self) -> &str {
-                &self.path
-            }
-
-            #(#steps)*
-            #(#endpoints)*
+    out.push_str("#[derive(Debug, Clone)]\n");
+    out.push_str(
+        "#[must_use = \"a path does nothing until an operation on it makes a request\"]\n",
+    );
+    out.push_str(&format!(
+        "pub struct {name} {{\n    pub(crate) path: ::std::string::String,\n}}\n\n"
+    ));
+    gate_line(&mut out);
+    out.push_str(&format!("impl {name} {{\n"));
+    out.push_str("    /// The path so far, percent-encoded, from the service root.\n");
+    out.push_str("    pub fn path(&self) -> &str {\n        &self.path\n    }\n");
+    let base = Expr::atom("self.path");
+    for &child in &node.children {
+        out.push('\n');
+        emit_step(&mut out, 4, model, naming, child, &base);
+    }
+    for endpoint in &node.endpoints {
+        let before = out.len();
+        out.push('\n');
+        if !emit_endpoint(&mut out, 4, model, naming, id, endpoint, &base) {
+            out.truncate(before);
         }
     }
+    out.push_str("}\n");
+    out
 }
 
 /// The crate root's re-exports of [`emit_roots`]: defined in `paths.rs`, which `cargo fmt`
@@ -741,41 +748,41 @@ pub fn emit_root_exports(model: &ApiModel, naming: &Naming) -> TokenStream {
 }
 
 /// The functions that start a walk: one per first segment, and the operations of the root
-/// itself. They live in `paths` and are re-exported at the crate root.
-pub fn emit_roots(model: &ApiModel, naming: &Naming) -> TokenStream {
+/// itself, as formatted text. They live in `paths` and are re-exported at the crate root.
+pub fn emit_roots(model: &ApiModel, naming: &Naming) -> String {
     let Some(root) = model.paths.nodes.first() else {
-        return TokenStream::new();
+        return String::new();
     };
-    let steps = root
-        .children
-        .iter()
-        .map(|&child| emit_step(model, naming, child, quote!(::std::string::String::new())));
-    let endpoints = root.endpoints.iter().filter_map(|endpoint| {
-        emit_endpoint(
-            model,
-            naming,
-            0,
-            endpoint,
-            quote!(::std::string::String::new()),
-        )
-    });
-    quote! {
-        #(#steps)*
-        #(#endpoints)*
+    let mut out = String::new();
+    let base = Expr::atom("::std::string::String::new()");
+    for &child in &root.children {
+        emit_step(&mut out, 0, model, naming, child, &base);
+        out.push('\n');
     }
+    for endpoint in &root.endpoints {
+        if emit_endpoint(&mut out, 0, model, naming, 0, endpoint, &base) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
-/// The method (or root function) that takes one step, from the path in `base`.
-fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream) -> TokenStream {
+/// The method (or root function) that takes one step, from the path in `base`, written at
+/// `indent` spaces.
+fn emit_step(
+    out: &mut String,
+    indent: usize,
+    model: &ApiModel,
+    naming: &Naming,
+    child: NodeId,
+    base: &Expr,
+) {
     let tree = &model.paths;
     let names = &naming.paths;
     let (Some(node), Some(own)) = (tree.nodes.get(child), names.nodes.get(child)) else {
-        return TokenStream::new();
+        return;
     };
-    let method = ident(&own.method);
-    let target = ident(&own.type_name);
     let is_root = node.parent == Some(0);
-    let receiver = (!is_root).then(|| quote!(self,));
     let mut parameter_names = Names::new();
     let after_colon = node
         .parent
@@ -788,20 +795,34 @@ fn emit_step(model: &ApiModel, naming: &Naming, child: NodeId, base: TokenStream
         .and_then(|p| names.nodes.get(p))
         .map(|p| &p.gate);
     let own_gate = (is_root || parent_gate != Some(&own.gate)).then_some(&own.gate);
-    let gate = own_gate.map(Gate::cfg);
     let mut doc = format!("`{}`", doc_template(tree, child));
     if let Some(note) = own_gate.and_then(Gate::describe) {
         doc.push_str(&format!("\n\n{note}"));
     }
-    let doc = doc_attrs(&doc);
-    let target = quote!(#target);
-    quote! {
-        #doc
-        #gate
-        pub fn #method(#receiver #(#parameters),*) -> #target {
-            #target { path: crate::runtime::support::extend_path(#base, &[#(#pieces),*]) }
-        }
-    }
+    let attributes = Attributes {
+        doc,
+        aliases: Vec::new(),
+        cfg: own_gate.and_then(Gate::cfg_text),
+    };
+    attributes.push(out, indent);
+    let parameters: Vec<String> = (!is_root)
+        .then(|| "self".to_owned())
+        .into_iter()
+        .chain(parameters)
+        .collect();
+    let path = Expr::call(
+        "crate::runtime::support::extend_path",
+        vec![base.clone(), Expr::SliceRef(pieces)],
+    );
+    let body = Expr::Struct(own.type_name.clone(), vec![("path".to_owned(), path)]);
+    push_fn(
+        out,
+        indent,
+        &ident(&own.method).to_string(),
+        &parameters,
+        &own.type_name,
+        &body,
+    );
 }
 
 /// How a path parameter's value is encoded, from where it stands in its segment.
@@ -824,29 +845,29 @@ pub(super) fn step_pieces(
     step: &Step,
     after_colon: bool,
     names: &mut Names,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
+) -> (Vec<String>, Vec<Expr>) {
     let mut parameters = Vec::new();
     let mut pieces = Vec::new();
     let mut literal = String::from("/");
     let mut parameter = |param: &crate::model::PathParam,
                          kind: PathValueKind,
-                         parameters: &mut Vec<TokenStream>,
-                         pieces: &mut Vec<TokenStream>,
+                         parameters: &mut Vec<String>,
+                         pieces: &mut Vec<Expr>,
                          literal: &mut String| {
-        let name = ident(&names.claim(&field_name(&param.name)));
+        let name = ident(&names.claim(&field_name(&param.name))).to_string();
         let ty = super::operations::parameter_type(param.ty);
-        parameters.push(quote!(#name: #ty));
+        parameters.push(format!("{name}: {ty}"));
         let text = std::mem::take(literal);
         if !text.is_empty() {
-            pieces.push(quote!(#text));
+            pieces.push(Expr::string(&text));
         }
         let encode = match kind {
-            PathValueKind::Key => quote!(key_segment),
-            PathValueKind::StringLiteral => quote!(string_literal),
-            PathValueKind::InSegment => quote!(segment_value),
-            PathValueKind::ItemPath => quote!(item_path),
+            PathValueKind::Key => "key_segment",
+            PathValueKind::StringLiteral => "string_literal",
+            PathValueKind::InSegment => "segment_value",
+            PathValueKind::ItemPath => "item_path",
         };
-        pieces.push(quote!(&crate::runtime::#encode(#name)));
+        pieces.push(Expr::atom(format!("&crate::runtime::{encode}({name})")));
     };
     match step {
         Step::Key(param) => parameter(
@@ -885,7 +906,7 @@ pub(super) fn step_pieces(
         other => literal.push_str(&other.template_text()),
     }
     if !literal.is_empty() {
-        pieces.push(quote!(#literal));
+        pieces.push(Expr::string(&literal));
     }
     (parameters, pieces)
 }
@@ -930,21 +951,31 @@ fn doc_template(tree: &PathTree, node: NodeId) -> String {
     segments.iter().map(|s| format!("/{s}")).collect()
 }
 
-/// An operation's method, once for the endpoints that share it.
+/// An operation's method, once for the endpoints that share it, written at `indent` spaces;
+/// and its media form, a blank line after it, when its pages document one. Whether anything
+/// was written: an endpoint that shares another's method writes nothing.
 fn emit_endpoint(
+    out: &mut String,
+    indent: usize,
     model: &ApiModel,
     naming: &Naming,
     node: NodeId,
     endpoint: &Endpoint,
-    base: TokenStream,
-) -> Option<TokenStream> {
+    base: &Expr,
+) -> bool {
     let key = (endpoint.operation, endpoint.path);
-    let name = naming.paths.endpoints.get(&key)?;
-    if name.emitted_as != key {
-        return None;
-    }
-    let operation = model.operations.get(endpoint.operation)?;
-    let path = operation.paths.get(endpoint.path)?;
+    let Some(name) = naming.paths.endpoints.get(&key) else {
+        return false;
+    };
+    let (Some(operation), true) = (
+        model.operations.get(endpoint.operation),
+        name.emitted_as == key,
+    ) else {
+        return false;
+    };
+    let Some(path) = operation.paths.get(endpoint.path) else {
+        return false;
+    };
     let sharing: Vec<&Operation> = naming
         .paths
         .sharing
@@ -965,75 +996,78 @@ fn emit_endpoint(
     let gate = method_gate(model, naming, key);
     let own_gate = (node == 0 || naming.paths.nodes.get(node).map(|n| &n.gate) != Some(&gate))
         .then_some(&gate);
-    let doc = endpoint_doc(operation, path, &template, &sharing, &name.method, own_gate);
     let call_step = match &endpoint.shape {
         Shape::Call(step) => Some(step),
         _ => None,
     };
-    let receiver = (node != 0).then(|| quote!(self));
+    let receiver = (node != 0).then_some("self");
     // The root's own operations start from an empty path: `/` alone, or `/` and the call.
     let base = match (node, call_step) {
-        (0, None) => quote!(::std::string::String::from("/")),
-        _ => base,
+        (0, None) => Expr::atom("::std::string::String::from(\"/\")"),
+        _ => base.clone(),
     };
-    let gate = own_gate.map(Gate::cfg).unwrap_or_default();
-    let json_form = emit_call(
+    let attributes = endpoint_doc(operation, path, &template, &sharing, &name.method, own_gate);
+    emit_call(
+        out,
+        indent,
         naming,
         operation,
         &name.method,
         Call {
             path,
             step: call_step,
-            receiver: receiver.clone(),
+            receiver,
             base: base.clone(),
-            doc,
-            gate: gate.clone(),
+            attributes,
         },
     );
-    let media_form = name
-        .media_method
-        .as_ref()
-        .zip(operation.media_form.as_ref())
-        .map(|(method, form)| {
-            let mut media_path = path.clone();
-            media_path.media.request = true;
-            let json_method = if node == 0 {
-                format!("[`{0}`]({0})", name.method)
-            } else {
-                format!("[`{0}`](Self::{0})", name.method)
-            };
-            let what = if form.mime {
-                "a message in MIME format, base64-encoded"
-            } else {
-                "media"
-            };
-            let mut doc = format!(
-                "{}, with the body as `{}` ({what}): the form its page documents beside the JSON one of {json_method}.\n\n`{} {template}`\n\nDocumented in `{}` (line {}).",
-                operation.title.trim_end_matches('.'),
-                form.content_type,
-                operation.method,
-                path.source.page,
-                path.source.line
-            );
-            if let Some(note) = own_gate.and_then(Gate::describe) {
-                doc.push_str("\n\n");
-                doc.push_str(&note);
-            }
-            emit_call(
-                naming,
-                operation,
-                method,
-                Call {
-                    path: &media_path,
-                    step: call_step,
-                    receiver,
-                    base,
-                    doc: doc_attrs(&doc),
-                    gate,
-                },
-            )
-        });
-    Some(quote!(#json_form #media_form))
+    let (Some(method), Some(form)) = (&name.media_method, &operation.media_form) else {
+        return true;
+    };
+    let mut media_path = path.clone();
+    media_path.media.request = true;
+    let json_method = if node == 0 {
+        format!("[`{0}`]({0})", name.method)
+    } else {
+        format!("[`{0}`](Self::{0})", name.method)
+    };
+    let what = if form.mime {
+        "a message in MIME format, base64-encoded"
+    } else {
+        "media"
+    };
+    let mut doc = format!(
+        "{}, with the body as `{}` ({what}): the form its page documents beside the JSON one of {json_method}.\n\n`{} {template}`\n\nDocumented in `{}` (line {}).",
+        operation.title.trim_end_matches('.'),
+        form.content_type,
+        operation.method,
+        path.source.page,
+        path.source.line
+    );
+    if let Some(note) = own_gate.and_then(Gate::describe) {
+        doc.push_str("\n\n");
+        doc.push_str(&note);
+    }
+    out.push('\n');
+    emit_call(
+        out,
+        indent,
+        naming,
+        operation,
+        method,
+        Call {
+            path: &media_path,
+            step: call_step,
+            receiver,
+            base,
+            attributes: Attributes {
+                doc,
+                aliases: Vec::new(),
+                cfg: own_gate.and_then(Gate::cfg_text),
+            },
+        },
+    );
+    true
 }
 
 /// When the method of an endpoint exists: when any of the operations it serves does, so that

@@ -16,6 +16,7 @@ use quote::quote;
 use super::docs::rustdoc_markdown;
 use super::gate::Gate;
 use super::ident::{field_name, ident, Names};
+use super::text::{push_doc, type_text, MAX_WIDTH};
 use super::types::reference;
 use super::Naming;
 use crate::model::{ApiModel, ComplexType, TypeOrigin, TypeRef};
@@ -42,7 +43,7 @@ pub fn emit_struct(
     let cfg = own_gate.cfg();
 
     let mut definition = String::with_capacity(2048);
-    push_doc(&mut definition, &struct_doc(model, naming, ty), "");
+    push_doc(&mut definition, &struct_doc(model, naming, ty), 0);
     if let Some(cfg) = &cfg_text {
         definition.push_str(cfg);
         definition.push('\n');
@@ -88,7 +89,7 @@ pub fn emit_struct(
                 "\n\n{note} Otherwise its JSON is kept in `additional_properties`."
             ));
         }
-        push_doc(&mut definition, &text, "    ");
+        push_doc(&mut definition, &text, 4);
         let field_cfg = field_gate.as_ref().and_then(Gate::cfg_text);
         if let Some(cfg) = &field_cfg {
             definition.push_str(&indent(cfg, "    "));
@@ -135,42 +136,11 @@ pub fn emit_struct(
     (definition, quote!(#hierarchy #upload), impls)
 }
 
-/// Doc comment lines, as the formatter writes `#[doc]` attributes.
-fn push_doc(out: &mut String, text: &str, indent: &str) {
-    for line in text.lines() {
-        out.push_str(indent);
-        out.push_str("///");
-        if !line.is_empty() {
-            out.push(' ');
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-}
-
 fn indent(text: &str, by: &str) -> String {
     text.lines()
         .map(|line| format!("{by}{line}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// A type's tokens as a person writes them: `::std::option::Option<crate::models::User>`.
-fn type_text(tokens: &TokenStream) -> String {
-    use proc_macro2::TokenTree;
-    let mut out = String::new();
-    for token in tokens.clone() {
-        match token {
-            TokenTree::Ident(ident) => out.push_str(&ident.to_string()),
-            TokenTree::Punct(punct) => match punct.as_char() {
-                ',' => out.push_str(", "),
-                c => out.push(c),
-            },
-            TokenTree::Literal(literal) => out.push_str(&literal.to_string()),
-            TokenTree::Group(group) => out.push_str(&group.to_string()),
-        }
-    }
-    out
 }
 
 /// A property as the `Object` and `Serialize` impls name it.
@@ -181,9 +151,6 @@ struct WireField {
     wire: String,
     field: String,
 }
-
-/// Lines longer than this are broken, as the formatter of the rest of the file breaks them.
-const MAX_WIDTH: usize = 100;
 
 /// The struct's `Object`, `Deserialize` and `Serialize` impls, formatted: each after a blank
 /// line, as the formatter separates items.
