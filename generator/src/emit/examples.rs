@@ -96,7 +96,7 @@ mod reason {
     pub const NO_RESPONSE: &str = "no documented response";
     pub const RESPONSE_UNUSABLE: &str = "the response body is not testable";
     pub const EMPTY_RESPONSE: &str = "a success response without the documented body";
-    pub const MEDIA_AS_JSON: &str = "a media response the example shows as JSON";
+    pub const MEDIA_AS_JSON: &str = "a media response the example shows as JSON it cuts short";
     pub const SHARED_METHOD: &str =
         "the method it shares with another page documents another response type";
 }
@@ -479,6 +479,15 @@ fn example_test(
         } else if response.body.is_none() && response.body_error.is_none() {
             response_media = Some("application/octet-stream".to_owned());
             answered = Some((response.status, Expr::atom("None")));
+        } else if let Some(value) = response.body.as_ref().filter(|_| !response.truncated) {
+            // Content that is itself JSON (a `$value` holding a JSON file): served as the
+            // media it is, with its content type.
+            let name = body_const("response");
+            built
+                .replay_consts
+                .push(replay_const(&name, &pretty_json(value)));
+            response_media = Some("application/json".to_owned());
+            answered = Some((response.status, some(&name)));
         } else {
             not_answered = reason::MEDIA_AS_JSON;
         }
