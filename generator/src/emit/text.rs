@@ -219,14 +219,17 @@ pub fn push_fn(
         out.push_str("pub fn ");
         out.push_str(name);
         out.push('(');
-        for parameter in parameters {
+        // Without parameters, `()` stays together and only the output breaks.
+        if !parameters.is_empty() {
+            for parameter in parameters {
+                out.push('\n');
+                pad(out, indent + 4);
+                out.push_str(parameter);
+                out.push(',');
+            }
             out.push('\n');
-            pad(out, indent + 4);
-            out.push_str(parameter);
-            out.push(',');
+            pad(out, indent);
         }
-        out.push('\n');
-        pad(out, indent);
         let closing = format!(") -> {output} {{");
         match generic_arguments(output) {
             Some((head, arguments)) if indent + closing.len() > MAX_WIDTH => {
@@ -376,6 +379,12 @@ mod tests {
                 "    pub fn get(\n        self,\n    ) -> crate::runtime::Request<\n        crate::models::{},\n        crate::runtime::NoBody,\n    > {{\n        x\n    }}\n",
                 "A".repeat(60)
             )
+        );
+        let mut out = String::new();
+        push_fn(&mut out, 0, "get", &[], &long, &body);
+        assert!(
+            out.starts_with("pub fn get() -> crate::runtime::Request<\n    crate::models::"),
+            "{out}"
         );
         assert_eq!(
             generic_arguments("R<C<D<E>>, B>"),

@@ -272,21 +272,41 @@ fn add_example_paths(
             request.path,
             documented.join(", ")
         );
-        let location = page.lines.line_location(request.source.line);
-        declarations.diagnostics.push(Diagnostic::new(
-            Severity::Warning,
-            Code::Conflict,
-            request.source.page.clone(),
-            location,
-            message,
-        ));
-        paths.push(DraftPath {
+        add_example_path(
+            page,
+            request,
             template,
-            query: Vec::new(),
-            media: None,
-            source: request.source.clone(),
-        });
+            Severity::Warning,
+            message,
+            paths,
+            declarations,
+        );
     }
+}
+
+/// A path an example shows the operation at, reported as the page's own inconsistency.
+fn add_example_path(
+    page: &Page,
+    request: &ExampleRequest,
+    template: PathTemplate,
+    severity: Severity,
+    message: String,
+    paths: &mut Vec<DraftPath>,
+    declarations: &mut Declarations,
+) {
+    declarations.diagnostics.push(Diagnostic::new(
+        severity,
+        Code::Conflict,
+        request.source.page.clone(),
+        page.lines.line_location(request.source.line),
+        message,
+    ));
+    paths.push(DraftPath {
+        template,
+        query: Vec::new(),
+        media: None,
+        source: request.source.clone(),
+    });
 }
 
 /// An example of `{documented path}/$value` shows the raw content of what the documented path
@@ -323,19 +343,15 @@ fn add_value_path(
         documented.template.to_template_string(),
         template.to_template_string()
     );
-    declarations.diagnostics.push(Diagnostic::new(
-        Severity::Note,
-        Code::Conflict,
-        request.source.page.clone(),
-        page.lines.line_location(request.source.line),
-        message,
-    ));
-    paths.push(DraftPath {
+    add_example_path(
+        page,
+        request,
         template,
-        query: Vec::new(),
-        media: None,
-        source: request.source.clone(),
-    });
+        Severity::Note,
+        message,
+        paths,
+        declarations,
+    );
 }
 
 /// Segments that are GUIDs or numbers are ids written where a parameter belongs: they become
