@@ -19,6 +19,9 @@ use crate::Error;
 /// the first root that has it.
 pub fn discover(roots: &[PathBuf]) -> Result<(Vec<PageSource>, Vec<Diagnostic>), Error> {
     for root in roots {
+        if root.exists() && !root.is_dir() {
+            return Err(Error::DocsNotFolder(root.clone()));
+        }
         if !root.is_dir() {
             return Err(Error::DocsNotFound(root.clone()));
         }

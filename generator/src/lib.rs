@@ -43,8 +43,14 @@ use page::{CodeContent, HttpBlock, Page, TableKind};
 /// What stops a run. Everything else is a [`Diagnostic`].
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("docs folder `{0}` does not exist or is not a folder")]
+    #[error("docs folder `{0}` does not exist")]
     DocsNotFound(PathBuf),
+    #[error(
+        "`{0}` is a file: give the folder that holds the pages (with `api/` and `resources/`)"
+    )]
+    DocsNotFolder(PathBuf),
+    #[error("output `{0}` is a file: give a folder, new or empty, or one graphdoc wrote before")]
+    OutputNotFolder(PathBuf),
     #[error(
         "no pages (`.md` files) found under {}{}",
         list_paths(roots),

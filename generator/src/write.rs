@@ -62,6 +62,9 @@ pub fn write_files_with(
     options: WriteOptions,
 ) -> Result<WriteReport, Error> {
     let out = out.as_ref();
+    if out.exists() && !out.is_dir() {
+        return Err(Error::OutputNotFolder(out.to_owned()));
+    }
     let targets: Vec<(&str, PathBuf)> = files
         .keys()
         .map(|relative| Ok((relative.as_str(), safe_join(out, relative)?)))

@@ -308,9 +308,19 @@ fn missing_docs_folder_and_folder_without_pages_are_errors_not_panics() {
     let file = scratch.write("page.md", "# A file, not a folder\n");
     let result = graphdoc::Config::new().with_docs(&file).check();
     assert!(
-        matches!(result, Err(graphdoc::Error::DocsNotFound(_))),
+        matches!(result, Err(graphdoc::Error::DocsNotFolder(_))),
         "{result:?}"
     );
+
+    // An output that is a file is named as such, not as a manifest that cannot be read.
+    let files = std::collections::BTreeMap::from([("src/lib.rs".to_owned(), String::new())]);
+    let result = graphdoc::write::write_files(&file, &files);
+    match result {
+        Err(error @ graphdoc::Error::OutputNotFolder(_)) => {
+            assert!(error.to_string().contains("is a file"), "{error}");
+        }
+        other => panic!("expected an output that is a file, got {other:?}"),
+    }
 }
 
 #[test]
