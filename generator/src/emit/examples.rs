@@ -1236,6 +1236,21 @@ mod tests {
             ),
             ("/me/messages", "/me/events", None),
             ("/me/messages/{id}", "/me/messages", None),
+            (
+                "/me/drive/root:/{item-path}:/content",
+                "/me/drive/root:/docs/hello.txt:/content",
+                Some(vec!["docs/hello.txt"]),
+            ),
+            (
+                "/me/drive/root:/{item-path}:/content",
+                "/me/drive/root:/docs/my report:v2.txt:/content",
+                Some(vec!["docs/my report:v2.txt"]),
+            ),
+            (
+                "/me/drive/root:/{item-path}:/content",
+                "/me/drive/root:/docs/hello.txt/content",
+                None,
+            ),
         ];
         for (template, example, expected) in cases {
             let expected = expected.map(|v| v.into_iter().map(str::to_owned).collect::<Vec<_>>());

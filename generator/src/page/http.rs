@@ -91,6 +91,42 @@ pub struct PathSegment {
     pub parts: Vec<PathPart>,
 }
 
+impl PathSegment {
+    fn ends_with_colon(&self) -> bool {
+        matches!(self.parts.last(), Some(PathPart::Literal(text)) if text.ends_with(':'))
+    }
+
+    /// Matches one concrete segment, pushing the values its parameters take.
+    fn match_text(&self, text: &str, values: &mut Vec<String>) -> Option<()> {
+        let mut rest = text;
+        let mut parts = self.parts.iter().peekable();
+        while let Some(part) = parts.next() {
+            match part {
+                PathPart::Literal(literal) => {
+                    let head = rest.get(..literal.len())?;
+                    if !head.eq_ignore_ascii_case(literal) {
+                        return None;
+                    }
+                    rest = &rest[literal.len()..];
+                }
+                PathPart::Param { .. } => {
+                    // Up to the next literal; up to the last occurrence of a closing one
+                    // (`:` after an item path that holds a `:` of its own).
+                    let mut after = parts.clone();
+                    let end = match (after.next(), after.next()) {
+                        (Some(PathPart::Literal(next)), None) => rest.rfind(next.as_str())?,
+                        (Some(PathPart::Literal(next)), Some(_)) => rest.find(next.as_str())?,
+                        _ => rest.len(),
+                    };
+                    values.push(rest[..end].to_owned());
+                    rest = &rest[end..];
+                }
+            }
+        }
+        rest.is_empty().then_some(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathPart {
     Literal(String),
@@ -222,41 +258,30 @@ impl RequestTarget {
 impl PathTemplate {
     /// The values a concrete path gives this template's parameters, in order, if the path is an
     /// instance of it: matched segment by segment, literal parts ignoring case, a parameter
-    /// taking the text up to the next literal part.
+    /// taking the text up to the next literal part. A drive item's path (`root:/{item-path}:`)
+    /// takes every segment up to the one that ends with its `:`.
     #[must_use]
     pub fn instance_values(&self, concrete: &str) -> Option<Vec<String>> {
         let segments: Vec<&str> = concrete.split('/').filter(|s| !s.is_empty()).collect();
-        if segments.len() != self.segments.len() {
-            return None;
-        }
         let mut values = Vec::new();
-        for (segment, text) in self.segments.iter().zip(segments) {
-            let mut rest = text;
-            let mut parts = segment.parts.iter().peekable();
-            while let Some(part) = parts.next() {
-                match part {
-                    PathPart::Literal(literal) => {
-                        let head = rest.get(..literal.len())?;
-                        if !head.eq_ignore_ascii_case(literal) {
-                            return None;
-                        }
-                        rest = &rest[literal.len()..];
-                    }
-                    PathPart::Param { .. } => {
-                        let end = match parts.peek() {
-                            Some(PathPart::Literal(next)) => rest.find(next.as_str())?,
-                            _ => rest.len(),
-                        };
-                        values.push(rest[..end].to_owned());
-                        rest = &rest[end..];
-                    }
-                }
-            }
-            if !rest.is_empty() {
-                return None;
-            }
+        let mut at = 0;
+        for (index, segment) in self.segments.iter().enumerate() {
+            let item_path = index > 0
+                && self.segments[index - 1].ends_with_colon()
+                && matches!(segment.parts.as_slice(), [PathPart::Param { .. }, PathPart::Literal(colon)] if colon == ":");
+            let text = if item_path {
+                let last = at + segments.get(at..)?.iter().position(|s| s.ends_with(':'))?;
+                let joined = segments[at..=last].join("/");
+                at = last + 1;
+                joined
+            } else {
+                let text = (*segments.get(at)?).to_owned();
+                at += 1;
+                text
+            };
+            segment.match_text(&text, &mut values)?;
         }
-        Some(values)
+        (at == segments.len()).then_some(values)
     }
 
     /// The template written back in the canonical form `/a/{id}/b(x='{y}')` (params with
