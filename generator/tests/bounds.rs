@@ -72,8 +72,8 @@ static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
-/// What one stage cost: its CPU time per run, the best of three samples, and the most heap it
-/// held above what was live before it.
+/// What one stage cost: its CPU time per run, and the most heap it held above what was live
+/// before it.
 #[derive(Debug, Clone, Copy)]
 struct Cost {
     cpu: Duration,
@@ -84,30 +84,59 @@ struct Cost {
 /// in a release build) repeats it until the tick is a small part of the whole.
 const SAMPLE: Duration = Duration::from_millis(300);
 
-/// Measures `stage` in three samples, with the `output` size of its result. The caller holds
-/// `SERIAL`, so nothing else runs in this process.
-fn measure<T>(mut stage: impl FnMut() -> T, output: impl Fn(&T) -> usize) -> (Cost, usize) {
-    let mut best = Cost {
-        cpu: Duration::MAX,
-        peak_heap: 0,
-    };
+/// Samples taken of each size, alternately, so that a burst of load on a shared machine falls
+/// on both sizes rather than on one.
+const ROUNDS: usize = 5;
+
+/// One sample of `stage`: its CPU time per run, repeated until [`SAMPLE`] has passed, the most
+/// heap it held, and the `output` size of its result. The caller holds `SERIAL`, so nothing
+/// else runs in this process.
+fn sample<T>(stage: &impl Fn() -> T, output: &impl Fn(&T) -> usize) -> (Cost, usize) {
+    let clock = CpuClock::start();
+    let mut runs = 0;
+    let mut peak = 0;
     let mut bytes = 0;
-    for _ in 0..3 {
-        let clock = CpuClock::start();
-        let mut runs = 0;
-        while runs == 0 || clock.elapsed() < SAMPLE {
-            let before = LIVE.load(Ordering::Relaxed);
-            PEAK.store(before, Ordering::Relaxed);
-            let result = stage();
-            let peak_heap = PEAK.load(Ordering::Relaxed).saturating_sub(before);
-            bytes = output(&result);
-            drop(result);
-            best.peak_heap = best.peak_heap.max(peak_heap);
-            runs += 1;
-        }
-        best.cpu = best.cpu.min(clock.elapsed() / runs);
+    while runs == 0 || clock.elapsed() < SAMPLE {
+        let before = LIVE.load(Ordering::Relaxed);
+        PEAK.store(before, Ordering::Relaxed);
+        let result = stage();
+        peak = peak.max(PEAK.load(Ordering::Relaxed).saturating_sub(before));
+        bytes = output(&result);
+        drop(result);
+        runs += 1;
     }
-    (best, bytes)
+    let cost = Cost {
+        cpu: clock.elapsed() / runs,
+        peak_heap: peak,
+    };
+    (cost, bytes)
+}
+
+/// The best of [`ROUNDS`] samples of each of two stages, taken alternately.
+fn measure_pair<T>(
+    half: impl Fn() -> T,
+    full: impl Fn() -> T,
+    output: impl Fn(&T) -> usize,
+) -> [(Cost, usize); 2] {
+    let mut best = [(
+        Cost {
+            cpu: Duration::MAX,
+            peak_heap: 0,
+        },
+        0,
+    ); 2];
+    for _ in 0..ROUNDS {
+        for (i, measured) in [sample(&half, &output), sample(&full, &output)]
+            .into_iter()
+            .enumerate()
+        {
+            let (cost, bytes) = measured;
+            best[i].0.cpu = best[i].0.cpu.min(cost.cpu);
+            best[i].0.peak_heap = best[i].0.peak_heap.max(cost.peak_heap);
+            best[i].1 = bytes;
+        }
+    }
+    best
 }
 
 /// The process's CPU time where `/proc` gives it (Linux, at 1/100 s), else the wall clock.
@@ -217,8 +246,8 @@ fn assert_linear<T>(
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let (half, full) = pages();
-    let (half_cost, half_output) = measure(|| stage(&half), &output);
-    let (full_cost, full_output) = measure(|| stage(&full), &output);
+    let [(half_cost, half_output), (full_cost, full_output)] =
+        measure_pair(|| stage(&half), || stage(&full), &output);
     let time_ratio = full_cost.cpu.as_secs_f64() / half_cost.cpu.as_secs_f64().max(0.01);
     let heap_ratio = full_cost.peak_heap as f64 / half_cost.peak_heap.max(1) as f64;
     let output_ratio = full_output as f64 / half_output.max(1) as f64;

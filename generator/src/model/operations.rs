@@ -1,7 +1,7 @@
 //! Operations from API pages: the HTTP request section gives method and paths, the other
 //! sections give query options, headers, body and response, and the examples are paired up.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use heck::ToSnakeCase;
 
@@ -169,6 +169,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
     for method in method_order {
         let lines = lines_by_method.remove(&method).unwrap_or_default();
         let mut paths: Vec<DraftPath> = Vec::new();
+        let mut listed: HashSet<PathTemplate> = HashSet::new();
         for (line, offset) in &lines {
             let template = parameterize_ids(&line.target.path);
             if template != line.target.path {
@@ -185,7 +186,7 @@ fn page_operations(page: &Page, declarations: &mut Declarations) -> Vec<DraftOpe
                     message,
                 );
             }
-            if !paths.iter().any(|p| p.template == template) {
+            if listed.insert(template.clone()) {
                 paths.push(DraftPath {
                     template,
                     query: line.target.query_pairs(),

@@ -321,11 +321,15 @@ impl Resolver<'_> {
     }
 
     fn operation(&mut self, draft: &DraftOperation) -> Operation {
+        let some_address_bytes = draft
+            .paths
+            .iter()
+            .any(|p| OperationPath::addresses_bytes(&p.template));
         let paths = draft
             .paths
             .iter()
             .map(|path| OperationPath {
-                media: path_media(draft, path),
+                media: path_media(draft, path, some_address_bytes),
                 params: path
                     .template
                     .segments
@@ -537,14 +541,10 @@ fn drop_restated_inherited(declarations: &mut Declarations, index: &NameIndex) {
 /// examples and the documented response say holds for every path, except where the page
 /// mixes such paths with others (`GET /me/messages/{id}` and `GET /me/messages/{id}/$value`):
 /// there it holds for the bytes paths alone.
-fn path_media(draft: &DraftOperation, path: &DraftPath) -> Media {
+fn path_media(draft: &DraftOperation, path: &DraftPath, some_address_bytes: bool) -> Media {
     let template = &path.template;
     let bytes = OperationPath::addresses_bytes(template);
-    let mixed = !bytes
-        && draft
-            .paths
-            .iter()
-            .any(|p| OperationPath::addresses_bytes(&p.template));
+    let mixed = !bytes && some_address_bytes;
     let documented = path
         .media
         .unwrap_or(if mixed { Media::default() } else { draft.media });

@@ -79,14 +79,14 @@ pub struct QueryParam {
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathTemplate {
     pub segments: Vec<PathSegment>,
 }
 
 /// One `/`-separated segment, as literal text interleaved with parameters, e.g.
 /// `range(address='{address}')` = [Literal("range(address='"), Param{address}, Literal("')")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PathSegment {
     pub parts: Vec<PathPart>,
 }
@@ -127,7 +127,7 @@ impl PathSegment {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PathPart {
     Literal(String),
     /// `{id | userPrincipalName}` -> `["id", "userPrincipalName"]`, trimmed.
