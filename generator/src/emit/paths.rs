@@ -671,7 +671,7 @@ pub fn emit_node(model: &ApiModel, naming: &Naming, id: NodeId) -> String {
     let (Some(node), Some(own)) = (tree.nodes.get(id), names.nodes.get(id)) else {
         return String::new();
     };
-    let name = &own.type_name;
+    let name = ident(&own.type_name).to_string();
     let gate = own.gate.cfg_text();
     let mut doc = format!("`{}`", doc_template(tree, id));
     if let Some(feature_note) = own.gate.describe() {
@@ -814,13 +814,14 @@ fn emit_step(
         "crate::runtime::support::extend_path",
         vec![base.clone(), Expr::SliceRef(pieces)],
     );
-    let body = Expr::Struct(own.type_name.clone(), vec![("path".to_owned(), path)]);
+    let target = ident(&own.type_name).to_string();
+    let body = Expr::Struct(target.clone(), vec![("path".to_owned(), path)]);
     push_fn(
         out,
         indent,
         &ident(&own.method).to_string(),
         &parameters,
-        &own.type_name,
+        &target,
         &body,
     );
 }
