@@ -1,8 +1,13 @@
 //! Mail and events with the `outlook` feature alone: bodies, recipients, importance, start and
-//! end times, all typed, nothing documented left in `additional_properties`.
+//! end times, all typed, nothing documented left in `additional_properties`; a message sent as
+//! JSON and as MIME.
 
-use msgraph::models::{BodyType, Importance};
+use msgraph::models::{
+    BodyType, EmailAddress, Importance, ItemBody, Message, Recipient, UserSendMailBody,
+};
+use msgraph::runtime::Content;
 use serde_json::json;
+use wiremock::matchers::{body_bytes, body_json};
 
 #[tokio::main]
 async fn main() {
@@ -76,5 +81,49 @@ async fn main() {
     );
     assert_eq!(event.attendees.as_deref().unwrap_or_default().len(), 1);
     assert!(event.additional_properties.is_empty(), "{:?}", event.additional_properties);
-    println!("mail and events: typed with `outlook` alone");
+
+    // Sending: the typed body as JSON, then the same mail as MIME (base64 text).
+    let message = Message {
+        subject: Some("Lunch".to_owned()),
+        body: Some(ItemBody {
+            content_type: Some(BodyType::Text),
+            content: Some("Noon?".to_owned()),
+            ..Default::default()
+        }),
+        to_recipients: Some(vec![Recipient {
+            email_address: Some(EmailAddress {
+                address: Some("megan@contoso.com".to_owned()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    let mail = UserSendMailBody {
+        message: Some(Box::new(message)),
+        save_to_sent_items: Some(false),
+        ..Default::default()
+    };
+    let json = json!({
+        "message": {
+            "subject": "Lunch",
+            "body": { "contentType": "text", "content": "Noon?" },
+            "toRecipients": [{ "emailAddress": { "address": "megan@contoso.com" } }]
+        },
+        "saveToSentItems": false
+    });
+    let (_server, client) =
+        tasks::accept("/me/sendMail", "application/json", body_json(json)).await;
+    client
+        .send(msgraph::me().send_mail(mail))
+        .await
+        .expect("sent as JSON");
+    let mime = b"RnJvbTogQWRlbGUKVG86IE1lZ2FuClN1YmplY3Q6IEx1bmNoCgpOb29uPw==".to_vec();
+    let (_server, client) =
+        tasks::accept("/me/sendMail", "text/plain", body_bytes(mime.clone())).await;
+    client
+        .send(msgraph::me().send_mail_mime(Content::new("text/plain", mime)))
+        .await
+        .expect("sent as MIME");
+    println!("mail and events: typed with `outlook` alone, sent as JSON and as MIME");
 }
