@@ -400,8 +400,11 @@ fn emit_pieces(model: &ApiModel, options: &EmitOptions, format: bool) -> Emitted
     // Token streams cannot cross threads, so each piece is emitted and formatted on one
     // worker; pieces rather than whole files, so that one big file does not leave the other
     // workers idle. Emission and formatting are timed apart and summed.
+    // Without formatting (`check`), only what reports diagnostics is emitted: the names (above)
+    // and the example tests.
     let done: Vec<(usize, EmittedPiece)> = pieces
         .par_iter()
+        .filter(|(_, piece)| format || matches!(piece, Piece::Tests(_)))
         .map(|(index, piece)| {
             let started = Instant::now();
             docs::start_piece();
