@@ -375,7 +375,7 @@ fn example_test(
                         report.counts.request_bodies.fitting += 1;
                     } else {
                         report.counts.request_bodies.repaired += 1;
-                        repaired(&mut built, report, operation, &request.source, &fitted);
+                        note_replacements(&mut built, report, operation, &request.source, &fitted);
                     }
                     sent_body = Some(some(&name));
                     Some(Some(Expr::call(
@@ -560,7 +560,13 @@ fn example_test(
                             report.counts.response_bodies.fitting += 1;
                         } else {
                             report.counts.response_bodies.repaired += 1;
-                            repaired(&mut built, report, operation, &response.source, &fitted);
+                            note_replacements(
+                                &mut built,
+                                report,
+                                operation,
+                                &response.source,
+                                &fitted,
+                            );
                         }
                         // A 204 carries no body on the wire, whatever the page shows.
                         let body = (response.status != 204).then(|| some(&name));
@@ -666,7 +672,7 @@ fn default_value(ty: &ResolvedType) -> Option<Option<Expr>> {
 
 /// A documentation error the test works around: values of the example replaced by values of
 /// their documented types.
-fn repaired(
+fn note_replacements(
     built: &mut BuiltTest,
     report: &mut ExampleReport,
     operation: &Operation,
