@@ -704,14 +704,27 @@ impl MediaCounts {
     }
 
     /// The directions whose bodies are shown both as JSON and as media.
-    fn mixed(self) -> impl Iterator<Item = &'static str> {
-        [
-            ("request", self.request_media, self.requests),
-            ("response", self.response_media, self.responses),
-        ]
-        .into_iter()
-        .filter(|(_, media, all)| *media > 0 && media < all)
-        .map(|(direction, _, _)| direction)
+    fn mixed(self) -> Mixed {
+        Mixed {
+            request: self.request_media > 0 && self.request_media < self.requests,
+            response: self.response_media > 0 && self.response_media < self.responses,
+        }
+    }
+}
+
+/// Which directions the examples show both as JSON and as media.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mixed {
+    request: bool,
+    response: bool,
+}
+
+impl Mixed {
+    fn or(self, other: Mixed) -> Mixed {
+        Mixed {
+            request: self.request || other.request,
+            response: self.response || other.response,
+        }
     }
 }
 
@@ -736,8 +749,9 @@ fn answers_count(example: &Example) -> bool {
 /// Whether the pages show media rather than JSON for the request and the answer of one
 /// method: every example body of that direction is media, or (answers) the documented status
 /// is a redirect to a download, or the type is `Edm.Stream`. Each path whose instances the
-/// examples show gets what its own examples show; where one path is shown with both forms,
-/// JSON is kept and the media form reported.
+/// examples show gets what its own examples show. A request shown both ways (or a media type
+/// the headers table allows beside JSON) is a second form of the call; an answer shown both
+/// ways keeps JSON, and the media form is reported.
 fn media_signals(
     page: &Page,
     examples: &[Example],
@@ -769,7 +783,7 @@ fn media_signals(
         .any(|p| super::OperationPath::addresses_bytes(&p.template));
     // Directions shown both ways on one path; or on the operation, when no example is an
     // instance of any of its paths.
-    let mut mixed: Vec<&'static str> = Vec::new();
+    let mut mixed = Mixed::default();
     let mut any_path_shown = false;
     for path in paths.iter_mut() {
         let instances = examples.iter().filter(|e| {
@@ -783,49 +797,39 @@ fn media_signals(
         }
         path.media = Some(either(counts.media()));
         any_path_shown = true;
-        mixed.extend(counts.mixed());
+        mixed = mixed.or(counts.mixed());
     }
     if !any_path_shown {
-        mixed.extend(all.mixed());
+        mixed = all.mixed();
     }
-    mixed.sort_unstable();
-    mixed.dedup();
     // A request shown both ways, or a `Content-Type` the headers table allows beside JSON, is a
     // second form of the call rather than a contradiction.
-    let shown_form = mixed.contains(&"request").then(|| {
-        examples
-            .iter()
-            .filter_map(|e| e.request.as_ref()?.media.as_ref())
-            .map(|m| MediaForm {
-                content_type: m.content_type.clone(),
-                mime: false,
-            })
-            .next()
-    });
+    let shown_form = examples
+        .iter()
+        .filter(|_| mixed.request)
+        .filter_map(|e| e.request.as_ref()?.media.as_ref())
+        .map(|m| MediaForm {
+            content_type: m.content_type.clone(),
+            mime: false,
+        })
+        .next();
     let media_form = headers
         .iter()
         .find_map(header_media_form)
-        .or(shown_form.flatten())
+        .or(shown_form)
         .filter(|_| !bytes_paths && !all.media().request);
-    if media_form.is_some() {
-        mixed.retain(|direction| *direction != "request");
-    }
-    let first_source = |direction: &str| {
-        examples.iter().find_map(|e| {
-            if direction == "request" {
-                e.request.as_ref().map(|r| &r.source)
-            } else {
-                e.response.as_ref().map(|r| &r.source)
-            }
-        })
-    };
-    for direction in mixed.into_iter().filter(|_| !bytes_paths) {
+    // An answer shown both ways has no second form: the method reads JSON.
+    if mixed.response && !bytes_paths {
+        let line = examples
+            .iter()
+            .find_map(|e| e.response.as_ref())
+            .map_or(1, |r| r.source.line);
         let location = Location {
-            line: first_source(direction).map_or(1, |s| s.line),
+            line,
             column: 1,
             offset: 0,
         };
-        let message = format!("the examples show both JSON and media {direction} bodies: the method takes JSON, and the media form is not generated");
+        let message = "the examples show both JSON and media response bodies: the method reads JSON, and the media form is not generated".to_owned();
         declarations.diagnostics.push(Diagnostic::new(
             Severity::Note,
             Code::ExampleMismatch,
