@@ -496,6 +496,11 @@ impl MeDriveRoot {
         &self.path
     }
 
+    /// `/me/drive/root:/docs`
+    pub fn docs(self) -> MeDriveRootDocs {
+        MeDriveRootDocs { path: crate::runtime::support::extend_path(self.path, &["/docs"]) }
+    }
+
     /// `/me/drive/root:/{item-path}:`
     pub fn item_path(self, item_path: &str) -> MeDriveRootItemPath {
         MeDriveRootItemPath {
@@ -504,6 +509,182 @@ impl MeDriveRoot {
                 &["/", &crate::runtime::item_path(item_path), ":"],
             ),
         }
+    }
+}
+
+/// `/me/drive/root:/docs`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootDocs {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootDocs {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// `/me/drive/root:/docs/big.bin:`
+    pub fn bin(self) -> MeDriveRootDocsBin {
+        MeDriveRootDocsBin { path: crate::runtime::support::extend_path(self.path, &["/big.bin:"]) }
+    }
+
+    /// `/me/drive/root:/docs/hello.txt:`
+    pub fn txt(self) -> MeDriveRootDocsTxt {
+        MeDriveRootDocsTxt {
+            path: crate::runtime::support::extend_path(self.path, &["/hello.txt:"]),
+        }
+    }
+
+    /// `/me/drive/root:/docs/report.txt:`
+    pub fn txt_path(self) -> MeDriveRootDocsTxtPath {
+        MeDriveRootDocsTxtPath {
+            path: crate::runtime::support::extend_path(self.path, &["/report.txt:"]),
+        }
+    }
+}
+
+/// `/me/drive/root:/docs/big.bin:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootDocsBin {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootDocsBin {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// driveItem: createUploadSession.
+    ///
+    /// Create an upload session, to upload a file larger than 4 MB in chunks. Each chunk is a `PUT` of a byte range to the session's `uploadUrl`, whose size is a multiple of 320 KiB (327,680 bytes) of at most 60 MiB. The service answers each chunk but the last with `202 Accepted` and the ranges it still expects, and the last one with the created driveItem.
+    ///
+    /// `POST /me/drive/root:/docs/big.bin:/createUploadSession`
+    ///
+    /// Documented in `docs/api/driveitem-createuploadsession.md` (line 44).
+    #[doc(alias = "driveitem-createuploadsession")]
+    #[doc(alias = "driveItem: createUploadSession")]
+    pub fn create_upload_session(
+        self,
+        body: crate::models::DriveItemCreateUploadSessionBody,
+    ) -> crate::runtime::Request<
+        crate::models::UploadSession,
+        crate::models::DriveItemCreateUploadSessionBody,
+    > {
+        crate::runtime::Request::new(
+            ::http::Method::POST,
+            crate::runtime::support::extend_path(self.path, &["/createUploadSession"]),
+            ::http::StatusCode::OK,
+        )
+        .with_body(body)
+    }
+}
+
+/// `/me/drive/root:/docs/hello.txt:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootDocsTxt {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootDocsTxt {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// `/me/drive/root:/docs/hello.txt:/content`
+    pub fn content(self) -> MeDriveRootDocsTxtContent {
+        MeDriveRootDocsTxtContent {
+            path: crate::runtime::support::extend_path(self.path, &["/content"]),
+        }
+    }
+}
+
+/// `/me/drive/root:/docs/hello.txt:/content`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootDocsTxtContent {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootDocsTxtContent {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Upload or replace the contents of a driveItem.
+    ///
+    /// Upload a new file, or replace the contents of an existing one, in a single request. This method takes files of up to 4 MB; larger files go through an upload session.
+    ///
+    /// `PUT /me/drive/root:/docs/hello.txt:/content`
+    ///
+    /// Documented in `docs/api/driveitem-put-content.md` (line 52).
+    #[doc(alias = "driveitem-put-content")]
+    #[doc(alias = "Upload or replace the contents of a driveItem")]
+    pub fn replace(
+        self,
+        body: crate::runtime::Content,
+    ) -> crate::runtime::Request<crate::models::DriveItem, crate::runtime::Content> {
+        crate::runtime::Request::new(::http::Method::PUT, self.path, ::http::StatusCode::CREATED)
+            .with_body(body)
+    }
+}
+
+/// `/me/drive/root:/docs/report.txt:`
+///
+/// Compiled with the `files` feature (or `full`).
+#[cfg(feature = "files")]
+#[derive(Debug, Clone)]
+#[must_use = "a path does nothing until an operation on it makes a request"]
+pub struct MeDriveRootDocsTxtPath {
+    pub(crate) path: ::std::string::String,
+}
+
+#[cfg(feature = "files")]
+impl MeDriveRootDocsTxtPath {
+    /// The path so far, percent-encoded, from the service root.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Download the contents of a driveItem.
+    ///
+    /// Download the contents of the primary stream (the file) of a driveItem. Only items with a file can be downloaded.
+    ///
+    /// `GET /me/drive/root:/docs/report.txt:/content`
+    ///
+    /// Documented in `docs/api/driveitem-get-content.md` (line 43).
+    #[doc(alias = "driveitem-get-content")]
+    #[doc(alias = "Download the contents of a driveItem")]
+    pub fn content(
+        self,
+    ) -> crate::runtime::Request<crate::runtime::Content, crate::runtime::NoBody> {
+        crate::runtime::Request::new(
+            ::http::Method::GET,
+            crate::runtime::support::extend_path(self.path, &["/content"]),
+            ::http::StatusCode::OK,
+        )
     }
 }
 

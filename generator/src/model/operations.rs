@@ -402,7 +402,7 @@ fn is_template(template: &PathTemplate) -> bool {
             crate::page::PathPart::Param { .. } => true,
             crate::page::PathPart::Literal(text) => text
                 .chars()
-                .all(|c| c.is_ascii_alphabetic() || c == '$' || c == '.'),
+                .all(|c| c.is_ascii_alphabetic() || matches!(c, '$' | '.' | ':')),
         })
     })
 }
@@ -887,7 +887,7 @@ fn request_body(
     declarations: &mut Declarations,
 ) -> Option<DraftType> {
     let in_body = |section| section_is(page, section, &["request body"]);
-    let tables: Vec<_> = page
+    let mut tables: Vec<_> = page
         .tables
         .iter()
         .filter(|t| {
@@ -899,16 +899,29 @@ fn request_body(
         .iter()
         .filter(|p| in_body(p.section))
         .collect();
+    // "No request body is required" makes the body optional, not absent.
     let says_no_body = prose.iter().any(|p| {
         let lower = p.text.to_ascii_lowercase();
         lower.contains("do not supply")
             || lower.contains("don't supply")
-            || lower.contains("no request body")
+            || (lower.contains("no request body") && !lower.contains("no request body is required"))
     });
     let example_body = examples
         .iter()
         .filter_map(|e| e.request.as_ref()?.body.as_ref())
         .next();
+    // A body the examples send, documented by a "Parameters" section of its own rather than
+    // under "Request body" (`createUploadSession`).
+    if tables.is_empty() && example_body.is_some() {
+        tables = page
+            .tables
+            .iter()
+            .filter(|t| {
+                t.kind == TableKind::Parameters
+                    && page.is_under(t.section, |title| title.eq_ignore_ascii_case("parameters"))
+            })
+            .collect();
+    }
     if tables.is_empty() && (says_no_body || (example_body.is_none() && prose.is_empty())) {
         return None;
     }

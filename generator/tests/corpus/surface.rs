@@ -62,6 +62,14 @@ fn media_forms_are_methods_of_their_own() {
         .update(Content::new("image/jpeg", vec![0xff, 0xd8]));
     assert_eq!(logo.to_http().expect("encoded").headers()["content-type"], "image/jpeg");
 
+    // A large file's session takes the body its page's Parameters table documents, also by
+    // the item's path, which an example shows beside the documented paths.
+    let properties = msgraph::models::DriveItemUploadableProperties { file_size: Some(10), ..Default::default() };
+    let body = msgraph::models::DriveItemCreateUploadSessionBody { item: Some(properties), ..Default::default() };
+    let session = msgraph::me().drive().root_path().item_path("docs/big.bin").create_upload_session(body);
+    assert_eq!(session.path(), "/me/drive/root:/docs/big.bin:/createUploadSession");
+    assert_eq!(session.to_http().expect("encoded").body().as_slice(), br#"{"item":{"fileSize":10}}"#);
+
     let copy = msgraph::me().drive().items().id("i1").copy(Default::default());
     let accepted = http::Response::builder()
         .status(202)
