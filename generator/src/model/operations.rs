@@ -258,9 +258,10 @@ fn add_example_paths(
             continue;
         };
         if !is_template(&template)
-            || paths
-                .iter()
-                .any(|p| template_matches(&p.template, &template))
+            || paths.iter().any(|p| {
+                template_matches(&p.template, &template)
+                    || p.template.instance_values(&request.path).is_some()
+            })
         {
             continue;
         }
@@ -1479,6 +1480,41 @@ Content-type: image/png
             ]
         );
         assert!(get.media_form.is_none());
+    }
+
+    #[test]
+    fn an_example_by_a_drive_items_path_is_an_instance_not_another_path() {
+        let page = r#"---
+title: "Upload"
+doc_type: apiPageType
+---
+
+# Upload
+
+## HTTP request
+
+<!-- { "blockType": "ignored" } -->
+```http
+PUT /me/drive/root:/{item-path}:/content
+```
+
+## Example
+
+<!-- { "blockType": "request", "name": "upload" } -->
+```http
+PUT https://graph.microsoft.com/v1.0/me/drive/root:/docs/hello.txt:/content
+Content-Type: text/plain
+
+Hello
+```
+"#;
+        let operations = operations_of("driveitem-put-content", page);
+        let templates: Vec<String> = operations[0]
+            .paths
+            .iter()
+            .map(|p| p.template.to_template_string())
+            .collect();
+        assert_eq!(templates, ["/me/drive/root:/{item-path}:/content"]);
     }
 
     #[test]
