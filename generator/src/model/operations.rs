@@ -1183,7 +1183,13 @@ fn response(
             section_is(page, p.section, &["response"]) && !section_is(page, p.section, &["example"])
         })
         .collect();
-    let prose_status = prose.iter().find_map(|p| status_in(&p.text));
+    // The prose before the first response example: a page that documents several requests
+    // (create an upload session, then upload its bytes) says the later ones' statuses after it.
+    let first_example = response_blocks.first().map(|b| b.offset);
+    let prose_status = prose
+        .iter()
+        .filter(|p| first_example.is_none_or(|offset| p.offset < offset))
+        .find_map(|p| status_in(&p.text));
     let example_status = response_blocks
         .iter()
         .find_map(|b| b.http_response())

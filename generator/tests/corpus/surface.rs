@@ -68,6 +68,9 @@ fn media_forms_are_methods_of_their_own() {
     let body = msgraph::models::DriveItemCreateUploadSessionBody { item: Some(properties), ..Default::default() };
     let session = msgraph::me().drive().root_path().item_path("docs/big.bin").create_upload_session(body);
     assert_eq!(session.path(), "/me/drive/root:/docs/big.bin:/createUploadSession");
+    // Its page says `202 Accepted` of uploading the bytes, after the session's own `200 OK`.
+    let by_id = msgraph::me().drive().items().id("i1").create_upload_session(Default::default());
+    assert_eq!(by_id.success_status(), http::StatusCode::OK);
     assert_eq!(session.to_http().expect("encoded").body().as_slice(), br#"{"item":{"fileSize":10}}"#);
 
     let copy = msgraph::me().drive().items().id("i1").copy(Default::default());
