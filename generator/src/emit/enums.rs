@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::docs::rustdoc_markdown;
 use super::ident::{ident, type_name, Names};
-use super::text::{push_doc, MAX_WIDTH};
+use super::text::{push_arm, push_doc, Expr};
 use super::Naming;
 use crate::model::EnumType;
 
@@ -69,15 +69,7 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> String {
     let _ = writeln!(out, "{cfg}impl crate::runtime::WireEnum for {name} {{");
     out.push_str("    fn as_wire_str(&self) -> &str {\n        match self {\n");
     for (variant, wire, _) in &members {
-        let arm = format!("            Self::{variant} => {wire},");
-        if arm.len() <= MAX_WIDTH {
-            let _ = writeln!(out, "{arm}");
-        } else {
-            let _ = writeln!(
-                out,
-                "            Self::{variant} => {{\n                {wire}\n            }}"
-            );
-        }
+        push_arm(&mut out, 12, &format!("Self::{variant}"), &Expr::atom(wire));
     }
     let _ = writeln!(
         out,
@@ -85,15 +77,7 @@ pub fn emit_enum(naming: &Naming, ty: &EnumType) -> String {
     );
     out.push_str("    fn from_wire_str(value: &str) -> Self {\n        match value {\n");
     for (variant, wire, _) in &members {
-        let arm = format!("            {wire} => Self::{variant},");
-        if arm.len() <= MAX_WIDTH {
-            let _ = writeln!(out, "{arm}");
-        } else {
-            let _ = writeln!(
-                out,
-                "            {wire} => {{\n                Self::{variant}\n            }}"
-            );
-        }
+        push_arm(&mut out, 12, wire, &Expr::atom(format!("Self::{variant}")));
     }
     let _ = writeln!(
         out,

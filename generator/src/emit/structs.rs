@@ -16,7 +16,7 @@ use quote::quote;
 use super::docs::rustdoc_markdown;
 use super::gate::Gate;
 use super::ident::{field_name, ident, Names};
-use super::text::{push_doc, type_text, MAX_WIDTH};
+use super::text::{push_arm, push_doc, type_text, Expr, MAX_WIDTH};
 use super::types::reference;
 use super::Naming;
 use crate::model::{ApiModel, ComplexType, TypeOrigin, TypeRef};
@@ -179,27 +179,14 @@ fn object_impls(cfg: Option<&str>, name: &str, fields: &[WireField]) -> String {
         if let Some(cfg) = &field.cfg {
             let _ = writeln!(out, "            {cfg}");
         }
-        let call = format!(
-            "crate::runtime::support::read(map, &mut self.{})",
-            field.field
+        let call = Expr::call(
+            "crate::runtime::support::read",
+            vec![
+                Expr::atom("map"),
+                Expr::atom(format!("&mut self.{}", field.field)),
+            ],
         );
-        let arm = format!("            {} => {call},", field.wire);
-        if arm.len() <= MAX_WIDTH {
-            out.push_str(&arm);
-            out.push('\n');
-        } else if call.len() + 16 <= MAX_WIDTH {
-            let _ = writeln!(
-                out,
-                "            {} => {{\n                {call}\n            }}",
-                field.wire
-            );
-        } else {
-            let _ = writeln!(
-                out,
-                "            {} => {{\n                crate::runtime::support::read(\n                    map,\n                    &mut self.{},\n                )\n            }}",
-                field.wire, field.field
-            );
-        }
+        push_arm(&mut out, 12, &field.wire, &call);
     }
     out.push_str("            _ => Ok(false),\n        }\n    }\n");
     let _ = writeln!(

@@ -182,6 +182,27 @@ impl Stmt {
     }
 }
 
+/// A match arm at `indent` spaces: `pattern => value,` where it fits, else the value in a
+/// block of its own.
+pub fn push_arm(out: &mut String, indent: usize, pattern: &str, value: &Expr) {
+    let flat = value.flat();
+    pad(out, indent);
+    if indent + pattern.len() + flat.len() + 5 <= MAX_WIDTH {
+        out.push_str(pattern);
+        out.push_str(" => ");
+        out.push_str(&flat);
+        out.push_str(",\n");
+        return;
+    }
+    out.push_str(pattern);
+    out.push_str(" => {\n");
+    pad(out, indent + 4);
+    value.write(out, indent + 4, indent + 4, "");
+    out.push('\n');
+    pad(out, indent);
+    out.push_str("}\n");
+}
+
 /// `count` spaces.
 pub fn pad(out: &mut String, count: usize) {
     out.extend(std::iter::repeat_n(' ', count));
